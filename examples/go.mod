@@ -1,0 +1,3 @@
+module example.com/gohazard-examples
+
+go 1.21

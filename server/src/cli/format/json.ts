@@ -1,0 +1,19 @@
+// {"version":1,"files":N,"findings":[…]} with 1-based lines and 1-based byte columns.
+import { byteColumn } from '../columns';
+import type { ScanReport } from '../report';
+
+export function formatJson(report: ScanReport): string {
+  const findings = report.reports.flatMap((file) =>
+    file.findings.map((f) => ({
+      file: file.path,
+      line: f.range.start.line + 1,
+      column: byteColumn(file.source, f.range.start) + 1,
+      endLine: f.range.end.line + 1,
+      endColumn: byteColumn(file.source, f.range.end) + 1,
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+    })),
+  );
+  return `${JSON.stringify({ version: 1, files: report.files, findings }, null, 2)}\n`;
+}

@@ -1,0 +1,55 @@
+// SARIF 2.1.0, as code-scanning services read it. SARIF counts columns in UTF-16 code units by
+// default and we declare that explicitly, so these columns are the engine's own, 1-based.
+import type { Severity } from '../../engine/types';
+import type { ScanReport } from '../report';
+
+const levels: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function formatSarif(report: ScanReport): string {
+  const ruleIndex = new Map(report.rules.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'gohazard',
+            version: report.toolVersion,
+            rules: report.rules.map((r) => ({
+              id: r.id,
+              shortDescription: { text: r.summary },
+              fullDescription: { text: r.help },
+              help: { text: r.help },
+              defaultConfiguration: { level: levels[r.defaultSeverity] },
+            })),
+          },
+        },
+        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory gohazard scan ran in.' } } },
+        results: report.reports.flatMap((file) =>
+          file.findings.map((f) => ({
+            ruleId: f.rule,
+            ruleIndex: ruleIndex.get(f.rule),
+            level: levels[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: file.path, uriBaseId: '%SRCROOT%' },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+          })),
+        ),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,128 @@
+// The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
+import { EngineConfig, sanitizeRules } from '../engine/config';
+import { Project } from '../engine/project';
+import { Severity } from '../engine/types';
+import { allRules } from '../rules';
+import { loadGrammar, nodeFileReader, packageVersion } from '../node/nodeHost';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { formatText } from './format/text';
+import type { ScanReport } from './report';
+import { scan } from './scan';
+
+const usage = `usage:
+  gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
+                [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [paths | dir/... ]
+  gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
+  gohazard --version
+
+scan exits 0 when nothing at or above --fail-on (default warning) was found, 1 when something was,
+and 2 on a usage or internal error.`;
+
+class UsageError extends Error {}
+
+const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'scan':
+      return runScan(rest);
+    case 'lsp':
+      // Loaded lazily: the scan path must not pay for the LSP libraries.
+      (await import('../lsp/server')).startServer();
+      return new Promise<number>(() => {});
+    case '--version':
+    case 'version':
+      process.stdout.write(`gohazard ${packageVersion()}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${usage}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+interface ScanOptions {
+  format: 'text' | 'json' | 'sarif';
+  failOn: Severity | 'none';
+  config: EngineConfig;
+  paths: string[];
+}
+
+function parseScanArgs(args: string[]): ScanOptions {
+  const options: ScanOptions = { format: 'text', failOn: 'warning', config: { rules: {} }, paths: [] };
+  const rules: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
+        options.format = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = value();
+        if (!['error', 'warning', 'info', 'hint', 'none'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
+        options.failOn = v as Severity | 'none';
+        break;
+      }
+      case '--rule': {
+        const v = value();
+        const eq = v.lastIndexOf('=');
+        if (eq <= 0) throw new UsageError(`--rule takes <rule-id>=<severity>, not "${v}"`);
+        rules[v.slice(0, eq)] = v.slice(eq + 1);
+        break;
+      }
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown flag ${arg}`);
+        options.paths.push(arg);
+    }
+  }
+  const { rules: sane, problems } = sanitizeRules(rules);
+  if (problems.length > 0) throw new UsageError(problems.join('; ').replace(/gohazard\.rules/g, '--rule'));
+  options.config = { rules: sane };
+  return options;
+}
+
+async function runScan(args: string[]): Promise<number> {
+  const options = parseScanArgs(args);
+  const project = new Project(await loadGrammar(), allRules, nodeFileReader, (rule, error) => {
+    process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
+  });
+  const result = await scan(project, options.paths, options.config);
+  for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
+  const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
+  const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];
+  process.stdout.write(format(report));
+  if (result.files === 0 && result.problems.length > 0) return 2;
+  if (options.failOn === 'none') return 0;
+  const threshold = severityRank[options.failOn];
+  const failed = result.reports.some((r) => r.findings.some((f) => severityRank[f.severity] >= threshold));
+  return failed ? 1 : 0;
+}
+
+/** Runs the CLI and sets the process exit code; usage errors exit 2 with the usage text. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) process.stderr.write(`gohazard: ${error.message}\n\n${usage}\n`);
+      else process.stderr.write(`gohazard: internal error: ${(error as Error)?.stack ?? error}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

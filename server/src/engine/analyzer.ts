@@ -1,0 +1,225 @@
+// Runs the enabled rules over a document. Candidates come from one query made of every enabled rule's
+// patterns; a rule's check runs only on the top-level declarations where its patterns matched.
+//
+// Incremental analysis: a rule's findings in a declaration depend on the declaration's text and on
+// the file's context (language version, enabled rules, package-level declarations, and what the host
+// says about other files). Results are cached per declaration text, relative to the declaration's
+// start, and reused while the context is unchanged, so an edit re-checks only the declarations whose
+// text changed, and a moved declaration only has its findings shifted.
+import type { Node, Query, QueryMatch } from 'web-tree-sitter';
+import { EngineConfig, severityFor } from './config';
+import { GoDocument } from './document';
+import { GoGrammar } from './grammar';
+import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
+import { DeclScopes, PackageScope } from './scope';
+import { SourceText } from './sourceText';
+import { applySuppressions, suppressionRule } from './suppressions';
+import { Finding, Fix, RuleDoc, Severity } from './types';
+
+interface RelativeFinding {
+  rule: string;
+  start: number;
+  end: number;
+  message: string;
+  fixes: OffsetFix[];
+  goVersion?: string;
+}
+
+/** Per-document memory of earlier results; keep one per open document. */
+export class AnalysisCache {
+  contextKey = '';
+  byDeclText = new Map<string, RelativeFinding[]>();
+}
+
+export interface AnalysisStats {
+  declarations: number;
+  /** Declarations whose rules actually ran (the others came from the cache). */
+  analysed: number;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  stats: AnalysisStats;
+}
+
+export type RuleErrorHandler = (ruleId: string, error: unknown) => void;
+
+interface CombinedQuery {
+  query: Query;
+  /** Rule of each pattern index. */
+  ruleOfPattern: Rule[];
+}
+
+export class Analyzer {
+  private readonly combined = new Map<string, CombinedQuery>();
+  readonly ruleIds: ReadonlySet<string>;
+
+  constructor(
+    private readonly grammar: GoGrammar,
+    readonly rules: readonly Rule[],
+    private readonly onRuleError: RuleErrorHandler = () => {},
+  ) {
+    this.ruleIds = new Set(rules.map((r) => r.id));
+  }
+
+  /** Every rule's documentation, including the engine's own suppression check. */
+  get docs(): RuleDoc[] {
+    return [...this.rules.map(({ id, summary, help, defaultSeverity }) => ({ id, summary, help, defaultSeverity })), suppressionRule];
+  }
+
+  analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {
+    const source = doc.sourceText;
+    const root = doc.tree.rootNode;
+    const active = this.rules
+      .map((rule) => ({ rule, severity: severityFor(rule.id, rule.defaultSeverity, config) }))
+      .filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off' && (r.rule.appliesTo?.(file) ?? true));
+    const severityOf = new Map(active.map((r) => [r.rule.id, r.severity]));
+
+    const decls = root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment' && n.type !== 'package_clause');
+    const pkgSignature = decls
+      .filter((d) => d.type !== 'function_declaration' && d.type !== 'method_declaration')
+      .map((d) => d.text)
+      .join('\n');
+    const funcNames = decls.filter((d) => d.type === 'function_declaration').map((d) => d.childForFieldName('name')?.text ?? '');
+    const contextKey = [file.goMinor, active.map((r) => r.rule.id).join(','), file.contextKey ?? '', funcNames.join(','), pkgSignature].join('\u0000');
+    if (cache.contextKey !== contextKey) {
+      cache.contextKey = contextKey;
+      cache.byDeclText = new Map();
+    }
+
+    const texts = decls.map((d) => source.text.slice(d.startIndex, d.endIndex));
+    const missing = decls.map((_, i) => i).filter((i) => !cache.byDeclText.has(texts[i]));
+    const next = new Map<string, RelativeFinding[]>();
+    if (missing.length > 0 && active.length > 0) {
+      const pkg = new PackageScope(root);
+      const combined = this.combinedQuery(active.map((r) => r.rule));
+      const matchesByDecl = this.matchesFor(combined, root, decls, missing);
+      for (const i of missing) {
+        next.set(texts[i], this.checkDecl(decls[i], matchesByDecl.get(i) ?? [], combined, file, source, pkg));
+      }
+    } else {
+      for (const i of missing) next.set(texts[i], []);
+    }
+    for (let i = 0; i < decls.length; i++) {
+      if (!next.has(texts[i])) next.set(texts[i], cache.byDeclText.get(texts[i])!);
+    }
+    cache.byDeclText = next;
+
+    const findings: Finding[] = [];
+    for (let i = 0; i < decls.length; i++) {
+      const base = decls[i].startIndex;
+      for (const f of next.get(texts[i])!) {
+        const severity = severityOf.get(f.rule);
+        if (severity) findings.push(materialize(f, base, severity, source));
+      }
+    }
+    findings.sort(compareFindings);
+    const { kept, problems } = applySuppressions(findings, doc.tree, source, this.ruleIds);
+    const suppressionSeverity = severityFor(suppressionRule.id, suppressionRule.defaultSeverity, config);
+    if (suppressionSeverity !== 'off') kept.push(...problems.map((p) => ({ ...p, severity: suppressionSeverity })));
+    kept.sort(compareFindings);
+    return { findings: kept, stats: { declarations: decls.length, analysed: missing.length } };
+  }
+
+  private combinedQuery(rules: Rule[]): CombinedQuery {
+    const key = rules.map((r) => r.id).join(',');
+    let combined = this.combined.get(key);
+    if (!combined) {
+      const ruleOfPattern: Rule[] = [];
+      for (const rule of rules) {
+        const count = this.grammar.query(rule.query).patternCount();
+        for (let i = 0; i < count; i++) ruleOfPattern.push(rule);
+      }
+      combined = { query: this.grammar.query(rules.map((r) => r.query).join('\n')), ruleOfPattern };
+      this.combined.set(key, combined);
+    }
+    return combined;
+  }
+
+  /** Matches grouped by declaration index; one pass over the whole tree when most declarations changed. */
+  private matchesFor(combined: CombinedQuery, root: Node, decls: Node[], missing: number[]): Map<number, QueryMatch[]> {
+    const byDecl = new Map<number, QueryMatch[]>();
+    const add = (i: number, m: QueryMatch) => {
+      const list = byDecl.get(i);
+      if (list) list.push(m);
+      else byDecl.set(i, [m]);
+    };
+    if (missing.length * 2 > decls.length) {
+      const starts = decls.map((d) => d.startIndex);
+      for (const m of combined.query.matches(root)) {
+        const at = m.captures[0]?.node.startIndex;
+        if (at === undefined) continue;
+        add(declIndexAt(starts, at), m);
+      }
+    } else {
+      for (const i of missing) for (const m of combined.query.matches(decls[i])) add(i, m);
+    }
+    return byDecl;
+  }
+
+  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, file: FileFacts, source: SourceText, pkg: PackageScope): RelativeFinding[] {
+    const out: RelativeFinding[] = [];
+    if (matches.length === 0) return out;
+    const byRule = new Map<Rule, QueryMatch[]>();
+    for (const m of matches) {
+      const rule = combined.ruleOfPattern[m.patternIndex];
+      if (!rule) continue;
+      const list = byRule.get(rule);
+      if (list) list.push(m);
+      else byRule.set(rule, [m]);
+    }
+    let scopes: DeclScopes | undefined;
+    const base = decl.startIndex;
+    for (const [rule, ruleMatches] of byRule) {
+      const ctx: RuleContext = {
+        file,
+        source,
+        decl,
+        pkg,
+        scopes: () => (scopes ??= new DeclScopes(decl, pkg)),
+        report: (r: Report) => out.push(relative(rule.id, r, base)),
+      };
+      try {
+        rule.check(ctx, ruleMatches);
+      } catch (error) {
+        this.onRuleError(rule.id, error);
+      }
+    }
+    return out;
+  }
+}
+
+function declIndexAt(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function relative(rule: string, r: Report, base: number): RelativeFinding {
+  const start = (r.node?.startIndex ?? r.start ?? base) - base;
+  const end = (r.node?.endIndex ?? r.end ?? base) - base;
+  const fixes = (r.fixes ?? []).map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start - base, end: e.end - base })) }));
+  return { rule, start, end, message: r.message, fixes, goVersion: r.goVersion };
+}
+
+function materialize(f: RelativeFinding, base: number, severity: Severity, source: SourceText): Finding {
+  const range = (start: number, end: number) => ({ start: source.positionAt(base + start), end: source.positionAt(base + end) });
+  const fixes: Fix[] = f.fixes.map((fix) => ({
+    title: fix.title,
+    edits: fix.edits.map((e) => ({ range: range(e.start, e.end), newText: e.newText })),
+    otherFiles: fix.otherFiles,
+    preferred: fix.preferred,
+  }));
+  const finding: Finding = { rule: f.rule, severity, range: range(f.start, f.end), message: f.message, fixes };
+  if (f.goVersion) finding.goVersion = f.goVersion;
+  return finding;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);
+}

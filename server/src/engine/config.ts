@@ -1,0 +1,29 @@
+// User configuration that the engine honours, shared by the language server and the CLI.
+import { familyOf } from './rule';
+import { Severity, SeveritySetting } from './types';
+
+export interface EngineConfig {
+  /** Rule id (`loopvar/capture`) or family (`loopvar/*`) to a severity or `off`. */
+  rules: Record<string, SeveritySetting>;
+}
+
+export const defaultConfig: EngineConfig = { rules: {} };
+
+const settings = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Keeps the valid entries of a user-supplied rules map and names the invalid ones. */
+export function sanitizeRules(input: unknown): { rules: Record<string, SeveritySetting>; problems: string[] } {
+  const rules: Record<string, SeveritySetting> = {};
+  const problems: string[] = [];
+  if (input === undefined || input === null) return { rules, problems };
+  if (typeof input !== 'object' || Array.isArray(input)) return { rules, problems: ['gohazard.rules must be an object'] };
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (typeof value === 'string' && settings.has(value)) rules[key] = value as SeveritySetting;
+    else problems.push(`gohazard.rules["${key}"]: expected one of error, warning, info, hint, off`);
+  }
+  return { rules, problems };
+}
+
+export function severityFor(ruleId: string, fallback: Severity, config: EngineConfig): SeveritySetting {
+  return config.rules[ruleId] ?? config.rules[`${familyOf(ruleId)}/*`] ?? fallback;
+}

@@ -1,0 +1,39 @@
+// The analysis service that the CLI, the language server and the tests share: one grammar, one
+// analyzer, and the go.mod knowledge of the files it has seen.
+import { Analyzer, AnalysisCache, AnalysisResult, RuleErrorHandler } from './analyzer';
+import { EngineConfig } from './config';
+import { GoDocument } from './document';
+import { GoGrammar } from './grammar';
+import type { FileFacts, Rule } from './rule';
+import { resolveFileFacts } from '../toolchain/facts';
+import { FileReader, ModuleResolver } from '../toolchain/moduleResolver';
+
+export class Project {
+  readonly analyzer: Analyzer;
+  readonly modules: ModuleResolver;
+
+  constructor(
+    readonly grammar: GoGrammar,
+    rules: readonly Rule[],
+    reader: FileReader,
+    onRuleError?: RuleErrorHandler,
+  ) {
+    this.analyzer = new Analyzer(grammar, rules, onRuleError);
+    this.modules = new ModuleResolver(reader);
+  }
+
+  facts(path: string, text: string): Promise<FileFacts> {
+    return resolveFileFacts(path, text, this.modules);
+  }
+
+  /** Analyses a text once, from scratch; the tree is freed before returning. */
+  async analyzeText(path: string, text: string, config: EngineConfig): Promise<AnalysisResult> {
+    const facts = await this.facts(path, text);
+    const doc = new GoDocument(this.grammar, text);
+    try {
+      return this.analyzer.analyze(doc, facts, config, new AnalysisCache());
+    } finally {
+      doc.dispose();
+    }
+  }
+}

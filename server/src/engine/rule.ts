@@ -1,0 +1,64 @@
+// What a rule is: an id, its documentation, a tree-sitter query that finds candidate nodes, and a
+// check that decides. Checks see one top-level declaration at a time, so that after an edit only the
+// declarations whose text changed are checked again.
+import type { Node, QueryMatch } from 'web-tree-sitter';
+import type { DeclScopes, PackageScope } from './scope';
+import type { SourceText } from './sourceText';
+import type { FileEdit, RuleDoc } from './types';
+import type { VersionSource } from '../toolchain/fileVersion';
+
+export interface FileFacts {
+  path: string;
+  /** Minor N of the file's effective language version go1.N. */
+  goMinor: number;
+  versionSource: VersionSource;
+  /** Changes whenever something outside this file that rules read changes (e.g. other files of the package). */
+  contextKey?: string;
+}
+
+/** An edit by UTF-16 offsets into the analysed file. */
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface OffsetFix {
+  title: string;
+  edits: OffsetEdit[];
+  otherFiles?: FileEdit[];
+  preferred?: boolean;
+}
+
+export interface Report {
+  /** The reported node, or an explicit offset range. */
+  node?: Node;
+  start?: number;
+  end?: number;
+  message: string;
+  fixes?: OffsetFix[];
+  goVersion?: string;
+}
+
+export interface RuleContext {
+  readonly file: FileFacts;
+  readonly source: SourceText;
+  /** The top-level declaration being checked. */
+  readonly decl: Node;
+  readonly pkg: PackageScope;
+  /** Scope resolution of `decl`, built on first use. */
+  scopes(): DeclScopes;
+  report(report: Report): void;
+}
+
+export interface Rule extends RuleDoc {
+  query: string;
+  /** Whether the rule has anything to say about this file at all (e.g. only below go1.22). */
+  appliesTo?(file: FileFacts): boolean;
+  check(ctx: RuleContext, matches: QueryMatch[]): void;
+}
+
+export function familyOf(ruleId: string): string {
+  const at = ruleId.indexOf('/');
+  return at < 0 ? ruleId : ruleId.slice(0, at);
+}

@@ -1,0 +1,52 @@
+// Shared vocabulary of the engine. Positions are zero-based lines and UTF-16 code-unit columns,
+// the units of JavaScript strings, tree-sitter (when parsing a JS string) and LSP; the CLI converts
+// columns to bytes when it prints them.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** An edit to a file other than the analysed one (e.g. go.mod). */
+export interface FileEdit {
+  path: string;
+  edits: TextEdit[];
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  otherFiles?: FileEdit[];
+  /** Safe to apply without review, so `source.fixAll.gohazard` may apply it. */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  range: Range;
+  message: string;
+  fixes: Fix[];
+  /** The Go language version the finding depends on, when it does (e.g. "go1.21"). */
+  goVersion?: string;
+}
+
+export interface RuleDoc {
+  id: string;
+  summary: string;
+  help: string;
+  defaultSeverity: Severity;
+}

@@ -1,0 +1,318 @@
+// LSP wiring: documents in, diagnostics and code actions out. Every decision is the engine's; this
+// file translates between LSP and the engine and keeps one syntax tree per open Go document.
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  Diagnostic,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  InitializeParams,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextEdit as LspTextEdit,
+  WorkspaceEdit,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from '../engine/analyzer';
+import { EngineConfig, sanitizeRules } from '../engine/config';
+import { GoDocument } from '../engine/document';
+import { globToRegExp, matchesAny } from '../engine/glob';
+import { Project } from '../engine/project';
+import { Finding, Fix, Severity } from '../engine/types';
+import { loadGrammar, nodeFileReader, packageVersion, toEnginePath } from '../node/nodeHost';
+import { allRules } from '../rules';
+import type { FileReader } from '../toolchain/moduleResolver';
+import { fixAllEdits } from '../engine/fixes';
+
+export const FIX_ALL_KIND = 'source.fixAll.gohazard';
+
+interface Settings {
+  enable: boolean;
+  engine: EngineConfig;
+  exclude: RegExp[];
+}
+
+interface OpenGoFile {
+  uri: string;
+  path: string;
+  version: number;
+  doc: GoDocument;
+  cache: AnalysisCache;
+  findings: Finding[];
+  /** Bumped on every change; an analysis publishes only if no newer change arrived meanwhile. */
+  generation: number;
+}
+
+const severities: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const CONFIG_TIMEOUT_MS = 2000;
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+  const goFiles = new Map<string, OpenGoFile>();
+  /** Open go.mod / go.work buffers: their unsaved text is what the user means. */
+  const moduleFiles = new Map<string, TextDocument>();
+  const settingsByUri = new Map<string, Promise<Settings>>();
+  let project: Project | undefined;
+  let canPullConfig = false;
+  let canWatchFiles = false;
+  let pushedSettings: unknown;
+  let workspaceRoots: string[] = [];
+
+  const reader: FileReader = {
+    readFile: (path) => {
+      const open = moduleFiles.get(path);
+      return open ? Promise.resolve(open.getText()) : nodeFileReader.readFile(path);
+    },
+  };
+
+  const log = (message: string) => connection.console.log(message);
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    const started = Date.now();
+    canPullConfig = params.capabilities.workspace?.configuration === true;
+    canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+    if (workspaceRoots.length === 0 && params.rootUri) {
+      const root = uriToPath(params.rootUri);
+      if (root) workspaceRoots = [root];
+    }
+    project = new Project(await loadGrammar(), allRules, reader, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
+    log(`gohazard ${packageVersion()}: grammar loaded in ${Date.now() - started} ms`);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      },
+      serverInfo: { name: 'gohazard', version: packageVersion() },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    if (canWatchFiles) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }],
+      });
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    pushedSettings = (change.settings as { gohazard?: unknown } | undefined)?.gohazard;
+    settingsByUri.clear();
+    reanalyseAll();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    project?.modules.invalidate();
+    reanalyseAll();
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument }) => {
+    guard('didOpen', () => {
+      const path = uriToPath(textDocument.uri);
+      if (!path || !project) return;
+      if (isModuleFile(path)) {
+        moduleFiles.set(path, TextDocument.create(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text));
+        moduleFilesChanged();
+        return;
+      }
+      if (!path.endsWith('.go')) return;
+      goFiles.get(textDocument.uri)?.doc.dispose();
+      const file: OpenGoFile = {
+        uri: textDocument.uri,
+        path,
+        version: textDocument.version,
+        doc: new GoDocument(project.grammar, textDocument.text),
+        cache: new AnalysisCache(),
+        findings: [],
+        generation: 0,
+      };
+      goFiles.set(textDocument.uri, file);
+      void analyseAndPublish(file);
+    });
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+    guard('didChange', () => {
+      const path = uriToPath(textDocument.uri);
+      const moduleFile = path ? moduleFiles.get(path) : undefined;
+      if (path && moduleFile) {
+        moduleFiles.set(path, TextDocument.update(moduleFile, contentChanges, textDocument.version));
+        moduleFilesChanged();
+        return;
+      }
+      const file = goFiles.get(textDocument.uri);
+      if (!file) return;
+      if (textDocument.version !== null && textDocument.version < file.version) {
+        log(`ignoring stale change to ${textDocument.uri} (version ${textDocument.version} < ${file.version})`);
+        return;
+      }
+      file.doc.update(contentChanges.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })));
+      file.version = textDocument.version ?? file.version + 1;
+      void analyseAndPublish(file);
+    });
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument }) => {
+    guard('didClose', () => {
+      const path = uriToPath(textDocument.uri);
+      if (path && moduleFiles.delete(path)) {
+        moduleFilesChanged();
+        return;
+      }
+      const file = goFiles.get(textDocument.uri);
+      if (!file) return;
+      file.doc.dispose();
+      goFiles.delete(textDocument.uri);
+      void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+    });
+  });
+
+  connection.onCodeAction((params, token) => {
+    const file = goFiles.get(params.textDocument.uri);
+    if (!file || token.isCancellationRequested) return [];
+    return codeActions(file, params);
+  });
+
+  connection.onShutdown(() => {
+    for (const file of goFiles.values()) file.doc.dispose();
+    goFiles.clear();
+  });
+
+  connection.listen();
+
+  function guard(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      log(`${what} failed: ${(error as Error)?.stack ?? error}`);
+    }
+  }
+
+  function moduleFilesChanged(): void {
+    project?.modules.invalidate();
+    reanalyseAll();
+  }
+
+  function reanalyseAll(): void {
+    for (const file of goFiles.values()) void analyseAndPublish(file);
+  }
+
+  async function analyseAndPublish(file: OpenGoFile): Promise<void> {
+    const generation = ++file.generation;
+    try {
+      const settings = await settingsFor(file.uri);
+      const facts = await project!.facts(file.path, file.doc.text);
+      if (generation !== file.generation || goFiles.get(file.uri) !== file) return;
+      if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude)) {
+        file.findings = [];
+      } else {
+        file.findings = project!.analyzer.analyze(file.doc, facts, settings.engine, file.cache).findings;
+      }
+      await connection.sendDiagnostics({ uri: file.uri, version: file.version, diagnostics: file.findings.map(toDiagnostic) });
+    } catch (error) {
+      log(`analysis of ${file.uri} failed: ${(error as Error)?.stack ?? error}`);
+    }
+  }
+
+  function settingsFor(uri: string): Promise<Settings> {
+    let pending = settingsByUri.get(uri);
+    if (!pending) {
+      pending = fetchSettings(uri);
+      settingsByUri.set(uri, pending);
+    }
+    return pending;
+  }
+
+  async function fetchSettings(uri: string): Promise<Settings> {
+    let raw: unknown = pushedSettings;
+    if (canPullConfig) {
+      // A client that never answers must not keep diagnostics from being published.
+      const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CONFIG_TIMEOUT_MS).unref());
+      raw = (await Promise.race([connection.workspace.getConfiguration({ scopeUri: uri, section: 'gohazard' }).catch(() => undefined), timeout])) ?? pushedSettings;
+    }
+    return parseSettings(raw);
+  }
+
+  function parseSettings(raw: unknown): Settings {
+    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown };
+    const { rules, problems } = sanitizeRules(obj.rules);
+    for (const p of problems) log(`settings: ${p}`);
+    const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
+    return { enable: obj.enable !== false, engine: { rules }, exclude };
+  }
+
+  function relativeToWorkspace(path: string): string {
+    for (const root of workspaceRoots) {
+      if (path.startsWith(root.endsWith('/') ? root : `${root}/`)) return path.slice(root.length).replace(/^\//, '');
+    }
+    return path;
+  }
+
+  function toDiagnostic(f: Finding): Diagnostic {
+    return {
+      range: f.range,
+      severity: severities[f.severity],
+      code: f.rule,
+      source: 'gohazard',
+      message: f.message,
+      data: f.goVersion ? { goVersion: f.goVersion } : undefined,
+    };
+  }
+
+  function codeActions(file: OpenGoFile, params: CodeActionParams): CodeAction[] {
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      // Some clients (Neovim) echo context diagnostics with byte columns: match them by line and code.
+      const requested = params.context.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
+      for (const f of file.findings) {
+        const touches = f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line;
+        if (!touches && !requested.includes(`${f.range.start.line}:${f.rule}`)) continue;
+        for (const fix of f.fixes) {
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix) });
+        }
+      }
+    }
+    if (wants(FIX_ALL_KIND)) {
+      const edits = fixAllEdits(file.findings);
+      if (edits.length > 0) actions.push({ title: 'Fix all gohazard hazards with safe fixes', kind: FIX_ALL_KIND, edit: { changes: { [file.uri]: edits.map(toLspEdit) } } });
+    }
+    return actions;
+  }
+}
+
+function workspaceEdit(uri: string, fix: Fix): WorkspaceEdit {
+  const changes: Record<string, LspTextEdit[]> = { [uri]: fix.edits.map(toLspEdit) };
+  for (const other of fix.otherFiles ?? []) changes[pathToFileURL(other.path).toString()] = other.edits.map(toLspEdit);
+  return { changes };
+}
+
+function toLspEdit(e: { range: LspTextEdit['range']; newText: string }): LspTextEdit {
+  return { range: e.range, newText: e.newText };
+}
+
+function isModuleFile(path: string): boolean {
+  return path.endsWith('/go.mod') || path.endsWith('/go.work');
+}
+
+function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return toEnginePath(fileURLToPath(uri));
+  } catch {
+    return undefined;
+  }
+}
