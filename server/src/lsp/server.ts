@@ -65,6 +65,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const settingsByUri = new Map<string, Promise<Settings>>();
   let project: Project | undefined;
   let canPullConfig = false;
+  let canRegisterConfigChange = false;
   let canWatchFiles = false;
   let pushedSettings: unknown;
   let workspaceRoots: string[] = [];
@@ -81,6 +82,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const started = Date.now();
     canPullConfig = params.capabilities.workspace?.configuration === true;
+    canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
     if (workspaceRoots.length === 0 && params.rootUri) {
@@ -99,11 +101,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onInitialized(() => {
-    if (canPullConfig) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+    const registrationFailed = (error: unknown) => log(`client refused a registration: ${(error as Error)?.message ?? error}`);
+    if (canRegisterConfigChange) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (canWatchFiles) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }],
-      });
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }] })
+        .catch(registrationFailed);
     }
   });
 
@@ -189,6 +192,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const file of goFiles.values()) file.doc.dispose();
     goFiles.clear();
   });
+
+  // A failure in one handler must never take the server down with every open file's diagnostics.
+  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
 
   connection.listen();
 

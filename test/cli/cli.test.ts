@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliPath, repoRoot } from '../helpers';
+
+function run(args: string[], cwd = repoRoot) {
+  const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A module at go 1.21 with one capture after a Chinese comment and an emoji on the same line. */
+function nonAsciiModule(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gohazard-cli-'));
+  writeFileSync(join(dir, 'go.mod'), 'module m\n\ngo 1.21\n');
+  writeFileSync(
+    join(dir, 'a.go'),
+    'package m\n\nimport "fmt"\n\nfunc f(xs []string) {\n\tfor _, x := range xs {\n\t\tgo func() { /* 中文😀 */ fmt.Println(x) }()\n\t}\n}\n',
+  );
+  mkdirSync(join(dir, 'testdata'));
+  writeFileSync(join(dir, 'testdata', 'skipped.go'), 'package x\nfunc f(xs []int) { for _, x := range xs { go func() { _ = x }() } }\n');
+  return dir;
+}
+
+describe('gohazard scan', () => {
+  it('reports the capture in the examples with Go-style line and byte column (text)', () => {
+    const r = run(['scan', 'examples']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^examples\/workers\.go:16:16: loop variable name captured by func literal .* \[loopvar\/capture\]$/m);
+  });
+
+  it('prints JSON with the documented fields', () => {
+    const r = run(['scan', 'examples', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.version, 1);
+    assert.equal(out.files, 1);
+    assert.deepEqual(
+      out.findings.map((f: Record<string, unknown>) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.rule, f.severity]),
+      [['examples/workers.go', 16, 16, 16, 20, 'loopvar/capture', 'warning']],
+    );
+  });
+
+  it('prints SARIF 2.1.0 with rule metadata', () => {
+    const r = run(['scan', 'examples', '--format=sarif']);
+    assert.equal(r.code, 1, r.stderr);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run0 = sarif.runs[0];
+    const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'loopvar/capture');
+    assert.ok(rule.shortDescription.text && rule.help.text);
+    assert.equal(run0.results.length, 1);
+    assert.equal(run0.results[0].ruleId, 'loopvar/capture');
+    assert.equal(run0.tool.driver.rules[run0.results[0].ruleIndex].id, 'loopvar/capture');
+    assert.deepEqual(run0.results[0].locations[0].physicalLocation.region, { startLine: 16, startColumn: 16, endLine: 16, endColumn: 20 });
+  });
+
+  it('counts columns in bytes after non-ASCII text, and skips testdata', () => {
+    const dir = nonAsciiModule();
+    const r = run(['scan', './...', '--format', 'json'], dir);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.files, 1);
+    // "\t\tgo func() { /* 中文😀 */ fmt.Println(" is 2+12+3+6+4+4+12 = 43 bytes (UTF-16: 2+12+3+2+2+4+12 = 37 units).
+    assert.deepEqual(out.findings.map((f: { line: number; column: number }) => [f.line, f.column]), [[7, 44]]);
+    const sarif = JSON.parse(run(['scan', './...', '--format', 'sarif'], dir).stdout);
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startColumn, 38);
+  });
+
+  it('exits by --fail-on: 0 below the threshold, 1 at or above it', () => {
+    assert.equal(run(['scan', 'examples', '--fail-on', 'error']).code, 0);
+    assert.equal(run(['scan', 'examples', '--fail-on', 'none']).code, 0);
+    assert.equal(run(['scan', 'examples', '--fail-on', 'hint']).code, 1);
+    assert.equal(run(['scan', 'examples', '--rule', 'loopvar/capture=error', '--fail-on', 'error']).code, 1);
+    assert.equal(run(['scan', 'examples', '--rule', 'loopvar/*=off']).code, 0);
+  });
+
+  it('exits 2 with a clear message on usage errors and missing paths', () => {
+    const badFormat = run(['scan', '--format', 'xml', 'examples']);
+    assert.equal(badFormat.code, 2);
+    assert.match(badFormat.stderr, /--format must be text, json or sarif/);
+    const missing = run(['scan', 'no/such/dir']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no\/such\/dir: no such file or directory/);
+    assert.equal(run(['frobnicate']).code, 2);
+    assert.equal(run(['scan', '--rule', 'loopvar/capture=loud', 'examples']).code, 2);
+  });
+});

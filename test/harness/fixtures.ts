@@ -1,0 +1,70 @@
+// The generic fixture runner: test/fixtures/<family>/<rule>/ holds Go modules whose files are
+// analysed with that rule alone and compared with their `// want` comments. A `name.go.golden` is
+// the file after applying every finding's fix; it must also still parse without syntax errors.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { EngineConfig } from '../../server/src/engine/config';
+import { GoDocument } from '../../server/src/engine/document';
+import { applyEdits, fixAllEdits } from '../../server/src/engine/fixes';
+import { Project } from '../../server/src/engine/project';
+import { toEnginePath } from '../../server/src/node/nodeHost';
+import { filesBelow, fixturesRoot, repoRoot } from '../helpers';
+import { compareWithWants, parseWants } from './wants';
+
+/** Rule ids that have a fixture folder: test/fixtures/<family>/<rule>. */
+export function fixtureRuleIds(): string[] {
+  const ids: string[] = [];
+  for (const family of readdirSync(fixturesRoot).sort()) {
+    const dir = join(fixturesRoot, family);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const rule of readdirSync(dir).sort()) {
+      if (statSync(join(dir, rule)).isDirectory()) ids.push(`${family}/${rule}`);
+    }
+  }
+  return ids;
+}
+
+export function fixtureFiles(ruleId: string): string[] {
+  const dir = join(fixturesRoot, ...ruleId.split('/'));
+  return existsSync(dir) ? filesBelow(dir, (n) => n.endsWith('.go')) : [];
+}
+
+/** Only the rule under test runs; every other rule is off. */
+export function configFor(project: Project, ruleId: string): EngineConfig {
+  const rules: EngineConfig['rules'] = { 'gohazard/suppression': 'off' };
+  for (const r of project.analyzer.rules) rules[r.id] = r.id === ruleId ? r.defaultSeverity : 'off';
+  return { rules };
+}
+
+export async function checkFixture(project: Project, ruleId: string, file: string): Promise<string[]> {
+  const text = readFileSync(file, 'utf8');
+  const name = relative(repoRoot, file);
+  const { findings } = await project.analyzeText(toEnginePath(file), text, configFor(project, ruleId));
+  const problems = compareWithWants(
+    name,
+    parseWants(text),
+    findings.map((f) => ({ line: f.range.start.line, message: f.message, rule: f.rule })),
+  );
+  const golden = `${file}.golden`;
+  const edits = fixAllEdits(findings);
+  if (existsSync(golden)) {
+    const fixed = applyEdits(text, edits);
+    const expected = readFileSync(golden, 'utf8');
+    if (fixed !== expected) problems.push(`${name}: fixes do not produce ${relative(repoRoot, golden)}:\n${firstDifference(expected, fixed)}`);
+    const doc = new GoDocument(project.grammar, fixed);
+    if (doc.tree.rootNode.hasError) problems.push(`${name}: the fixed text has syntax errors`);
+    doc.dispose();
+  } else if (edits.length > 0) {
+    problems.push(`${name}: findings carry fixes but there is no ${relative(repoRoot, golden)}`);
+  }
+  return problems;
+}
+
+function firstDifference(expected: string, actual: string): string {
+  const a = expected.split('\n');
+  const b = actual.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `  line ${i + 1}\n  golden: ${JSON.stringify(a[i])}\n  fixed:  ${JSON.stringify(b[i])}`;
+  }
+  return '';
+}

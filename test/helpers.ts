@@ -1,0 +1,27 @@
+// Shared set-up for the suites: the engine as the CLI and the server build it.
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Project } from '../server/src/engine/project';
+import { loadGrammar, nodeFileReader } from '../server/src/node/nodeHost';
+import { allRules } from '../server/src/rules';
+
+export const repoRoot = resolve(__dirname, '..', '..');
+export const fixturesRoot = join(repoRoot, 'test', 'fixtures');
+export const cliPath = join(repoRoot, 'bin', 'gohazard.js');
+
+export async function newProject(): Promise<Project> {
+  return new Project(await loadGrammar(), allRules, nodeFileReader, (rule, error) => {
+    throw new Error(`rule ${rule} threw: ${(error as Error)?.stack ?? error}`);
+  });
+}
+
+/** Every file below dir (recursively) whose name passes the filter, sorted. */
+export function filesBelow(dir: string, filter: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesBelow(path, filter));
+    else if (filter(name)) out.push(path);
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CodeAction, CodeActionRequest, DidChangeConfigurationNotification, TextEdit } from 'vscode-languageserver-protocol/node';
+import { applyEdits } from '../../server/src/engine/fixes';
+import { TestClient } from './lspClient';
+
+const source = [
+  'package m', //0
+  '', //1
+  'import "fmt"', //2
+  '', //3
+  'func f(xs []string) {', //4
+  '\tfor _, x := range xs {', //5
+  '\t\tgo func() { /* 中文😀 */ fmt.Println(x) }()', //6
+  '\t}', //7
+  '}', //8
+  '',
+].join('\n');
+
+function module(goVersion: string): { dir: string; uri: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gohazard-lsp-'));
+  writeFileSync(join(dir, 'go.mod'), `module m\n\ngo ${goVersion}\n`);
+  writeFileSync(join(dir, 'a.go'), source);
+  return { dir, uri: pathToFileURL(join(dir, 'a.go')).toString() };
+}
+
+describe('language server over stdio', function () {
+  this.timeout(30000);
+  let client: TestClient;
+
+  afterEach(async () => {
+    if (client.process.exitCode === null) client.process.kill();
+  });
+
+  it('publishes, fixes, updates incrementally, honours settings, clears on close and exits cleanly', async () => {
+    client = new TestClient();
+    const { dir, uri } = module('1.21');
+    await client.initialize(pathToFileURL(dir).toString());
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
+
+    const first = await client.diagnostics(uri, (p) => p.version === 1);
+    assert.equal(first.diagnostics.length, 1);
+    const d = first.diagnostics[0];
+    assert.equal(d.code, 'loopvar/capture');
+    assert.equal(d.source, 'gohazard');
+    // UTF-16 columns: the Chinese characters count one unit each, the emoji two.
+    assert.deepEqual(d.range, { start: { line: 6, character: 37 }, end: { line: 6, character: 38 } });
+    assert.match(d.message, /loop variable x captured .* go1\.21 from go\.mod line 3/);
+
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'quickfix');
+    const edits = actions[0].edit!.changes![uri] as TextEdit[];
+    const fixed = applyEdits(source, edits);
+    assert.match(fixed, /\t\tx := x\n\t\tgo func\(\)/);
+
+    // The client applies the fix as an incremental change.
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })),
+    });
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.version === 2)).diagnostics, []);
+
+    // Delete the copy again: the hazard returns, one line lower.
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 6, character: 0 }, end: { line: 7, character: 0 } }, text: '' }],
+    });
+    const third = await client.diagnostics(uri, (p) => p.version === 3);
+    assert.equal(third.diagnostics.length, 1);
+    assert.equal(third.diagnostics[0].range.start.line, 6);
+
+    const fixAll = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.deepEqual(fixAll.map((a) => a.kind), ['source.fixAll.gohazard']);
+
+    // Turning the rule off through settings removes the diagnostic.
+    client.settings = { rules: { 'loopvar/capture': 'off' } };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.diagnostics.length === 0)).diagnostics, []);
+    client.settings = {};
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 1);
+
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.version === undefined)).diagnostics, []);
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('reports nothing for a go 1.22 module', async () => {
+    client = new TestClient();
+    const { dir, uri } = module('1.22');
+    await client.initialize(pathToFileURL(dir).toString());
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.version === 1)).diagnostics, []);
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('re-analyses open files when their go.mod is edited in the editor', async () => {
+    client = new TestClient();
+    const { dir, uri } = module('1.21');
+    const modUri = pathToFileURL(join(dir, 'go.mod')).toString();
+    await client.initialize(pathToFileURL(dir).toString());
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
+    assert.equal((await client.diagnostics(uri, (p) => p.version === 1)).diagnostics.length, 1);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: modUri, languageId: 'go.mod', version: 1, text: 'module m\n\ngo 1.21\n' } });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: modUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 2, character: 5 }, end: { line: 2, character: 7 } }, text: '22' }],
+    });
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.diagnostics.length === 0)).diagnostics, []);
+    assert.equal(await client.shutdown(), 0);
+  });
+});

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AnalysisCache } from '../../server/src/engine/analyzer';
+import { defaultConfig } from '../../server/src/engine/config';
+import { GoDocument } from '../../server/src/engine/document';
+import { Project } from '../../server/src/engine/project';
+import type { FileFacts } from '../../server/src/engine/rule';
+import { SourceText } from '../../server/src/engine/sourceText';
+import { fixturesRoot, newProject } from '../helpers';
+
+const go121: FileFacts = { path: '/virtual/a.go', goMinor: 21, versionSource: { kind: 'default' } };
+
+function analyseFresh(project: Project, text: string, facts = go121) {
+  const doc = new GoDocument(project.grammar, text);
+  try {
+    return project.analyzer.analyze(doc, facts, defaultConfig).findings;
+  } finally {
+    doc.dispose();
+  }
+}
+
+/** A small deterministic PRNG so that a failing sequence can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const snippets = ['x', ' ', '\n', '\r\n', '{', '}', '(', ')', 'item', '世界', '😀', '\tgo func() { fmt.Println(item) }()\n', 'for _, v := range xs {\n', '// c\n', ':=', '"', 'func g() {}\n'];
+
+describe('analyzer', () => {
+  let project: Project;
+  before(async () => {
+    project = await newProject();
+  });
+
+  it('incremental analysis equals a from-scratch analysis after every edit of random sequences', () => {
+    const base = readFileSync(join(fixturesRoot, 'loopvar/capture/gostmt/gostmt.go'), 'utf8');
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rand = prng(seed);
+      const doc = new GoDocument(project.grammar, base);
+      const cache = new AnalysisCache();
+      project.analyzer.analyze(doc, go121, defaultConfig, cache);
+      for (let step = 0; step < 80; step++) {
+        const source = new SourceText(doc.text);
+        const start = Math.floor(rand() * (doc.text.length + 1));
+        const kind = rand();
+        const end = kind < 0.4 ? start : Math.min(doc.text.length, start + Math.floor(rand() * 12));
+        const text = kind < 0.8 ? snippets[Math.floor(rand() * snippets.length)] : '';
+        const range = { start: source.positionAt(start), end: source.positionAt(end) };
+        doc.update([{ range, text }]);
+        const incremental = project.analyzer.analyze(doc, go121, defaultConfig, cache).findings;
+        const fresh = analyseFresh(project, doc.text);
+        assert.deepEqual(incremental, fresh, `seed ${seed}, step ${step}: edit ${JSON.stringify({ range, text })}`);
+      }
+      doc.dispose();
+    }
+  });
+
+  it('re-checks only the declaration that an edit changed', () => {
+    const text = readFileSync(join(fixturesRoot, 'loopvar/capture/gostmt/gostmt.go'), 'utf8');
+    const doc = new GoDocument(project.grammar, text);
+    const cache = new AnalysisCache();
+    const first = project.analyzer.analyze(doc, go121, defaultConfig, cache);
+    assert.equal(first.stats.analysed, first.stats.declarations);
+    // Insert a line at the top of threeClause's body: that function changes, those below only move.
+    const source = new SourceText(doc.text);
+    const at = doc.text.indexOf('func threeClause() {\n') + 'func threeClause() {\n'.length;
+    doc.update([{ range: { start: source.positionAt(at), end: source.positionAt(at) }, text: '\t_ = 0\n' }]);
+    const second = project.analyzer.analyze(doc, go121, defaultConfig, cache);
+    assert.equal(second.stats.analysed, 1);
+    assert.deepEqual(second.findings, analyseFresh(project, doc.text));
+    doc.dispose();
+  });
+
+  it('re-checks everything when the language version changes, and reports nothing from go1.22', () => {
+    const text = readFileSync(join(fixturesRoot, 'loopvar/capture/gostmt/gostmt.go'), 'utf8');
+    const doc = new GoDocument(project.grammar, text);
+    const cache = new AnalysisCache();
+    assert.ok(project.analyzer.analyze(doc, go121, defaultConfig, cache).findings.length > 0);
+    assert.deepEqual(project.analyzer.analyze(doc, { ...go121, goMinor: 22 }, defaultConfig, cache).findings, []);
+    doc.dispose();
+  });
+
+  it('honours rule settings by id and by family', () => {
+    const text = readFileSync(join(fixturesRoot, 'loopvar/capture/gostmt/gostmt.go'), 'utf8');
+    const doc = new GoDocument(project.grammar, text);
+    assert.deepEqual(project.analyzer.analyze(doc, go121, { rules: { 'loopvar/*': 'off' } }).findings, []);
+    const asErrors = project.analyzer.analyze(doc, go121, { rules: { 'loopvar/*': 'hint', 'loopvar/capture': 'error' } }).findings;
+    assert.ok(asErrors.length > 0 && asErrors.every((f) => f.severity === 'error'));
+    doc.dispose();
+  });
+
+  it('keeps going when a rule throws, and says which rule', async () => {
+    const errors: string[] = [];
+    const { Analyzer } = await import('../../server/src/engine/analyzer');
+    const broken = new Analyzer(project.grammar, [{ id: 'loopvar/broken', summary: '', help: '', defaultSeverity: 'warning', query: '(go_statement) @g', check: () => { throw new Error('boom'); } }], (id) => errors.push(id));
+    const doc = new GoDocument(project.grammar, 'package p\nfunc f() { go g() }\n');
+    assert.deepEqual(broken.analyze(doc, go121, defaultConfig).findings, []);
+    assert.deepEqual(errors, ['loopvar/broken']);
+    doc.dispose();
+  });
+});
+
+describe('suppressions', () => {
+  let project: Project;
+  before(async () => {
+    project = await newProject();
+  });
+  const loop = (line: string) => `package p\nimport "fmt"\nfunc f(xs []int) {\n\tfor _, x := range xs {\n${line}\n\t}\n}\n`;
+
+  it('//gohazard:ignore with a reason on the line above or the same line suppresses', () => {
+    assert.deepEqual(analyseFresh(project, loop('\t\t//gohazard:ignore loopvar/capture joined right away\n\t\tgo func() { fmt.Println(x) }()')), []);
+    assert.deepEqual(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() //gohazard:ignore loopvar/* joined right away')), []);
+  });
+
+  it('a //gohazard:ignore without a reason or with an unknown rule is reported itself', () => {
+    const noReason = analyseFresh(project, loop('\t\t//gohazard:ignore loopvar/capture\n\t\tgo func() { fmt.Println(x) }()'));
+    assert.deepEqual(noReason.map((f) => f.rule), ['gohazard/suppression']);
+    assert.match(noReason[0].message, /needs a reason/);
+    const unknown = analyseFresh(project, loop('\t\t//gohazard:ignore loopvar/nope because\n\t\tgo func() { fmt.Println(x) }()'));
+    assert.deepEqual(unknown.map((f) => f.rule).sort(), ['gohazard/suppression', 'loopvar/capture']);
+  });
+
+  it('//nolint trailing a line, or alone above a statement, suppresses like golangci-lint', () => {
+    assert.deepEqual(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() //nolint:gohazard')), []);
+    assert.deepEqual(analyseFresh(project, loop('\t\t//nolint:all // fine here\n\t\tgo func() {\n\t\t\tfmt.Println(x)\n\t\t}()')), []);
+    assert.equal(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() //nolint:errcheck')).length, 1);
+    assert.equal(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() // "//nolint" in a comment body is not a directive')).length, 1);
+  });
+});
