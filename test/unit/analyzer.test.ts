@@ -9,7 +9,7 @@ import type { FileFacts } from '../../server/src/engine/rule';
 import { SourceText } from '../../server/src/engine/sourceText';
 import { fixturesRoot, newProject } from '../helpers';
 
-const go121: FileFacts = { path: '/virtual/a.go', goMinor: 21, versionSource: { kind: 'default' } };
+const go121: FileFacts = { path: '/virtual/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false };
 
 function analyseFresh(project: Project, text: string, facts = go121) {
   const doc = new GoDocument(project.grammar, text);

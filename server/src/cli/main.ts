@@ -3,7 +3,7 @@ import { EngineConfig, sanitizeRules } from '../engine/config';
 import { Project } from '../engine/project';
 import { Severity } from '../engine/types';
 import { allRules } from '../rules';
-import { loadGrammar, nodeFileReader, packageVersion } from '../node/nodeHost';
+import { loadGrammar, nodeFileHost, packageVersion } from '../node/nodeHost';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
@@ -12,7 +12,8 @@ import { scan } from './scan';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
-                [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [paths | dir/... ]
+                [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
+                [paths | dir/... ]
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
   gohazard --version
 
@@ -78,6 +79,12 @@ function parseScanArgs(args: string[]): ScanOptions {
         options.failOn = v as Severity | 'none';
         break;
       }
+      case '--escape-scope': {
+        const v = value();
+        if (v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be loops or all, not "${v}"`);
+        options.config.escapeScope = v;
+        break;
+      }
       case '--rule': {
         const v = value();
         const eq = v.lastIndexOf('=');
@@ -92,13 +99,13 @@ function parseScanArgs(args: string[]): ScanOptions {
   }
   const { rules: sane, problems } = sanitizeRules(rules);
   if (problems.length > 0) throw new UsageError(problems.join('; ').replace(/gohazard\.rules/g, '--rule'));
-  options.config = { rules: sane };
+  options.config.rules = sane;
   return options;
 }
 
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
-  const project = new Project(await loadGrammar(), allRules, nodeFileReader, (rule, error) => {
+  const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
   });
   const result = await scan(project, options.paths, options.config);

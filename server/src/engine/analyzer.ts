@@ -7,7 +7,7 @@
 // start, and reused while the context is unchanged, so an edit re-checks only the declarations whose
 // text changed, and a moved declaration only has its findings shifted.
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
-import { EngineConfig, severityFor } from './config';
+import { EngineConfig, ruleOptionsKey, severityFor } from './config';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
@@ -81,7 +81,7 @@ export class Analyzer {
       .map((d) => d.text)
       .join('\n');
     const funcNames = decls.filter((d) => d.type === 'function_declaration').map((d) => d.childForFieldName('name')?.text ?? '');
-    const contextKey = [file.goMinor, active.map((r) => r.rule.id).join(','), file.contextKey ?? '', funcNames.join(','), pkgSignature].join('\u0000');
+    const contextKey = [file.goMinor, file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', funcNames.join(','), pkgSignature].join('\u0000');
     if (cache.contextKey !== contextKey) {
       cache.contextKey = contextKey;
       cache.byDeclText = new Map();
@@ -95,7 +95,7 @@ export class Analyzer {
       const combined = this.combinedQuery(active.map((r) => r.rule));
       const matchesByDecl = this.matchesFor(combined, root, decls, missing);
       for (const i of missing) {
-        next.set(texts[i], this.checkDecl(decls[i], matchesByDecl.get(i) ?? [], combined, file, source, pkg));
+        next.set(texts[i], this.checkDecl(decls[i], matchesByDecl.get(i) ?? [], combined, file, config, source, pkg));
       }
     } else {
       for (const i of missing) next.set(texts[i], []);
@@ -157,7 +157,7 @@ export class Analyzer {
     return byDecl;
   }
 
-  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, file: FileFacts, source: SourceText, pkg: PackageScope): RelativeFinding[] {
+  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, file: FileFacts, config: EngineConfig, source: SourceText, pkg: PackageScope): RelativeFinding[] {
     const out: RelativeFinding[] = [];
     if (matches.length === 0) return out;
     const byRule = new Map<Rule, QueryMatch[]>();
@@ -173,6 +173,7 @@ export class Analyzer {
     for (const [rule, ruleMatches] of byRule) {
       const ctx: RuleContext = {
         file,
+        config,
         source,
         decl,
         pkg,

@@ -2,12 +2,21 @@
 import { familyOf } from './rule';
 import { Severity, SeveritySetting } from './types';
 
+export type EscapeScope = 'loops' | 'all';
+
 export interface EngineConfig {
   /** Rule id (`loopvar/capture`) or family (`loopvar/*`) to a severity or `off`. */
   rules: Record<string, SeveritySetting>;
+  /** Where escape/ rules report: only allocations inside loops (default) or everywhere. */
+  escapeScope?: EscapeScope;
 }
 
 export const defaultConfig: EngineConfig = { rules: {} };
+
+/** The parts of the configuration, other than severities, that change what rules report. */
+export function ruleOptionsKey(config: EngineConfig): string {
+  return config.escapeScope ?? 'loops';
+}
 
 const settings = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
 

@@ -4,26 +4,30 @@ import { Analyzer, AnalysisCache, AnalysisResult, RuleErrorHandler } from './ana
 import { EngineConfig } from './config';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
+import { IndexHost, PackageIndex } from './packageIndex';
 import type { FileFacts, Rule } from './rule';
-import { resolveFileFacts } from '../toolchain/facts';
-import { FileReader, ModuleResolver } from '../toolchain/moduleResolver';
+import { resolveFileFacts, ToolchainKnowledge } from '../toolchain/facts';
+import { ModuleResolver } from '../toolchain/moduleResolver';
 
 export class Project {
   readonly analyzer: Analyzer;
   readonly modules: ModuleResolver;
+  readonly packages: PackageIndex;
+  readonly toolchain: ToolchainKnowledge = {};
 
   constructor(
     readonly grammar: GoGrammar,
     rules: readonly Rule[],
-    reader: FileReader,
+    host: IndexHost,
     onRuleError?: RuleErrorHandler,
   ) {
     this.analyzer = new Analyzer(grammar, rules, onRuleError);
-    this.modules = new ModuleResolver(reader);
+    this.modules = new ModuleResolver(host);
+    this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])));
   }
 
   facts(path: string, text: string): Promise<FileFacts> {
-    return resolveFileFacts(path, text, this.modules);
+    return resolveFileFacts(path, text, this.modules, this.packages, this.toolchain);
   }
 
   /** Analyses a text once, from scratch; the tree is freed before returning. */

@@ -2,18 +2,26 @@
 // check that decides. Checks see one top-level declaration at a time, so that after an edit only the
 // declarations whose text changed are checked again.
 import type { Node, QueryMatch } from 'web-tree-sitter';
+import type { EngineConfig } from './config';
 import type { DeclScopes, PackageScope } from './scope';
 import type { SourceText } from './sourceText';
 import type { FileEdit, RuleDoc } from './types';
 import type { VersionSource } from '../toolchain/fileVersion';
+import type { Indexer, PackageView } from './packageIndex';
 
 export interface FileFacts {
   path: string;
   /** Minor N of the file's effective language version go1.N. */
   goMinor: number;
   versionSource: VersionSource;
-  /** Changes whenever something outside this file that rules read changes (e.g. other files of the package). */
-  contextKey?: string;
+  /**
+   * Minor N of the Go toolchain assumed to compile the file (go1.N): the installed one when known,
+   * else the newest gohazard knows. Escape analysis depends on it, not on the language version.
+   */
+  toolchainMinor: number;
+  toolchainKnown: boolean;
+  /** The other files of the package, for rules that registered an indexer. */
+  package?: PackageView;
 }
 
 /** An edit by UTF-16 offsets into the analysed file. */
@@ -42,6 +50,7 @@ export interface Report {
 
 export interface RuleContext {
   readonly file: FileFacts;
+  readonly config: EngineConfig;
   readonly source: SourceText;
   /** The top-level declaration being checked. */
   readonly decl: Node;
@@ -53,6 +62,8 @@ export interface RuleContext {
 
 export interface Rule extends RuleDoc {
   query: string;
+  /** Summarises each file of a package for cross-file checks; see PackageIndex. */
+  indexer?: Indexer;
   /** Whether the rule has anything to say about this file at all (e.g. only below go1.22). */
   appliesTo?(file: FileFacts): boolean;
   check(ctx: RuleContext, matches: QueryMatch[]): void;

@@ -25,9 +25,10 @@ import { GoDocument } from '../engine/document';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project } from '../engine/project';
 import { Finding, Fix, Severity } from '../engine/types';
-import { loadGrammar, nodeFileReader, packageVersion, toEnginePath } from '../node/nodeHost';
+import { loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { allRules } from '../rules';
-import type { FileReader } from '../toolchain/moduleResolver';
+import type { IndexHost } from '../engine/packageIndex';
+import { dirname } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
@@ -70,11 +71,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let pushedSettings: unknown;
   let workspaceRoots: string[] = [];
 
-  const reader: FileReader = {
+  const host: IndexHost = {
     readFile: (path) => {
       const open = moduleFiles.get(path);
-      return open ? Promise.resolve(open.getText()) : nodeFileReader.readFile(path);
+      return open ? Promise.resolve(open.getText()) : nodeFileHost.readFile(path);
     },
+    listDirectory: (dir) => nodeFileHost.listDirectory(dir),
   };
 
   const log = (message: string) => connection.console.log(message);
@@ -89,7 +91,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const root = uriToPath(params.rootUri);
       if (root) workspaceRoots = [root];
     }
-    project = new Project(await loadGrammar(), allRules, reader, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
+    project = new Project(await loadGrammar(), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
     log(`gohazard ${packageVersion()}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
@@ -116,9 +118,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     reanalyseAll();
   });
 
-  connection.onDidChangeWatchedFiles(() => {
-    project?.modules.invalidate();
-    reanalyseAll();
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    if (!project) return;
+    let modulesChanged = false;
+    const goDirs = new Set<string>();
+    for (const change of changes) {
+      const path = uriToPath(change.uri);
+      if (!path) continue;
+      if (isModuleFile(path)) modulesChanged = true;
+      else if (path.endsWith('.go')) {
+        project.packages.invalidate(path);
+        goDirs.add(dirname(path));
+      }
+    }
+    if (modulesChanged) project.modules.invalidate();
+    for (const file of goFiles.values()) {
+      if (modulesChanged || (project.packages.enabled && goDirs.has(dirname(file.path)))) void analyseAndPublish(file);
+    }
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -142,7 +158,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         generation: 0,
       };
       goFiles.set(textDocument.uri, file);
+      project.packages.setOverlay(path, textDocument.text);
       void analyseAndPublish(file);
+      reanalyseSiblings(file);
     });
   });
 
@@ -163,7 +181,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
       file.doc.update(contentChanges.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })));
       file.version = textDocument.version ?? file.version + 1;
+      project?.packages.setOverlay(file.path, file.doc.text);
       void analyseAndPublish(file);
+      reanalyseSiblings(file);
     });
   });
 
@@ -178,7 +198,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       if (!file) return;
       file.doc.dispose();
       goFiles.delete(textDocument.uri);
+      project?.packages.setOverlay(file.path, undefined);
+      project?.packages.invalidate(file.path);
       void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+      reanalyseSiblings(file);
     });
   });
 
@@ -209,6 +232,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function moduleFilesChanged(): void {
     project?.modules.invalidate();
     reanalyseAll();
+  }
+
+  /** Other open files of the same directory may depend on this one's package-level declarations. */
+  function reanalyseSiblings(changed: OpenGoFile): void {
+    if (!project?.packages.enabled) return;
+    const dir = dirname(changed.path);
+    for (const file of goFiles.values()) if (file !== changed && dirname(file.path) === dir) void analyseAndPublish(file);
   }
 
   function reanalyseAll(): void {
@@ -252,11 +282,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function parseSettings(raw: unknown): Settings {
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown };
+    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown } };
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
-    return { enable: obj.enable !== false, engine: { rules }, exclude };
+    const escapeScope = obj.escape?.scope === 'all' ? 'all' : 'loops';
+    return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude };
   }
 
   function relativeToWorkspace(path: string): string {

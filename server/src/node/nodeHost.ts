@@ -2,7 +2,7 @@
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { GoGrammar } from '../engine/grammar';
-import type { FileReader } from '../toolchain/moduleResolver';
+import type { IndexHost } from '../engine/packageIndex';
 
 /** The package root (it holds grammars/); compiled and bundled layouts put this file at different depths. */
 export function packageRoot(): string {
@@ -39,10 +39,17 @@ export function fromEnginePath(path: string): string {
   return sep === '\\' ? path.replace(/\//g, '\\') : path;
 }
 
-export const nodeFileReader: FileReader = {
+export const nodeFileHost: IndexHost = {
   async readFile(path: string) {
     try {
       return await fs.readFile(fromEnginePath(path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  async listDirectory(dir: string) {
+    try {
+      return await fs.readdir(fromEnginePath(dir));
     } catch {
       return undefined;
     }

@@ -1,12 +1,26 @@
 // Everything the engine needs to know about a file before analysing it, resolved through the host's
-// file reader: the nearest go.mod and the file's own //go:build line.
+// file reader: the nearest go.mod, the file's own //go:build line, the toolchain assumed to compile it
+// and, for rules that look across files, the rest of its package.
+import type { PackageIndex } from '../engine/packageIndex';
 import type { FileFacts } from '../engine/rule';
 import { findBuildConstraint } from './buildConstraint';
-import { fileLanguageVersion } from './fileVersion';
+import { CURRENT_GO_MINOR, fileLanguageVersion } from './fileVersion';
 import { ModuleResolver } from './moduleResolver';
 
-export async function resolveFileFacts(path: string, text: string, modules: ModuleResolver): Promise<FileFacts> {
-  const module = await modules.moduleFor(path);
+export interface ToolchainKnowledge {
+  /** Minor version of the installed go toolchain, when it was found. */
+  installedMinor?: number;
+}
+
+export async function resolveFileFacts(path: string, text: string, modules: ModuleResolver, index: PackageIndex, toolchain: ToolchainKnowledge): Promise<FileFacts> {
+  const [module, pkg] = await Promise.all([modules.moduleFor(path), index.viewFor(path, text)]);
   const version = fileLanguageVersion(path, module, findBuildConstraint(text));
-  return { path, goMinor: version.minor, versionSource: version.source };
+  return {
+    path,
+    goMinor: version.minor,
+    versionSource: version.source,
+    toolchainMinor: toolchain.installedMinor ?? CURRENT_GO_MINOR,
+    toolchainKnown: toolchain.installedMinor !== undefined,
+    package: pkg,
+  };
 }

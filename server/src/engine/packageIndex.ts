@@ -1,0 +1,151 @@
+// What rules may know about the other files of a file's package. A Go package is usually spread over
+// several files (a sync.Pool declared in one, used in another), so rules that need it register an
+// indexer: a function that summarises the package-level declarations of one file. Files are parsed
+// only to be summarised, their trees freed at once, and summaries are cached per file text.
+//
+// Package membership follows the go command: files of one directory with the same package clause.
+// A non-test file sees only non-test files; an in-package `_test.go` file sees the package's test and
+// non-test files; files of an external `x_test` package see only each other.
+//
+// Directory listings and file texts are cached until the host reports a change (invalidate), so a
+// keystroke costs no disk access; texts of files open in an editor (overlays) win over the disk.
+import type { Node } from 'web-tree-sitter';
+import { GoDocument } from './document';
+import { GoGrammar } from './grammar';
+import { basename, dirname, joinPath } from './paths';
+import { SourceText } from './sourceText';
+
+export interface Indexer {
+  /** Names the summaries, e.g. 'pool'. */
+  id: string;
+  /** Must return JSON-serialisable data: its serialisation decides whether dependants are re-analysed. */
+  summarize(root: Node, source: SourceText): unknown;
+}
+
+export interface IndexHost {
+  readFile(path: string): Promise<string | undefined>;
+  /** Names of the entries of a directory, or undefined when it cannot be listed. */
+  listDirectory(dir: string): Promise<string[] | undefined>;
+}
+
+interface FileSummary {
+  text: string;
+  packageName: string;
+  /** JSON of the summaries, to tell when dependants must be re-analysed. */
+  key: string;
+  summaries: Map<string, unknown>;
+}
+
+export interface PackageFileSummary {
+  path: string;
+  summary: unknown;
+}
+
+export interface PackageView {
+  packageName: string;
+  /** The other files of the package (not the analysed file itself). */
+  files: string[];
+  /** Changes whenever a summary of another file of the package changes. */
+  fingerprint: string;
+  summaries(indexerId: string): PackageFileSummary[];
+}
+
+export class PackageIndex {
+  private readonly summaries = new Map<string, FileSummary>();
+  private readonly diskTexts = new Map<string, Promise<string | undefined>>();
+  private readonly listings = new Map<string, Promise<string[]>>();
+  private readonly overlays = new Map<string, string>();
+
+  constructor(
+    private readonly grammar: GoGrammar,
+    private readonly host: IndexHost,
+    private readonly indexers: readonly Indexer[],
+  ) {}
+
+  get enabled(): boolean {
+    return this.indexers.length > 0;
+  }
+
+  /** The text of a file open in an editor (undefined when it is closed again). */
+  setOverlay(path: string, text: string | undefined): void {
+    if (text === undefined) this.overlays.delete(path);
+    else this.overlays.set(path, text);
+  }
+
+  /** A file was created, changed or deleted on disk. */
+  invalidate(path: string): void {
+    this.diskTexts.delete(path);
+    this.listings.delete(dirname(path));
+  }
+
+  invalidateAll(): void {
+    this.diskTexts.clear();
+    this.listings.clear();
+  }
+
+  async viewFor(path: string, text: string): Promise<PackageView | undefined> {
+    if (!this.enabled) return undefined;
+    // The analysed file's own declarations come from its live tree; only its package name is needed here.
+    const ownPackage = packageClauseName(text);
+    const dir = dirname(path);
+    const isTest = path.endsWith('_test.go');
+    const members: { path: string; summary: FileSummary }[] = [];
+    for (const name of await this.listing(dir)) {
+      const other = joinPath(dir, name);
+      if (other === path || (!isTest && name.endsWith('_test.go'))) continue;
+      const otherText = this.overlays.get(other) ?? (await this.diskText(other));
+      if (otherText === undefined) continue;
+      const summary = this.summaryOf(other, otherText);
+      if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
+      members.push({ path: other, summary });
+    }
+    return {
+      packageName: ownPackage,
+      files: members.map((m) => m.path),
+      fingerprint: members.map((m) => `${basename(m.path)}\u0000${m.summary.key}`).join('\n'),
+      summaries: (id) => members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) })),
+    };
+  }
+
+  private listing(dir: string): Promise<string[]> {
+    let pending = this.listings.get(dir);
+    if (!pending) {
+      pending = this.host.listDirectory(dir).then((names) => (names ?? []).filter((n) => n.endsWith('.go') && !n.startsWith('.') && !n.startsWith('_')).sort());
+      this.listings.set(dir, pending);
+    }
+    return pending;
+  }
+
+  private diskText(path: string): Promise<string | undefined> {
+    let pending = this.diskTexts.get(path);
+    if (!pending) {
+      pending = this.host.readFile(path);
+      this.diskTexts.set(path, pending);
+    }
+    return pending;
+  }
+
+  private summaryOf(path: string, text: string): FileSummary {
+    const cached = this.summaries.get(path);
+    if (cached && cached.text === text) return cached;
+    const doc = new GoDocument(this.grammar, text);
+    try {
+      const root = doc.tree.rootNode;
+      const clause = root.namedChildren.find((n) => n?.type === 'package_clause');
+      const packageName = clause?.namedChild(0)?.text ?? '';
+      const summaries = new Map<string, unknown>();
+      for (const indexer of this.indexers) summaries.set(indexer.id, indexer.summarize(root, doc.sourceText));
+      const summary = { text, packageName, key: JSON.stringify([...summaries]), summaries };
+      this.summaries.set(path, summary);
+      return summary;
+    } finally {
+      doc.dispose();
+    }
+  }
+}
+
+/** The name in a file's package clause, read without parsing: the first line that starts with `package`. */
+export function packageClauseName(text: string): string {
+  const m = /^package[ \t]+([\p{L}_][\p{L}\p{Nd}_]*)/mu.exec(text);
+  return m ? m[1] : '';
+}
