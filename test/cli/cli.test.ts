@@ -38,7 +38,10 @@ describe('gohazard scan', () => {
     assert.equal(out.files, 1);
     assert.deepEqual(
       out.findings.map((f: Record<string, unknown>) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.rule, f.severity]),
-      [['examples/workers.go', 16, 16, 16, 20, 'loopvar/capture', 'warning']],
+      [
+        ['examples/workers.go', 12, 9, 12, 13, 'loopvar/semantics-change', 'hint'],
+        ['examples/workers.go', 16, 16, 16, 20, 'loopvar/capture', 'warning'],
+      ],
     );
   });
 
@@ -50,20 +53,23 @@ describe('gohazard scan', () => {
     const run0 = sarif.runs[0];
     const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'loopvar/capture');
     assert.ok(rule.shortDescription.text && rule.help.text);
-    assert.equal(run0.results.length, 1);
-    assert.equal(run0.results[0].ruleId, 'loopvar/capture');
-    assert.equal(run0.tool.driver.rules[run0.results[0].ruleIndex].id, 'loopvar/capture');
-    assert.deepEqual(run0.results[0].locations[0].physicalLocation.region, { startLine: 16, startColumn: 16, endLine: 16, endColumn: 20 });
+    assert.deepEqual(run0.results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [
+      ['loopvar/semantics-change', 'note'],
+      ['loopvar/capture', 'warning'],
+    ]);
+    const capture = run0.results[1];
+    assert.equal(run0.tool.driver.rules[capture.ruleIndex].id, 'loopvar/capture');
+    assert.deepEqual(capture.locations[0].physicalLocation.region, { startLine: 16, startColumn: 16, endLine: 16, endColumn: 20 });
   });
 
   it('counts columns in bytes after non-ASCII text, and skips testdata', () => {
     const dir = nonAsciiModule();
-    const r = run(['scan', './...', '--format', 'json'], dir);
+    const r = run(['scan', './...', '--format', 'json', '--rule', 'loopvar/semantics-change=off'], dir);
     const out = JSON.parse(r.stdout);
     assert.equal(out.files, 1);
     // "\t\tgo func() { /* 中文😀 */ fmt.Println(" is 2+12+3+6+4+4+12 = 43 bytes (UTF-16: 2+12+3+2+2+4+12 = 37 units).
     assert.deepEqual(out.findings.map((f: { line: number; column: number }) => [f.line, f.column]), [[7, 44]]);
-    const sarif = JSON.parse(run(['scan', './...', '--format', 'sarif'], dir).stdout);
+    const sarif = JSON.parse(run(['scan', './...', '--format', 'sarif', '--rule', 'loopvar/semantics-change=off'], dir).stdout);
     assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startColumn, 38);
   });
 

@@ -1,11 +1,13 @@
 // The generic fixture runner: test/fixtures/<family>/<rule>/ holds Go modules whose files are
-// analysed with that rule alone and compared with their `// want` comments. A `name.go.golden` is
-// the file after applying every finding's fix; it must also still parse without syntax errors.
+// analysed with that rule alone and compared with their `// want` comments. `name.go.golden` is the
+// file after applying every finding's preferred fix (what fix-all does), `name.go.alt.golden` after
+// applying every finding's first alternative fix; both must still parse without syntax errors.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { EngineConfig } from '../../server/src/engine/config';
 import { GoDocument } from '../../server/src/engine/document';
-import { applyEdits, fixAllEdits } from '../../server/src/engine/fixes';
+import { alternativeFixEdits, applyEdits, fixAllEdits } from '../../server/src/engine/fixes';
+import { TextEdit } from '../../server/src/engine/types';
 import { Project } from '../../server/src/engine/project';
 import { toEnginePath } from '../../server/src/node/nodeHost';
 import { filesBelow, fixturesRoot, repoRoot } from '../helpers';
@@ -29,34 +31,40 @@ export function fixtureFiles(ruleId: string): string[] {
   return existsSync(dir) ? filesBelow(dir, (n) => n.endsWith('.go')) : [];
 }
 
-/** Only the rule under test runs; every other rule is off. */
-export function configFor(project: Project, ruleId: string): EngineConfig {
+/**
+ * Only the rule under test runs; every other rule is off. Files named `*_all.go` hold cases that only
+ * `gohazard.escape.scope: all` reports (outside loops), and are analysed with that scope.
+ */
+export function configFor(project: Project, ruleId: string, file: string): EngineConfig {
   const rules: EngineConfig['rules'] = { 'gohazard/suppression': 'off' };
   for (const r of project.analyzer.rules) rules[r.id] = r.id === ruleId ? r.defaultSeverity : 'off';
-  return { rules };
+  return { rules, escapeScope: file.endsWith('_all.go') ? 'all' : 'loops' };
 }
 
 export async function checkFixture(project: Project, ruleId: string, file: string): Promise<string[]> {
   const text = readFileSync(file, 'utf8');
   const name = relative(repoRoot, file);
-  const { findings } = await project.analyzeText(toEnginePath(file), text, configFor(project, ruleId));
+  const { findings } = await project.analyzeText(toEnginePath(file), text, configFor(project, ruleId, file));
   const problems = compareWithWants(
     name,
     parseWants(text),
     findings.map((f) => ({ line: f.range.start.line, message: f.message, rule: f.rule })),
   );
-  const golden = `${file}.golden`;
-  const edits = fixAllEdits(findings);
-  if (existsSync(golden)) {
-    const fixed = applyEdits(text, edits);
-    const expected = readFileSync(golden, 'utf8');
-    if (fixed !== expected) problems.push(`${name}: fixes do not produce ${relative(repoRoot, golden)}:\n${firstDifference(expected, fixed)}`);
-    const doc = new GoDocument(project.grammar, fixed);
-    if (doc.tree.rootNode.hasError) problems.push(`${name}: the fixed text has syntax errors`);
-    doc.dispose();
-  } else if (edits.length > 0) {
-    problems.push(`${name}: findings carry fixes but there is no ${relative(repoRoot, golden)}`);
-  }
+  problems.push(...checkGolden(project, name, text, `${file}.golden`, fixAllEdits(findings), 'preferred fixes'));
+  problems.push(...checkGolden(project, name, text, `${file}.alt.golden`, alternativeFixEdits(findings), 'alternative fixes'));
+  return problems;
+}
+
+/** The text after applying edits must equal the golden file and parse without syntax errors. */
+function checkGolden(project: Project, name: string, text: string, golden: string, edits: TextEdit[], what: string): string[] {
+  if (!existsSync(golden)) return edits.length > 0 ? [`${name}: findings carry ${what} but there is no ${relative(repoRoot, golden)}`] : [];
+  const problems: string[] = [];
+  const fixed = applyEdits(text, edits);
+  const expected = readFileSync(golden, 'utf8');
+  if (fixed !== expected) problems.push(`${name}: ${what} do not produce ${relative(repoRoot, golden)}:\n${firstDifference(expected, fixed)}`);
+  const doc = new GoDocument(project.grammar, fixed);
+  if (doc.tree.rootNode.hasError) problems.push(`${name}: the text after ${what} has syntax errors`);
+  doc.dispose();
   return problems;
 }
 

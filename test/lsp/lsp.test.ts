@@ -42,8 +42,11 @@ describe('language server over stdio', function () {
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
 
     const first = await client.diagnostics(uri, (p) => p.version === 1);
-    assert.equal(first.diagnostics.length, 1);
-    const d = first.diagnostics[0];
+    assert.deepEqual(first.diagnostics.map((x) => [x.code, x.severity]), [
+      ['loopvar/semantics-change', 4],
+      ['loopvar/capture', 2],
+    ]);
+    const d = first.diagnostics[1];
     assert.equal(d.code, 'loopvar/capture');
     assert.equal(d.source, 'gohazard');
     // UTF-16 columns: the Chinese characters count one unit each, the emoji two.
@@ -74,8 +77,10 @@ describe('language server over stdio', function () {
       contentChanges: [{ range: { start: { line: 6, character: 0 }, end: { line: 7, character: 0 } }, text: '' }],
     });
     const third = await client.diagnostics(uri, (p) => p.version === 3);
-    assert.equal(third.diagnostics.length, 1);
-    assert.equal(third.diagnostics[0].range.start.line, 6);
+    assert.deepEqual(third.diagnostics.map((x) => [x.code, x.range.start.line]), [
+      ['loopvar/semantics-change', 5],
+      ['loopvar/capture', 6],
+    ]);
 
     const fixAll = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri },
@@ -84,13 +89,16 @@ describe('language server over stdio', function () {
     })) as CodeAction[];
     assert.deepEqual(fixAll.map((a) => a.kind), ['source.fixAll.gohazard']);
 
-    // Turning the rule off through settings removes the diagnostic.
+    // Turning rules off through settings removes their diagnostics.
     client.settings = { rules: { 'loopvar/capture': 'off' } };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
-    assert.deepEqual((await client.diagnostics(uri, (p) => p.diagnostics.length === 0)).diagnostics, []);
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.diagnostics.length === 1)).diagnostics.map((x) => x.code), ['loopvar/semantics-change']);
+    client.settings = { rules: { 'loopvar/*': 'off' } };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
     client.settings = {};
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
-    await client.diagnostics(uri, (p) => p.diagnostics.length === 1);
+    await client.diagnostics(uri, (p) => p.diagnostics.length === 2);
 
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual((await client.diagnostics(uri, (p) => p.version === undefined)).diagnostics, []);
@@ -112,7 +120,7 @@ describe('language server over stdio', function () {
     const modUri = pathToFileURL(join(dir, 'go.mod')).toString();
     await client.initialize(pathToFileURL(dir).toString());
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
-    assert.equal((await client.diagnostics(uri, (p) => p.version === 1)).diagnostics.length, 1);
+    assert.equal((await client.diagnostics(uri, (p) => p.version === 1)).diagnostics.length, 2);
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: modUri, languageId: 'go.mod', version: 1, text: 'module m\n\ngo 1.21\n' } });
     await client.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: modUri, version: 2 },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnalysisCache } from '../../server/src/engine/analyzer';
-import { defaultConfig } from '../../server/src/engine/config';
+import { EngineConfig, defaultConfig } from '../../server/src/engine/config';
 import { GoDocument } from '../../server/src/engine/document';
 import { Project } from '../../server/src/engine/project';
 import type { FileFacts } from '../../server/src/engine/rule';
@@ -11,10 +11,10 @@ import { fixturesRoot, newProject } from '../helpers';
 
 const go121: FileFacts = { path: '/virtual/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false };
 
-function analyseFresh(project: Project, text: string, facts = go121) {
+function analyseFresh(project: Project, text: string, facts = go121, config: EngineConfig = defaultConfig) {
   const doc = new GoDocument(project.grammar, text);
   try {
-    return project.analyzer.analyze(doc, facts, defaultConfig).findings;
+    return project.analyzer.analyze(doc, facts, config).findings;
   } finally {
     doc.dispose();
   }
@@ -93,7 +93,9 @@ describe('analyzer', () => {
     const doc = new GoDocument(project.grammar, text);
     assert.deepEqual(project.analyzer.analyze(doc, go121, { rules: { 'loopvar/*': 'off' } }).findings, []);
     const asErrors = project.analyzer.analyze(doc, go121, { rules: { 'loopvar/*': 'hint', 'loopvar/capture': 'error' } }).findings;
-    assert.ok(asErrors.length > 0 && asErrors.every((f) => f.severity === 'error'));
+    const captures = asErrors.filter((f) => f.rule === 'loopvar/capture');
+    assert.ok(captures.length > 0 && captures.every((f) => f.severity === 'error'));
+    assert.ok(asErrors.filter((f) => f.rule !== 'loopvar/capture').every((f) => f.severity === 'hint'));
     doc.dispose();
   });
 
@@ -114,24 +116,26 @@ describe('suppressions', () => {
     project = await newProject();
   });
   const loop = (line: string) => `package p\nimport "fmt"\nfunc f(xs []int) {\n\tfor _, x := range xs {\n${line}\n\t}\n}\n`;
+  const captureOnly: EngineConfig = { rules: { 'loopvar/*': 'off', 'loopvar/capture': 'warning' } };
+  const analyse = (text: string) => analyseFresh(project, text, go121, captureOnly);
 
   it('//gohazard:ignore with a reason on the line above or the same line suppresses', () => {
-    assert.deepEqual(analyseFresh(project, loop('\t\t//gohazard:ignore loopvar/capture joined right away\n\t\tgo func() { fmt.Println(x) }()')), []);
-    assert.deepEqual(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() //gohazard:ignore loopvar/* joined right away')), []);
+    assert.deepEqual(analyse(loop('\t\t//gohazard:ignore loopvar/capture joined right away\n\t\tgo func() { fmt.Println(x) }()')), []);
+    assert.deepEqual(analyse(loop('\t\tgo func() { fmt.Println(x) }() //gohazard:ignore loopvar/* joined right away')), []);
   });
 
   it('a //gohazard:ignore without a reason or with an unknown rule is reported itself', () => {
-    const noReason = analyseFresh(project, loop('\t\t//gohazard:ignore loopvar/capture\n\t\tgo func() { fmt.Println(x) }()'));
+    const noReason = analyse(loop('\t\t//gohazard:ignore loopvar/capture\n\t\tgo func() { fmt.Println(x) }()'));
     assert.deepEqual(noReason.map((f) => f.rule), ['gohazard/suppression']);
     assert.match(noReason[0].message, /needs a reason/);
-    const unknown = analyseFresh(project, loop('\t\t//gohazard:ignore loopvar/nope because\n\t\tgo func() { fmt.Println(x) }()'));
+    const unknown = analyse(loop('\t\t//gohazard:ignore loopvar/nope because\n\t\tgo func() { fmt.Println(x) }()'));
     assert.deepEqual(unknown.map((f) => f.rule).sort(), ['gohazard/suppression', 'loopvar/capture']);
   });
 
   it('//nolint trailing a line, or alone above a statement, suppresses like golangci-lint', () => {
-    assert.deepEqual(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() //nolint:gohazard')), []);
-    assert.deepEqual(analyseFresh(project, loop('\t\t//nolint:all // fine here\n\t\tgo func() {\n\t\t\tfmt.Println(x)\n\t\t}()')), []);
-    assert.equal(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() //nolint:errcheck')).length, 1);
-    assert.equal(analyseFresh(project, loop('\t\tgo func() { fmt.Println(x) }() // "//nolint" in a comment body is not a directive')).length, 1);
+    assert.deepEqual(analyse(loop('\t\tgo func() { fmt.Println(x) }() //nolint:gohazard')), []);
+    assert.deepEqual(analyse(loop('\t\t//nolint:all // fine here\n\t\tgo func() {\n\t\t\tfmt.Println(x)\n\t\t}()')), []);
+    assert.equal(analyse(loop('\t\tgo func() { fmt.Println(x) }() //nolint:errcheck')).length, 1);
+    assert.equal(analyse(loop('\t\tgo func() { fmt.Println(x) }() // "//nolint" in a comment body is not a directive')).length, 1);
   });
 });

@@ -80,7 +80,11 @@ export class Analyzer {
       .filter((d) => d.type !== 'function_declaration' && d.type !== 'method_declaration')
       .map((d) => d.text)
       .join('\n');
-    const funcNames = decls.filter((d) => d.type === 'function_declaration').map((d) => d.childForFieldName('name')?.text ?? '');
+    // Function names and method receivers are part of what other declarations may rely on
+    // (e.g. which methods of a type take a pointer receiver); their bodies are not.
+    const funcNames = decls
+      .filter((d) => d.type === 'function_declaration' || d.type === 'method_declaration')
+      .map((d) => `${d.childForFieldName('receiver')?.text ?? ''}${d.childForFieldName('name')?.text ?? ''}`);
     const contextKey = [file.goMinor, file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', funcNames.join(','), pkgSignature].join('\u0000');
     if (cache.contextKey !== contextKey) {
       cache.contextKey = contextKey;
@@ -178,6 +182,7 @@ export class Analyzer {
         decl,
         pkg,
         scopes: () => (scopes ??= new DeclScopes(decl, pkg)),
+        lineOf: (node: Node) => `\u0000L${node.startIndex - base}\u0000`,
         report: (r: Report) => out.push(relative(rule.id, r, base)),
       };
       try {
@@ -216,10 +221,14 @@ function materialize(f: RelativeFinding, base: number, severity: Severity, sourc
     otherFiles: fix.otherFiles,
     preferred: fix.preferred,
   }));
-  const finding: Finding = { rule: f.rule, severity, range: range(f.start, f.end), message: f.message, fixes };
+  const message = f.message.replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1));
+  const finding: Finding = { rule: f.rule, severity, range: range(f.start, f.end), message, fixes };
   if (f.goVersion) finding.goVersion = f.goVersion;
   return finding;
 }
+
+/** Placeholders made by RuleContext.lineOf: a node's offset relative to its declaration. */
+const LINE_REF = /\u0000L(-?\d+)\u0000/g;
 
 function compareFindings(a: Finding, b: Finding): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule) || a.message.localeCompare(b.message);

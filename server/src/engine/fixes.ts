@@ -1,15 +1,25 @@
 // Combining and applying fixes. Several findings often carry the same fix (one `v := v` insertion
 // serves every reference to v), so identical edits are applied once, and an edit that overlaps one
-// already chosen is left for a later run rather than corrupting the text.
+// already chosen is left for a later run rather than corrupting the text. Only preferred fixes are
+// safe to apply unattended (fix-all); alternatives are offered one at a time.
 import { SourceText } from './sourceText';
-import { Finding, TextEdit } from './types';
+import { Finding, Fix, TextEdit } from './types';
 
-/** The edits of every finding's preferred fix (or its only fix), deduplicated and non-overlapping. */
+/** The edits of every finding's preferred fix, deduplicated and non-overlapping: what fix-all applies. */
 export function fixAllEdits(findings: readonly Finding[]): TextEdit[] {
+  return combineFixes(findings, (f) => f.fixes.find((x) => x.preferred));
+}
+
+/** The edits of every finding's first alternative (not preferred) fix, combined the same way. */
+export function alternativeFixEdits(findings: readonly Finding[]): TextEdit[] {
+  return combineFixes(findings, (f) => f.fixes.find((x) => !x.preferred));
+}
+
+function combineFixes(findings: readonly Finding[], pick: (f: Finding) => Fix | undefined): TextEdit[] {
   const chosen: TextEdit[] = [];
   const seen = new Set<string>();
   for (const f of findings) {
-    const fix = f.fixes.find((x) => x.preferred) ?? (f.fixes.length === 1 ? f.fixes[0] : undefined);
+    const fix = pick(f);
     if (!fix || (fix.otherFiles?.length ?? 0) > 0) continue;
     const keys = fix.edits.map(editKey);
     if (keys.every((k) => seen.has(k))) continue;

@@ -57,6 +57,11 @@ export interface RuleContext {
   readonly pkg: PackageScope;
   /** Scope resolution of `decl`, built on first use. */
   scopes(): DeclScopes;
+  /**
+   * The 1-based line of a node, for messages ("returned at line 42"). Use this rather than the number
+   * itself: findings are cached per declaration and re-used when the declaration moves.
+   */
+  lineOf(node: Node): string;
   report(report: Report): void;
 }
 

@@ -1,5 +1,8 @@
 // Every rule gohazard runs, in one place so that the server, the CLI and the tests agree.
 import type { Rule } from '../engine/rule';
+import { address } from './loopvar/address';
 import { capture } from './loopvar/capture';
+import { redundantCopy } from './loopvar/redundantCopy';
+import { semanticsChange } from './loopvar/semanticsChange';
 
-export const allRules: readonly Rule[] = [capture];
+export const allRules: readonly Rule[] = [capture, address, redundantCopy, semanticsChange];

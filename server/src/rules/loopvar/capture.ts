@@ -1,42 +1,45 @@
-// loopvar/capture: a func literal started with `go` inside a loop refers to a loop variable. Before
-// go1.22 one variable is shared by all iterations, so the goroutine may run after the loop has moved
-// on and see a later value. Uses are resolved through the scope resolver: a parameter, a shadowing
-// copy or a redeclared name is not the loop variable.
-import type { Node, QueryMatch } from 'web-tree-sitter';
+// loopvar/capture: a func literal that refers to a loop variable and may run after the iteration ends
+// (goroutine, defer, errgroup/WaitGroup.Go, parallel subtest, stored past the iteration). Before go1.22
+// one variable is shared by all iterations, so the closure may see a later value. Uses are resolved
+// through the scope resolver: a parameter, a shadowing copy or a redeclared name is not the variable.
+import type { QueryMatch } from 'web-tree-sitter';
 import { Rule, RuleContext } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
-import { loopVarsUsedIn, versionNote } from './loops';
-import { insertCopiesFix } from './shadowCopy';
+import { escapingCaptures } from './escaping';
+import { modifiedInBody, versionNote } from './loops';
+import { passAsArgumentFix } from './argumentFix';
+import { CopyRequest, planCopies, statementOf } from './shadowCopy';
 
 export const capture: Rule = {
   id: 'loopvar/capture',
-  summary: 'A loop variable is captured by a goroutine that may outlive the iteration (before go1.22).',
+  summary: 'A loop variable is captured by a closure that may run after the iteration (before go1.22).',
   help:
-    'Before Go 1.22 a loop declares one variable that every iteration reuses. A func literal started with `go` that refers to it can run after the loop has advanced, and then sees a later value (often the last one). Copy the variable inside the body (`v := v`), pass it as an argument, or move the module to go 1.22 or later, where each iteration has its own variable.',
+    'Before Go 1.22 a loop declares one variable that every iteration reuses. A func literal that refers to it and runs after the iteration ended (started with go, deferred, passed to errgroup.Group.Go or sync.WaitGroup.Go, a parallel subtest, or stored where the next iteration can reach it) sees a later value, often the last one. Copy the variable inside the body (`v := v`), pass it as an argument, or move the module to go 1.22 or later, where each iteration has its own variable.',
   defaultSeverity: 'warning',
-  query: '(go_statement (call_expression function: (func_literal) @lit)) @stmt',
+  query: '(for_statement body: (block (statement_list) @body))',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
-  check(ctx: RuleContext, matches: QueryMatch[]) {
-    for (const m of matches) {
-      const lit = m.captures.find((c) => c.name === 'lit')?.node;
-      const stmt = m.captures.find((c) => c.name === 'stmt')?.node;
-      if (lit && stmt) reportCaptures(ctx, lit, stmt);
+  check(ctx: RuleContext, _matches: QueryMatch[]) {
+    const captures = escapingCaptures(ctx.decl, ctx.scopes());
+    const requests = new Map<(typeof captures)[number], CopyRequest>();
+    for (const c of captures) {
+      const statement = statementOf(c.literal);
+      if (statement && !modifiedInBody(c.variable)) requests.set(c, { statement, name: c.variable.binding.name, firstUse: c.refs[0].startIndex });
+    }
+    const fixes = planCopies([...requests.values()], ctx.source);
+    const argumentFixes = new Map(captures.map((c) => [c.literal.id, passAsArgumentFix(c.literal, captures, ctx.scopes(), ctx.pkg)]));
+    for (const c of captures) {
+      const name = c.variable.binding.name;
+      const request = requests.get(c);
+      const copy = request && fixes.get(request);
+      const argument = argumentFixes.get(c.literal.id);
+      for (const ref of c.refs) {
+        ctx.report({
+          node: ref,
+          message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})`,
+          fixes: [copy, argument].filter((f) => f !== undefined),
+          goVersion: languageVersion(ctx.file.goMinor),
+        });
+      }
     }
   },
 };
-
-function reportCaptures(ctx: RuleContext, lit: Node, stmt: Node): void {
-  const captured = loopVarsUsedIn(lit, ctx.scopes());
-  if (captured.length === 0) return;
-  const fix = insertCopiesFix(stmt, captured.map((c) => c.binding.name), ctx.source);
-  for (const { binding, refs } of captured) {
-    for (const ref of refs) {
-      ctx.report({
-        node: ref,
-        message: `loop variable ${binding.name} captured by func literal started with go: before go1.22 all iterations share one ${binding.name}, so the goroutine may see a later iteration's value (this file is ${versionNote(ctx.file)})`,
-        fixes: [fix],
-        goVersion: languageVersion(ctx.file.goMinor),
-      });
-    }
-  }
-}

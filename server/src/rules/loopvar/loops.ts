@@ -1,11 +1,12 @@
-// Loop variables and where they are used, shared by the loopvar rules.
+// Loop variables: which bindings are per-loop variables, where they are modified, and how rules
+// describe the file's language version.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import type { FileFacts } from '../../engine/rule';
 import { basename } from '../../engine/paths';
 import { languageVersion } from '../../toolchain/goVersion';
 
-/** The for_statement that declares a binding, when the binding is a loop variable. */
+/** The for_statement that declares a binding, when the binding is a range or 3-clause init variable. */
 export function loopOf(b: Binding): Node | undefined {
   if (b.kind === 'range') return b.declarator.parent ?? undefined;
   if (b.kind === 'for') return b.declarator.parent?.parent ?? undefined;
@@ -16,24 +17,80 @@ export function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
-/** Loop variables referenced inside `node`, with their references there, in order of first use. */
-export function loopVarsUsedIn(node: Node, scopes: DeclScopes): { binding: Binding; loop: Node; refs: Node[] }[] {
-  const out: { binding: Binding; loop: Node; refs: Node[] }[] = [];
-  for (const binding of scopes.bindings) {
-    const loop = loopOf(binding);
-    const body = loop?.childForFieldName('body');
-    if (!loop || !body || !contains(body, node)) continue;
-    const refs = binding.refs.filter((r) => contains(node, r));
-    if (refs.length > 0) out.push({ binding, loop, refs });
-  }
-  return out.sort((a, b) => a.refs[0].startIndex - b.refs[0].startIndex);
+export function bodyOf(loop: Node): Node | undefined {
+  return loop.childForFieldName('body') ?? undefined;
 }
 
-/** "go1.21 (go.mod line 3)": the file's language version and where it comes from. */
+/** Whether an identifier is written: assigned, incremented or decremented, or has its address taken. */
+export function isModification(ref: Node): boolean {
+  let node = ref;
+  // `&v.f` and `v.f = …` modify (or may modify) v as well.
+  while (node.parent?.type === 'selector_expression' && node.parent.childForFieldName('operand')?.id === node.id) node = node.parent;
+  const p = node.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'inc_statement':
+    case 'dec_statement':
+      return true;
+    case 'unary_expression':
+      return p.childForFieldName('operator')?.text === '&';
+    case 'expression_list':
+      return p.parent?.type === 'assignment_statement' && p.parent.childForFieldName('left')?.id === p.id;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The variables a loop really shares between iterations before go1.22: range keys and values, and
+ * 3-clause init variables that the loop modifies (an init variable never written is harmless).
+ */
+export function isSharedLoopVariable(b: Binding): boolean {
+  if (b.kind === 'range') return true;
+  if (b.kind !== 'for') return false;
+  const loop = loopOf(b);
+  return !!loop && b.refs.some((r) => contains(loop, r) && isModification(r));
+}
+
+export interface LoopVariable {
+  binding: Binding;
+  loop: Node;
+  body: Node;
+}
+
+/** Shared loop variables of enclosing loops whose body contains node. */
+export function loopVariablesAround(node: Node, scopes: DeclScopes): LoopVariable[] {
+  const out: LoopVariable[] = [];
+  for (const binding of scopes.bindings) {
+    const loop = loopOf(binding);
+    const body = loop && bodyOf(loop);
+    if (loop && body && contains(body, node) && isSharedLoopVariable(binding)) out.push({ binding, loop, body });
+  }
+  return out;
+}
+
+/** Whether the body writes the variable anywhere (then a `v := v` copy would swallow the write). */
+export function modifiedInBody(v: LoopVariable): boolean {
+  return v.binding.refs.some((r) => contains(v.body, r) && isModification(r));
+}
+
+/** "go1.21 from go.mod line 3": the file's language version and where it comes from. */
 export function versionNote(file: FileFacts): string {
   const v = languageVersion(file.goMinor);
   const s = file.versionSource;
   if (s.kind === 'go.mod' && s.path) return s.line !== undefined ? `${v} from ${basename(s.path)} line ${s.line + 1}` : `${v}: ${basename(s.path)} has no go line`;
-  if (s.kind === 'go:build' && s.line !== undefined) return `${v} from the //go:build line ${s.line + 1}`;
+  if (s.kind === 'go:build' && s.line !== undefined) return `${v} from its //go:build line ${s.line + 1}`;
   return `${v} (assumed: no go.mod found)`;
+}
+
+/** The innermost enclosing function (declaration or literal) of a node. */
+export function enclosingFunction(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return p;
+  }
+  return undefined;
+}
+
+export function sameFunction(a: Node, b: Node): boolean {
+  return enclosingFunction(a)?.id === enclosingFunction(b)?.id;
 }

@@ -1,0 +1,208 @@
+// Does a value made in a loop iteration (a func literal, or the address of a loop variable) outlive
+// that iteration? It does when it is started as a goroutine, deferred to the end of the function, handed
+// to an API that runs it asynchronously, or stored where the next iteration can still reach it: in a
+// variable declared outside the loop body (directly, appended, inside a composite literal, through a
+// body-local variable that then leaves), or sent on a channel. Everything else is assumed to end with the
+// iteration: immediately invoked literals, arguments of ordinary calls (sort.Slice, strings.Map, …), and
+// `return`, which ends the loop itself.
+import type { Node } from 'web-tree-sitter';
+import type { Binding, DeclScopes } from '../../engine/scope';
+import { contains, sameFunction } from './loops';
+
+export interface Lifetime {
+  /** Why the value outlives the iteration, e.g. "started with go". */
+  how: string;
+  /** For parallel subtests: only what runs after this statement outlives the iteration. */
+  after?: Node;
+}
+
+const MAX_FOLLOW = 3;
+
+export class LifetimeAnalysis {
+  constructor(
+    private readonly scopes: DeclScopes,
+    /** The body of the loop whose iteration the value must not outlive. */
+    private readonly body: Node,
+    private readonly loop: Node,
+  ) {}
+
+  /** How a func literal inside the loop body may run after the iteration ends. */
+  ofFuncLiteral(lit: Node): Lifetime | undefined {
+    const parent = lit.parent;
+    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === lit.id) return this.ofCall(parent);
+    if (parent?.type === 'argument_list') {
+      const call = parent.parent;
+      const callee = call?.childForFieldName('function');
+      if (call && callee?.type === 'selector_expression') {
+        const method = callee.childForFieldName('field')?.text;
+        const receiver = callee.childForFieldName('operand')?.text ?? '';
+        if (method === 'Go' || method === 'TryGo') return { how: `passed to ${receiver}.${method}, which runs it in a new goroutine` };
+        if (method === 'Run' && parent.namedChildren[1]?.id === lit.id) {
+          const parallel = parallelCall(lit);
+          return parallel ? { how: `run as a parallel subtest by ${receiver}.Run`, after: parallel } : undefined;
+        }
+      }
+    }
+    return this.ofValue(lit, 0);
+  }
+
+  /** How the address `&v` (or `&v.f`) may be used after the iteration ends. */
+  ofAddress(addr: Node): Lifetime | undefined {
+    return this.ofValue(addr, 0);
+  }
+
+  /** A call of something made in the iteration: `go f()` and a `defer f()` of the loop's own function outlive it. */
+  private ofCall(call: Node): Lifetime | undefined {
+    const stmt = call.parent;
+    if (stmt?.type === 'go_statement') return { how: 'started with go' };
+    if (stmt?.type === 'defer_statement' && sameFunction(stmt, this.loop)) return { how: 'deferred until the function returns' };
+    return undefined;
+  }
+
+  /** Follows where a value flows until it is stored beyond the iteration or dropped. */
+  private ofValue(start: Node, depth: number): Lifetime | undefined {
+    if (depth > MAX_FOLLOW) return undefined;
+    let node = start;
+    for (;;) {
+      const p = node.parent;
+      if (!p || p.id === this.body.id) return undefined;
+      switch (p.type) {
+        case 'parenthesized_expression':
+        case 'literal_element':
+        case 'keyed_element':
+        case 'literal_value':
+        case 'composite_literal':
+        case 'expression_list':
+          node = p;
+          continue;
+        case 'unary_expression':
+          if (p.childForFieldName('operator')?.text !== '&') return undefined;
+          node = p;
+          continue;
+        case 'argument_list': {
+          const call = p.parent;
+          const callee = call?.childForFieldName('function');
+          if (!call) return undefined;
+          if (callee?.type === 'identifier' && callee.text === 'append' && !this.scopes.bindingOf(callee)) {
+            node = call;
+            continue;
+          }
+          const stmt = call.parent;
+          if (stmt?.type === 'go_statement') return { how: 'passed to a function started with go' };
+          if (stmt?.type === 'defer_statement' && sameFunction(stmt, this.loop)) return { how: 'passed to a call deferred until the function returns' };
+          return undefined;
+        }
+        case 'assignment_statement':
+          return p.childForFieldName('right') && contains(p.childForFieldName('right')!, node) ? this.ofTargets(p.childForFieldName('left'), depth) : undefined;
+        case 'short_var_declaration':
+          return contains(p.childForFieldName('right') ?? p, node) && p.childForFieldName('right') ? this.ofTargets(p.childForFieldName('left'), depth) : undefined;
+        case 'var_spec':
+          return this.ofTargets(p, depth, p.childrenForFieldName('name'));
+        case 'send_statement':
+          return p.childForFieldName('value')?.id === node.id ? { how: 'sent on a channel' } : undefined;
+        case 'return_statement':
+          return this.ofReturn(p, depth);
+        default:
+          return undefined;
+      }
+    }
+  }
+
+  /** A value assigned to targets outlives the iteration if one of them lives outside the loop body. */
+  private ofTargets(left: Node | null, depth: number, ids?: (Node | null)[]): Lifetime | undefined {
+    const targets = ids ?? left?.namedChildren ?? [];
+    for (const target of targets) {
+      if (!target) continue;
+      const root = rootIdentifier(target);
+      if (!root || root.text === '_') continue;
+      const binding = this.scopes.bindingOf(root);
+      if (!binding || !contains(this.body, binding.scopeNode)) return { how: `stored in ${target.text}, which outlives the iteration` };
+      const viaLocal = this.ofLocal(binding, depth + 1);
+      if (viaLocal) return { how: `${viaLocal.how} (through ${binding.name})` };
+    }
+    return undefined;
+  }
+
+  /** A body-local variable holding the value: does any of its uses let the value out? */
+  private ofLocal(local: Binding, depth: number): Lifetime | undefined {
+    for (const ref of local.refs) {
+      const parent = ref.parent;
+      if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === ref.id) {
+        const call = this.ofCall(parent);
+        if (call) return call;
+        continue;
+      }
+      if (isAssignedTo(ref)) continue;
+      const flow = this.ofValue(ref, depth);
+      if (flow) return flow;
+    }
+    return undefined;
+  }
+
+  /**
+   * `return` ends the loop when it returns from the loop's own function. A return from a func literal
+   * inside the loop hands the value to whoever calls that literal.
+   */
+  private ofReturn(ret: Node, depth: number): Lifetime | undefined {
+    if (sameFunction(ret, this.loop)) return undefined;
+    let fn: Node | null = ret.parent;
+    while (fn && fn.type !== 'func_literal') fn = fn.parent;
+    if (!fn || !contains(this.body, fn)) return undefined;
+    const parent = fn.parent;
+    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === fn.id) return this.ofValue(parent, depth + 1);
+    if (parent?.type === 'expression_list' && parent.parent?.type === 'short_var_declaration') {
+      const index = parent.namedChildren.findIndex((c) => c?.id === fn!.id);
+      const id = parent.parent.childForFieldName('left')?.namedChildren[index];
+      const local = id && this.scopes.bindingOf(id);
+      if (!local) return undefined;
+      for (const ref of local.refs) {
+        const call = ref.parent;
+        if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === ref.id) {
+          const flow = this.ofValue(call, depth + 1);
+          if (flow) return flow;
+        }
+      }
+    }
+    return undefined;
+  }
+}
+
+/** The variable an lvalue or pointer expression is rooted at: `a` in `a`, `a.b[i].c`, `*a`, `(a)`. */
+export function rootIdentifier(expr: Node): Node | undefined {
+  let node: Node | null = expr;
+  while (node) {
+    switch (node.type) {
+      case 'identifier':
+        return node;
+      case 'selector_expression':
+      case 'unary_expression':
+        node = node.childForFieldName('operand');
+        break;
+      case 'index_expression':
+      case 'slice_expression':
+        node = node.childForFieldName('operand');
+        break;
+      case 'parenthesized_expression':
+        node = node.namedChild(0);
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function isAssignedTo(ref: Node): boolean {
+  const list = ref.parent;
+  return list?.type === 'expression_list' && (list.parent?.type === 'assignment_statement' || list.parent?.type === 'short_var_declaration') && list.parent.childForFieldName('left')?.id === list.id;
+}
+
+/** The `t.Parallel()` statement at the top level of a subtest literal whose first parameter is t. */
+function parallelCall(lit: Node): Node | undefined {
+  const params = lit.childForFieldName('parameters');
+  const t = params?.namedChildren[0]?.childForFieldName('name')?.text;
+  const body = lit.childForFieldName('body');
+  if (!t || !body) return undefined;
+  const statements = body.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? [];
+  return statements.find((s) => s?.type === 'expression_statement' && /^\s*(\w+)\.Parallel\(\s*\)$/.exec(s.text)?.[1] === t) ?? undefined;
+}
