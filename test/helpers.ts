@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Project } from '../server/src/engine/project';
-import { loadGrammar, nodeFileReader } from '../server/src/node/nodeHost';
+import { loadGrammar, nodeFileHost } from '../server/src/node/nodeHost';
 import { allRules } from '../server/src/rules';
 
 export const repoRoot = resolve(__dirname, '..', '..');
@@ -10,7 +10,7 @@ export const fixturesRoot = join(repoRoot, 'test', 'fixtures');
 export const cliPath = join(repoRoot, 'bin', 'gohazard.js');
 
 export async function newProject(): Promise<Project> {
-  return new Project(await loadGrammar(), allRules, nodeFileReader, (rule, error) => {
+  return new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     throw new Error(`rule ${rule} threw: ${(error as Error)?.stack ?? error}`);
   });
 }
