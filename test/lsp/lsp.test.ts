@@ -58,8 +58,12 @@ describe('language server over stdio', function () {
       range: d.range,
       context: { diagnostics: [d], only: ['quickfix'] },
     })) as CodeAction[];
-    assert.equal(actions.length, 1);
-    assert.equal(actions[0].kind, 'quickfix');
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [
+      ['Copy x for this iteration (x := x)', 'quickfix', true],
+      ['Pass x to the func literal as an argument', 'quickfix', undefined],
+    ]);
+    const byArgument = applyEdits(source, actions[1].edit!.changes![uri] as TextEdit[]);
+    assert.match(byArgument, /go func\(x string\) \{ \/\* 中文😀 \*\/ fmt\.Println\(x\) \}\(x\)/);
     const edits = actions[0].edit!.changes![uri] as TextEdit[];
     const fixed = applyEdits(source, edits);
     assert.match(fixed, /\t\tx := x\n\t\tgo func\(\)/);
