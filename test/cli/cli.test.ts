@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { cliPath, repoRoot } from '../helpers';
+import { join, relative } from 'node:path';
+import { parseWants } from '../harness/wants';
+import { cliPath, filesBelow, repoRoot } from '../helpers';
 
 function run(args: string[], cwd = repoRoot) {
   const r = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8' });
@@ -90,5 +91,37 @@ describe('gohazard scan', () => {
     assert.match(missing.stderr, /no\/such\/dir: no such file or directory/);
     assert.equal(run(['frobnicate']).code, 2);
     assert.equal(run(['scan', '--rule', 'loopvar/capture=loud', 'examples']).code, 2);
+  });
+});
+
+describe('gohazard upgrade-impact', () => {
+  const module = join(repoRoot, 'test/fixtures/loopvar/semantics-change/go121');
+
+  it('lists exactly the loops the semantics-change fixtures expect, with a summary', () => {
+    const r = run(['upgrade-impact', '--format', 'json', module]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    // Expected: every `changes meaning` want of the module's files whose version comes from go.mod.
+    const expected: string[] = [];
+    for (const file of filesBelow(module, (n) => n.endsWith('.go'))) {
+      const text = readFileSync(file, 'utf8');
+      if (/^\/\/go:build/m.test(text)) continue;
+      for (const w of parseWants(text)) if (/changes meaning/.test(w.pattern.source)) expected.push(`${relative(repoRoot, file)}:${w.line + 1}:${/loop variable (\w+)/.exec(w.pattern.source)![1]}`);
+    }
+    const got = out.changes.map((c: { file: string; line: number; variable: string }) => `${c.file}:${c.line}:${c.variable}`);
+    assert.deepEqual(got.sort(), expected.sort());
+    assert.equal(out.goVersion, 'go1.21');
+    assert.equal(out.target, 'go1.22');
+    assert.equal(out.loops, new Set(expected.map((e) => e.split(':').slice(0, 2).join(':'))).size);
+    assert.match(out.summary, /^\d+ loops \(\d+ loop variables\) in 2 of \d+ files change meaning when .*go\.mod moves from go1\.21 to go1\.22\.$/);
+  });
+
+  it('says when the module is already go1.22, and fails clearly outside a module', () => {
+    const upToDate = run(['upgrade-impact', join(repoRoot, 'test/fixtures/loopvar/capture/go122')]);
+    assert.equal(upToDate.code, 0);
+    assert.match(upToDate.stdout, /is already go1\.22: loop variables are per-iteration, nothing changes\./);
+    const outside = run(['upgrade-impact', mkdtempSync(join(tmpdir(), 'gohazard-nomod-'))]);
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /no go\.mod in this directory or above it/);
   });
 });

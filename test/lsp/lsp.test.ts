@@ -61,6 +61,7 @@ describe('language server over stdio', function () {
     assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [
       ['Copy x for this iteration (x := x)', 'quickfix', true],
       ['Pass x to the func literal as an argument', 'quickfix', undefined],
+      ['Upgrade module to go1.22 (1 loop in the module changes meaning)', 'quickfix', undefined],
     ]);
     const byArgument = applyEdits(source, actions[1].edit!.changes![uri] as TextEdit[]);
     assert.match(byArgument, /go func\(x string\) \{ \/\* 中文😀 \*\/ fmt\.Println\(x\) \}\(x\)/);
@@ -106,6 +107,31 @@ describe('language server over stdio', function () {
 
     await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.deepEqual((await client.diagnostics(uri, (p) => p.version === undefined)).diagnostics, []);
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('answers gohazard/upgradeImpact and offers the go.mod upgrade as a quick fix', async () => {
+    client = new TestClient();
+    const { dir, uri } = module('1.21');
+    await client.initialize(pathToFileURL(dir).toString());
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
+    const published = await client.diagnostics(uri, (p) => p.version === 1);
+
+    const impact = (await client.connection.sendRequest('gohazard/upgradeImpact', { uri })) as { loops: number; changes: { uri: string; range: unknown }[]; summary: string };
+    assert.equal(impact.loops, 1);
+    assert.deepEqual(impact.changes.map((c) => [c.uri, c.range]), [[uri, { start: { line: 5, character: 8 }, end: { line: 5, character: 9 } }]]);
+    assert.match(impact.summary, /1 loop \(1 loop variable\) in 1 of 1 files changes meaning/);
+
+    const capture = published.diagnostics.find((d) => d.code === 'loopvar/capture')!;
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: capture.range,
+      context: { diagnostics: [capture], only: ['quickfix'] },
+    })) as CodeAction[];
+    const upgrade = actions.find((a) => a.title.startsWith('Upgrade module'))!;
+    assert.equal(upgrade.title, 'Upgrade module to go1.22 (1 loop in the module changes meaning)');
+    const goModUri = pathToFileURL(join(dir, 'go.mod')).toString();
+    assert.equal(applyEdits('module m\n\ngo 1.21\n', upgrade.edit!.changes![goModUri] as TextEdit[]), 'module m\n\ngo 1.22\n');
     assert.equal(await client.shutdown(), 0);
   });
 

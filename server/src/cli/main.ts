@@ -9,11 +9,14 @@ import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import type { ScanReport } from './report';
 import { scan } from './scan';
+import { runUpgradeImpact } from './upgradeImpactCommand';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
                 [paths | dir/... ]
+  gohazard upgrade-impact [--format text|json] [dir]
+                                the loops of dir's module that change meaning at go 1.22
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
   gohazard --version
 
@@ -29,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
       return runScan(rest);
+    case 'upgrade-impact':
+      return runUpgrade(rest);
     case 'lsp':
       // Loaded lazily: the scan path must not pay for the LSP libraries.
       (await import('../lsp/server')).startServer();
@@ -103,11 +108,31 @@ function parseScanArgs(args: string[]): ScanOptions {
   return options;
 }
 
-async function runScan(args: string[]): Promise<number> {
-  const options = parseScanArgs(args);
-  const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
+async function newProject(): Promise<Project> {
+  return new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
   });
+}
+
+async function runUpgrade(args: string[]): Promise<number> {
+  let format: 'text' | 'json' = 'text';
+  const dirs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--format=') ? ['--format', args[i].slice('--format='.length)] : [args[i], undefined];
+    if (flag === '--format') {
+      const v = inline ?? args[++i];
+      if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
+      format = v;
+    } else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
+    else dirs.push(flag);
+  }
+  if (dirs.length > 1) throw new UsageError('upgrade-impact takes one directory');
+  return runUpgradeImpact(await newProject(), dirs[0] ?? '.', format);
+}
+
+async function runScan(args: string[]): Promise<number> {
+  const options = parseScanArgs(args);
+  const project = await newProject();
   const result = await scan(project, options.paths, options.config);
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };

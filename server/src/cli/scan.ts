@@ -1,12 +1,12 @@
 // `gohazard scan`: analyse the named Go files with the same engine the language server uses.
-import { promises as fs } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { EngineConfig } from '../engine/config';
 import { Project } from '../engine/project';
 import { SourceText } from '../engine/sourceText';
 import { toEnginePath } from '../node/nodeHost';
 import type { FileReport } from './report';
-import { goFilesOf, WalkProblem } from './walk';
+import { readGoSource } from '../workspace/readSource';
+import { goFilesOf, WalkProblem } from '../workspace/walk';
 
 export interface ScanResult {
   files: number;
@@ -28,22 +28,4 @@ export async function scan(project: Project, args: readonly string[], config: En
     if (findings.length > 0) reports.push({ path: toEnginePath(relative(process.cwd(), resolve(file))), source: new SourceText(text), findings });
   }
   return { files: analysed, reports, problems };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
-/** A Go source as text, or undefined (with the reason recorded) when it cannot be one. */
-async function readGoSource(file: string, problems: WalkProblem[]): Promise<string | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    problems.push({ path: file, message: `cannot read: ${(e as Error).message}` });
-    return undefined;
-  }
-  if (bytes.includes(0)) {
-    problems.push({ path: file, message: 'skipped: contains NUL bytes (not Go source)' });
-    return undefined;
-  }
-  return utf8.decode(bytes);
 }

@@ -32,7 +32,10 @@ export class Project {
 
   /** Analyses a text once, from scratch; the tree is freed before returning. */
   async analyzeText(path: string, text: string, config: EngineConfig): Promise<AnalysisResult> {
-    const facts = await this.facts(path, text);
+    return this.analyzeWithFacts(text, await this.facts(path, text), config);
+  }
+
+  analyzeWithFacts(text: string, facts: FileFacts, config: EngineConfig): AnalysisResult {
     const doc = new GoDocument(this.grammar, text);
     try {
       return this.analyzer.analyze(doc, facts, config, new AnalysisCache());

@@ -30,6 +30,7 @@ import { allRules } from '../rules';
 import type { IndexHost } from '../engine/packageIndex';
 import { dirname } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
+import { changesAtUpgrade, UpgradeService } from './upgrade';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 
@@ -80,6 +81,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
 
   const log = (message: string) => connection.console.log(message);
+  const openText = (path: string): string | undefined => {
+    const moduleFile = moduleFiles.get(path);
+    if (moduleFile) return moduleFile.getText();
+    for (const file of goFiles.values()) if (file.path === path) return file.doc.text;
+    return undefined;
+  };
+  const upgrade = new UpgradeService(connection, () => project, openText);
+  upgrade.register(uriToPath);
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const started = Date.now();
@@ -132,6 +141,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     if (modulesChanged) project.modules.invalidate();
+    upgrade.invalidate();
     for (const file of goFiles.values()) {
       if (modulesChanged || (project.packages.enabled && goDirs.has(dirname(file.path)))) void analyseAndPublish(file);
     }
@@ -205,10 +215,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   });
 
-  connection.onCodeAction((params, token) => {
+  connection.onCodeAction(async (params, token) => {
     const file = goFiles.get(params.textDocument.uri);
     if (!file || token.isCancellationRequested) return [];
-    return codeActions(file, params);
+    const actions = codeActions(file, params);
+    const hazard = relevantFindings(file, params).find(changesAtUpgrade);
+    const action = hazard && (await upgrade.upgradeAction(file.path));
+    if (action && !token.isCancellationRequested) actions.push(action);
+    return actions;
   });
 
   connection.onShutdown(() => {
@@ -230,6 +244,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function moduleFilesChanged(): void {
+    upgrade.invalidate();
     project?.modules.invalidate();
     reanalyseAll();
   }
@@ -247,6 +262,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   async function analyseAndPublish(file: OpenGoFile): Promise<void> {
     const generation = ++file.generation;
+    upgrade.invalidate();
     try {
       const settings = await settingsFor(file.uri);
       const facts = await project!.facts(file.path, file.doc.text);
@@ -308,16 +324,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   }
 
+  /** Findings a code action request is about. Neovim echoes context diagnostics with byte columns: match by line and code. */
+  function relevantFindings(file: OpenGoFile, params: CodeActionParams): Finding[] {
+    const only = params.context.only;
+    if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+    const requested = params.context.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
+    return file.findings.filter((f) => {
+      const touches = f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line;
+      return touches || requested.includes(`${f.range.start.line}:${f.rule}`);
+    });
+  }
+
   function codeActions(file: OpenGoFile, params: CodeActionParams): CodeAction[] {
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
-      // Some clients (Neovim) echo context diagnostics with byte columns: match them by line and code.
-      const requested = params.context.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
-      for (const f of file.findings) {
-        const touches = f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line;
-        if (!touches && !requested.includes(`${f.range.start.line}:${f.rule}`)) continue;
+      for (const f of relevantFindings(file, params)) {
         for (const fix of f.fixes) {
           actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix) });
         }

@@ -14,6 +14,11 @@ export class ModuleResolver {
 
   constructor(private readonly reader: FileReader) {}
 
+  /** The current text of a go.mod (or any file), through the same reader. */
+  readFile(path: string): Promise<string | undefined> {
+    return this.reader.readFile(path);
+  }
+
   moduleFor(filePath: string): Promise<ModuleFacts | undefined> {
     return this.lookup(dirname(filePath));
   }

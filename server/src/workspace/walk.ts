@@ -36,7 +36,12 @@ export async function goFilesOf(args: readonly string[], problems: WalkProblem[]
   return files;
 }
 
-async function filesIn(root: string, recursive: boolean, problems: WalkProblem[]): Promise<string[]> {
+/** The .go files of a module: its directory tree, without nested modules (directories with a go.mod). */
+export function moduleGoFiles(moduleRoot: string, problems: WalkProblem[]): Promise<string[]> {
+  return filesIn(moduleRoot, true, problems, true);
+}
+
+async function filesIn(root: string, recursive: boolean, problems: WalkProblem[], stopAtModules = false): Promise<string[]> {
   const out: string[] = [];
   const pending = [root];
   while (pending.length > 0) {
@@ -48,6 +53,7 @@ async function filesIn(root: string, recursive: boolean, problems: WalkProblem[]
       problems.push({ path: dir, message: `cannot read directory: ${(e as Error).message}` });
       continue;
     }
+    if (stopAtModules && dir !== root && entries.some((e) => e.name === 'go.mod' && e.isFile())) continue;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = dir === '.' ? entry.name : join(dir, entry.name);

@@ -1,0 +1,94 @@
+// What changes when a module's go.mod moves from a go version before 1.22 to go 1.22: every loop whose
+// variable a closure or a pointer keeps past the iteration (loopvar/semantics-change), in every file of
+// the module whose version comes from go.mod. Files whose //go:build line sets their own version keep
+// it after the upgrade, so they are left out.
+import { dirname, resolve } from 'node:path';
+import { EngineConfig } from '../engine/config';
+import { Project } from '../engine/project';
+import { SourceText } from '../engine/sourceText';
+import { Finding } from '../engine/types';
+import { fromEnginePath, toEnginePath } from '../node/nodeHost';
+import { semanticsChange } from '../rules/loopvar/semanticsChange';
+import { languageVersion, PER_ITERATION_LOOPVARS } from '../toolchain/goVersion';
+import { readGoSource } from './readSource';
+import { moduleGoFiles, WalkProblem } from './walk';
+
+export interface LoopChange {
+  /** Engine path of the file. */
+  path: string;
+  source: SourceText;
+  finding: Finding;
+}
+
+export interface UpgradeImpact {
+  goModPath: string;
+  /** Zero-based line of the `go` directive, when there is one. */
+  goLine?: number;
+  goVersion: string;
+  target: string;
+  /** The module already has per-iteration loop variables: nothing to upgrade. */
+  upToDate: boolean;
+  files: number;
+  loops: number;
+  changes: LoopChange[];
+  problems: WalkProblem[];
+}
+
+export interface ImpactOptions {
+  /** Texts of files open in an editor, which win over the disk. */
+  openText?: (path: string) => string | undefined;
+  isCancelled?: () => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export class Cancelled extends Error {}
+
+/** The upgrade impact for the module that contains dir, or undefined when dir is in no module. */
+export async function upgradeImpact(project: Project, dir: string, options: ImpactOptions = {}): Promise<UpgradeImpact | undefined> {
+  const module = await project.modules.moduleFor(toEnginePath(resolve(dir, 'x.go')));
+  if (!module) return undefined;
+  const impact: UpgradeImpact = {
+    goModPath: module.goModPath,
+    goLine: module.facts.go?.line,
+    goVersion: languageVersion(module.facts.goMinor),
+    target: languageVersion(PER_ITERATION_LOOPVARS),
+    upToDate: module.facts.goMinor >= PER_ITERATION_LOOPVARS,
+    files: 0,
+    loops: 0,
+    changes: [],
+    problems: [],
+  };
+  if (impact.upToDate) return impact;
+  const config: EngineConfig = { rules: Object.fromEntries(project.analyzer.rules.map((r) => [r.id, r.id === semanticsChange.id ? 'info' : 'off'])) };
+  config.rules['gohazard/suppression'] = 'off';
+  const files = await moduleGoFiles(fromEnginePath(dirname(module.goModPath)), impact.problems);
+  const loops = new Set<string>();
+  for (let i = 0; i < files.length; i++) {
+    if (options.isCancelled?.()) throw new Cancelled();
+    options.onProgress?.(i, files.length);
+    const path = toEnginePath(resolve(files[i]));
+    const text = options.openText?.(path) ?? (await readGoSource(files[i], impact.problems));
+    if (text === undefined) continue;
+    impact.files++;
+    const facts = await project.facts(path, text);
+    if (facts.versionSource.kind !== 'go.mod') continue;
+    const { findings } = project.analyzeWithFacts(text, facts, config);
+    const source = new SourceText(text);
+    for (const finding of findings) {
+      impact.changes.push({ path, source, finding });
+      // Findings sit on the variables of the loop header: one line is one loop.
+      loops.add(`${path}:${finding.range.start.line}`);
+    }
+  }
+  impact.loops = loops.size;
+  return impact;
+}
+
+/** One sentence: how many loops change, or that the module is already per-iteration. */
+export function describeImpact(impact: UpgradeImpact, goMod: string): string {
+  if (impact.upToDate) return `${goMod} is already ${impact.goVersion}: loop variables are per-iteration, nothing changes.`;
+  const files = new Set(impact.changes.map((c) => c.path)).size;
+  const loops = `${impact.loops} loop${impact.loops === 1 ? '' : 's'}`;
+  const variables = `${impact.changes.length} loop variable${impact.changes.length === 1 ? '' : 's'}`;
+  return `${loops} (${variables}) in ${files} of ${impact.files} files ${impact.loops === 1 ? 'changes' : 'change'} meaning when ${goMod} moves from ${impact.goVersion} to ${impact.target}.`;
+}
