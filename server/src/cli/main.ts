@@ -9,11 +9,13 @@ import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
 import type { ScanReport } from './report';
 import { scan } from './scan';
+import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
+                [--go-version 1.N]
                 [paths | dir/... ]
   gohazard upgrade-impact [--format text|json] [dir]
                                 the loops of dir's module that change meaning at go 1.22
@@ -55,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
 
 interface ScanOptions {
   format: 'text' | 'json' | 'sarif';
+  goMinor?: number;
   failOn: Severity | 'none';
   config: EngineConfig;
   paths: string[];
@@ -88,6 +91,13 @@ function parseScanArgs(args: string[]): ScanOptions {
         const v = value();
         if (v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be loops or all, not "${v}"`);
         options.config.escapeScope = v;
+        break;
+      }
+      case '--go-version': {
+        const v = value();
+        const release = parseGoRelease(v);
+        if (!release) throw new UsageError(`--go-version takes a Go version such as 1.21, not "${v}"`);
+        options.goMinor = release.minor;
         break;
       }
       case '--rule': {
@@ -133,7 +143,7 @@ async function runUpgrade(args: string[]): Promise<number> {
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
   const project = await newProject();
-  const result = await scan(project, options.paths, options.config);
+  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
   const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];

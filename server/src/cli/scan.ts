@@ -14,7 +14,12 @@ export interface ScanResult {
   problems: WalkProblem[];
 }
 
-export async function scan(project: Project, args: readonly string[], config: EngineConfig): Promise<ScanResult> {
+export interface ScanOptions {
+  /** Analyse every file at this language version (go1.N minor), whatever go.mod says. */
+  goMinor?: number;
+}
+
+export async function scan(project: Project, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: WalkProblem[] = [];
   const files = await goFilesOf(args, problems);
   const reports: FileReport[] = [];
@@ -24,7 +29,12 @@ export async function scan(project: Project, args: readonly string[], config: En
     if (text === undefined) continue;
     analysed++;
     const absolute = toEnginePath(resolve(file));
-    const { findings } = await project.analyzeText(absolute, text, config);
+    const facts = await project.facts(absolute, text);
+    if (options.goMinor !== undefined) {
+      facts.goMinor = options.goMinor;
+      facts.versionSource = { kind: 'override' };
+    }
+    const { findings } = project.analyzeWithFacts(text, facts, config);
     if (findings.length > 0) reports.push({ path: toEnginePath(relative(process.cwd(), resolve(file))), source: new SourceText(text), findings });
   }
   return { files: analysed, reports, problems };

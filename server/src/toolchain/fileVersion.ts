@@ -10,7 +10,7 @@ export const CURRENT_GO_MINOR = 26;
 const BUILD_CONSTRAINT_FLOOR = 21;
 
 export interface VersionSource {
-  kind: 'go.mod' | 'go:build' | 'default';
+  kind: 'go.mod' | 'go:build' | 'default' | 'override';
   /** Path of go.mod (for kind go.mod) or of the file itself (go:build). */
   path?: string;
   /** Zero-based line of the directive. */

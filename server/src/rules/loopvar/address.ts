@@ -16,7 +16,7 @@ export const address: Rule = {
   query: '(for_statement body: (block (statement_list) @body))',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx) {
-    for (const a of escapingAddresses(ctx.decl, ctx.scopes())) {
+    for (const a of escapingAddresses(ctx.decl, ctx.scopes(), ctx.pkg)) {
       const name = a.variable.binding.name;
       ctx.report({
         node: a.address,

@@ -2,7 +2,7 @@
 // loopvar/semantics-change: every reference to a shared loop variable from a closure that outlives the
 // iteration, and every address of one that outlives it.
 import type { Node } from 'web-tree-sitter';
-import type { DeclScopes, PackageScope } from '../../engine/scope';
+import type { Binding, DeclScopes, PackageScope } from '../../engine/scope';
 import { LifetimeAnalysis, Lifetime, rootIdentifier } from './lifetime';
 import { contains, isSharedLoopVariable, loopOf, bodyOf, LoopVariable } from './loops';
 import { hasPointerMethod, loopVariableType } from './types';
@@ -60,7 +60,7 @@ export function escapingCaptures(decl: Node, scopes: DeclScopes): Capture[] {
 }
 
 /** `&v` / `&v.f` of a shared loop variable that may be used after its iteration ended. */
-export function escapingAddresses(decl: Node, scopes: DeclScopes): EscapingAddress[] {
+export function escapingAddresses(decl: Node, scopes: DeclScopes, pkg: PackageScope): EscapingAddress[] {
   const out: EscapingAddress[] = [];
   for (const unary of decl.descendantsOfType('unary_expression')) {
     if (!unary || unary.childForFieldName('operator')?.text !== '&') continue;
@@ -69,6 +69,8 @@ export function escapingAddresses(decl: Node, scopes: DeclScopes): EscapingAddre
     const root = rootIdentifier(operand);
     const binding = root && scopes.bindingOf(root);
     if (!binding || !isSharedLoopVariable(binding)) continue;
+    // `&v.f` is an address inside v only when v is not a pointer; then it points into *v instead.
+    if (operand.type === 'selector_expression' && !isCertainlyNotPointer(binding, scopes, pkg)) continue;
     const loop = loopOf(binding)!;
     const body = bodyOf(loop);
     if (!body || !contains(body, unary)) continue;
@@ -102,4 +104,10 @@ export function escapingMethodValues(decl: Node, scopes: DeclScopes, pkg: Packag
     if (lifetime) out.push({ variable: { binding, loop, body }, address: selector, lifetime: { how: `a method value with a pointer receiver (it holds &${binding.name}) ${lifetime.how}` } });
   }
   return out;
+}
+
+/** A loop variable whose type is written in the source and is not a pointer (or a map, slice, …). */
+function isCertainlyNotPointer(b: Binding, scopes: DeclScopes, pkg: PackageScope): boolean {
+  const type = loopVariableType(b, scopes, pkg);
+  return type !== undefined && /^[\p{L}_][\p{L}\p{Nd}_]*(\.[\p{L}_][\p{L}\p{Nd}_]*)?$/u.test(type) && pkg.lookup(type)?.kind !== 'import';
 }

@@ -80,6 +80,7 @@ export function versionNote(file: FileFacts): string {
   const s = file.versionSource;
   if (s.kind === 'go.mod' && s.path) return s.line !== undefined ? `${v} from ${basename(s.path)} line ${s.line + 1}` : `${v}: ${basename(s.path)} has no go line`;
   if (s.kind === 'go:build' && s.line !== undefined) return `${v} from its //go:build line ${s.line + 1}`;
+  if (s.kind === 'override') return `${v}, as set by --go-version`;
   return `${v} (assumed: no go.mod found)`;
 }
 

@@ -27,7 +27,7 @@ export const semanticsChange: Rule = {
       if (!known || where.startIndex < known.where.startIndex) reasons.set(id, { variable, where, how });
     };
     for (const c of escapingCaptures(ctx.decl, scopes)) note(c.variable, c.refs[0], `captured by a func literal ${c.lifetime.how}`);
-    for (const a of [...escapingAddresses(ctx.decl, scopes), ...escapingMethodValues(ctx.decl, scopes, ctx.pkg, ctx.file.package)]) {
+    for (const a of [...escapingAddresses(ctx.decl, scopes, ctx.pkg), ...escapingMethodValues(ctx.decl, scopes, ctx.pkg, ctx.file.package)]) {
       note(a.variable, a.address, a.address.type === 'unary_expression' ? `its address ${a.lifetime.how}` : a.lifetime.how);
     }
     for (const { variable, where, how } of [...reasons.values()].sort((a, b) => a.variable.binding.id.startIndex - b.variable.binding.id.startIndex)) {
