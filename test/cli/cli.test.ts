@@ -82,6 +82,16 @@ describe('gohazard scan', () => {
     assert.equal(run(['scan', 'examples', '--rule', 'loopvar/*=off']).code, 0);
   });
 
+  it('--go-version analyses files as if written for that Go version', () => {
+    const go122 = join(repoRoot, 'test/fixtures/loopvar/capture/go122/capture.go');
+    assert.equal(run(['scan', go122, '--format', 'json']).stdout.includes('loopvar/capture'), false);
+    const forced = JSON.parse(run(['scan', go122, '--format', 'json', '--go-version', '1.21']).stdout);
+    const captures = forced.findings.filter((f: { rule: string }) => f.rule === 'loopvar/capture');
+    assert.ok(captures.length > 0);
+    assert.match(captures[0].message, /go1\.21, as set by --go-version/);
+    assert.equal(run(['scan', go122, '--go-version', 'latest']).code, 2);
+  });
+
   it('exits 2 with a clear message on usage errors and missing paths', () => {
     const badFormat = run(['scan', '--format', 'xml', 'examples']);
     assert.equal(badFormat.code, 2);
