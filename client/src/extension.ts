@@ -30,11 +30,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', pattern: '**/go.work' },
     ],
     outputChannel: output,
+    // Restricted mode: the server still analyses, but runs no program (not even `go env GOVERSION`).
+    initializationOptions: { trusted: vscode.workspace.isTrusted },
   };
   client = new LanguageClient('gohazard', 'gohazard', serverOptions, clientOptions);
   context.subscriptions.push(
-    client.onDidChangeState(() => updateStatus()),
-    vscode.window.onDidChangeActiveTextEditor(() => updateStatus()),
+    client.onDidChangeState(() => void updateStatus()),
+    client.onNotification('gohazard/toolchainChanged', () => void updateStatus()),
+    vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
+    // A //go:build line edited in the active file changes its version: refresh once typing pauses.
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) scheduleStatusUpdate();
+    }),
+    vscode.commands.registerCommand('gohazard.openVersionSource', openVersionSource),
     vscode.commands.registerCommand('gohazard.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('gohazard.upgradeImpact', (uri?: vscode.Uri) => showUpgradeImpact(upgradeResults, uri)),
     vscode.commands.registerCommand('gohazard.restartServer', async () => {
@@ -42,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
   );
-  updateStatus();
+  void updateStatus();
   await client.start();
 }
 
@@ -100,7 +108,32 @@ async function showUpgradeImpact(results: vscode.DiagnosticCollection, target?: 
   return result;
 }
 
-function updateStatus(): void {
+interface ToolchainReport {
+  summary: string;
+  details: string;
+  needsNewerToolchain: boolean;
+  requiredToolchain?: string;
+  sourceUri?: string;
+  source: { line?: number };
+}
+
+let statusTimer: NodeJS.Timeout | undefined;
+
+function scheduleStatusUpdate(): void {
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => void updateStatus(), 300);
+}
+
+async function openVersionSource(uri?: string, line?: number): Promise<void> {
+  if (!uri) return;
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+  const position = new vscode.Position(line ?? 0, 0);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/** The status bar shows the active Go file's version and loop semantics, asked from the server. */
+async function updateStatus(): Promise<void> {
   if (!status) return;
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'go') {
@@ -109,14 +142,27 @@ function updateStatus(): void {
   }
   const state = client?.state;
   if (state === State.Running) {
-    status.text = '$(shield) gohazard';
-    status.tooltip = 'gohazard is analysing Go files. Click to show its output.';
+    const uri = editor.document.uri.toString();
+    const report = await client!.sendRequest<ToolchainReport | null>('gohazard/toolchain', { uri }).catch(() => null);
+    if (vscode.window.activeTextEditor?.document.uri.toString() !== uri) return;
+    if (report) {
+      status.text = `${report.needsNewerToolchain ? '$(warning)' : '$(versions)'} ${report.summary}`;
+      const tooltip = new vscode.MarkdownString(report.details.split('\n').join('\n\n'));
+      tooltip.appendMarkdown('\n\n_Click to open the directive that decides this._');
+      status.tooltip = tooltip;
+      status.command = report.sourceUri ? { title: 'Open version source', command: 'gohazard.openVersionSource', arguments: [report.sourceUri, report.source.line ?? 0] } : 'gohazard.showOutput';
+    } else {
+      status.text = '$(shield) gohazard';
+      status.tooltip = 'gohazard is analysing Go files. Click to show its output.';
+      status.command = 'gohazard.showOutput';
+    }
   } else if (state === State.Starting) {
     status.text = '$(sync~spin) gohazard';
     status.tooltip = 'gohazard is starting.';
   } else {
     status.text = '$(error) gohazard';
     status.tooltip = 'The gohazard language server is not running. Click to show its output.';
+    status.command = 'gohazard.showOutput';
   }
   status.show();
 }

@@ -20,6 +20,10 @@ const source = [
   '',
 ].join('\n');
 
+/** These tests are about the loop-variable rules; other families are switched off so they stay exact. */
+const otherFamiliesOff = { 'escape/*': 'off', 'alloc/*': 'off', 'pool/*': 'off', 'toolchain/*': 'off' };
+const loopvarOnly = { rules: otherFamiliesOff };
+
 function module(goVersion: string): { dir: string; uri: string } {
   const dir = mkdtempSync(join(tmpdir(), 'gohazard-lsp-'));
   writeFileSync(join(dir, 'go.mod'), `module m\n\ngo ${goVersion}\n`);
@@ -37,6 +41,7 @@ describe('language server over stdio', function () {
 
   it('publishes, fixes, updates incrementally, honours settings, clears on close and exits cleanly', async () => {
     client = new TestClient();
+    client.settings = loopvarOnly;
     const { dir, uri } = module('1.21');
     await client.initialize(pathToFileURL(dir).toString());
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
@@ -95,13 +100,13 @@ describe('language server over stdio', function () {
     assert.deepEqual(fixAll.map((a) => a.kind), ['source.fixAll.gohazard']);
 
     // Turning rules off through settings removes their diagnostics.
-    client.settings = { rules: { 'loopvar/capture': 'off' } };
+    client.settings = { rules: { ...otherFamiliesOff, 'loopvar/capture': 'off' } };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
     assert.deepEqual((await client.diagnostics(uri, (p) => p.diagnostics.length === 1)).diagnostics.map((x) => x.code), ['loopvar/semantics-change']);
-    client.settings = { rules: { 'loopvar/*': 'off' } };
+    client.settings = { rules: { ...otherFamiliesOff, 'loopvar/*': 'off' } };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
     await client.diagnostics(uri, (p) => p.diagnostics.length === 0);
-    client.settings = {};
+    client.settings = loopvarOnly;
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
     await client.diagnostics(uri, (p) => p.diagnostics.length === 2);
 
@@ -112,6 +117,7 @@ describe('language server over stdio', function () {
 
   it('answers gohazard/upgradeImpact and offers the go.mod upgrade as a quick fix', async () => {
     client = new TestClient();
+    client.settings = loopvarOnly;
     const { dir, uri } = module('1.21');
     await client.initialize(pathToFileURL(dir).toString());
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
@@ -137,6 +143,7 @@ describe('language server over stdio', function () {
 
   it('reports nothing for a go 1.22 module', async () => {
     client = new TestClient();
+    client.settings = loopvarOnly;
     const { dir, uri } = module('1.22');
     await client.initialize(pathToFileURL(dir).toString());
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
@@ -144,8 +151,57 @@ describe('language server over stdio', function () {
     assert.equal(await client.shutdown(), 0);
   });
 
+  it('serves the toolchain request, a code lens on the package clause and a hover on for/range', async () => {
+    client = new TestClient();
+    client.settings = loopvarOnly;
+    const { dir, uri } = module('1.21');
+    await client.initialize(pathToFileURL(dir).toString());
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
+    await client.diagnostics(uri, (p) => p.version === 1);
+
+    const report = (await client.connection.sendRequest('gohazard/toolchain', { uri })) as { summary: string; sourceUri: string; source: { line: number }; loopSemantics: string };
+    assert.equal(report.summary, 'Go 1.21 · shared loop vars');
+    assert.equal(report.sourceUri, pathToFileURL(join(dir, 'go.mod')).toString());
+    assert.equal(report.source.line, 2);
+
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title, l.command.command, l.command.arguments]), [
+      [0, 'Go 1.21 · shared loop vars', 'gohazard.openVersionSource', [report.sourceUri, 2]],
+    ]);
+
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 2 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /`x` is one variable shared by \*\*all iterations\*\*/);
+    const onRange = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 14 } })) as { contents: { value: string } };
+    assert.match(onRange.contents.value, /shared by/);
+    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 1 } }), null);
+
+    client.settings = { ...loopvarOnly, codeLens: { toolchain: false } };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: {} });
+    assert.deepEqual(await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }), []);
+    assert.equal(await client.shutdown(), 0);
+  });
+
+  it('shows loop-variable diagnostics when go.mod is lowered from go 1.22 to go 1.21 in the editor', async () => {
+    client = new TestClient();
+    client.settings = loopvarOnly;
+    const { dir, uri } = module('1.22');
+    const modUri = pathToFileURL(join(dir, 'go.mod')).toString();
+    await client.initialize(pathToFileURL(dir).toString());
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: source } });
+    assert.deepEqual((await client.diagnostics(uri, (p) => p.version === 1)).diagnostics, []);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: modUri, languageId: 'go.mod', version: 1, text: 'module m\n\ngo 1.22\n' } });
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: modUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 2, character: 5 }, end: { line: 2, character: 7 } }, text: '21' }],
+    });
+    const after = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    assert.deepEqual(after.diagnostics.map((d) => d.code).sort(), ['loopvar/capture', 'loopvar/semantics-change']);
+    assert.equal(await client.shutdown(), 0);
+  });
+
   it('re-analyses open files when their go.mod is edited in the editor', async () => {
     client = new TestClient();
+    client.settings = loopvarOnly;
     const { dir, uri } = module('1.21');
     const modUri = pathToFileURL(join(dir, 'go.mod')).toString();
     await client.initialize(pathToFileURL(dir).toString());

@@ -11,12 +11,16 @@ import type { ScanReport } from './report';
 import { scan } from './scan';
 import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
+import { runToolchain } from './toolchainCommand';
+import { probeGoToolchain } from '../node/goToolchain';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
                 [--go-version 1.N]
                 [paths | dir/... ]
+  gohazard toolchain [--format text|json] [paths | dir/...]
+                                each file's Go version, its source and loop-variable semantics
   gohazard upgrade-impact [--format text|json] [dir]
                                 the loops of dir's module that change meaning at go 1.22
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
@@ -36,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
       return runScan(rest);
     case 'upgrade-impact':
       return runUpgrade(rest);
+    case 'toolchain': {
+      const { format, positional } = parseFormatArgs(rest);
+      return runToolchain(await newProject(), positional, format);
+    }
     case 'lsp':
       // Loaded lazily: the scan path must not pay for the LSP libraries.
       (await import('../lsp/server')).startServer();
@@ -118,15 +126,23 @@ function parseScanArgs(args: string[]): ScanOptions {
   return options;
 }
 
+/** The engine, knowing the installed toolchain when a go command answers (the CLI runs on trusted code). */
 async function newProject(): Promise<Project> {
-  return new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
+  const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
   });
+  const probe = await probeGoToolchain(process.env.GOHAZARD_GO ?? 'go');
+  if ('found' in probe) {
+    project.toolchain.installedMinor = probe.found.minor;
+    project.toolchain.installedVersion = probe.found.version;
+  }
+  return project;
 }
 
-async function runUpgrade(args: string[]): Promise<number> {
+/** `--format text|json` and positional arguments, for the report commands. */
+function parseFormatArgs(args: string[]): { format: 'text' | 'json'; positional: string[] } {
   let format: 'text' | 'json' = 'text';
-  const dirs: string[] = [];
+  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].startsWith('--format=') ? ['--format', args[i].slice('--format='.length)] : [args[i], undefined];
     if (flag === '--format') {
@@ -134,10 +150,15 @@ async function runUpgrade(args: string[]): Promise<number> {
       if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
       format = v;
     } else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
-    else dirs.push(flag);
+    else positional.push(flag);
   }
-  if (dirs.length > 1) throw new UsageError('upgrade-impact takes one directory');
-  return runUpgradeImpact(await newProject(), dirs[0] ?? '.', format);
+  return { format, positional };
+}
+
+async function runUpgrade(args: string[]): Promise<number> {
+  const { format, positional } = parseFormatArgs(args);
+  if (positional.length > 1) throw new UsageError('upgrade-impact takes one directory');
+  return runUpgradeImpact(await newProject(), positional[0] ?? '.', format);
 }
 
 async function runScan(args: string[]): Promise<number> {

@@ -8,6 +8,8 @@ import { IndexHost, PackageIndex } from './packageIndex';
 import type { FileFacts, Rule } from './rule';
 import { resolveFileFacts, ToolchainKnowledge } from '../toolchain/facts';
 import { ModuleResolver } from '../toolchain/moduleResolver';
+import { findBuildConstraint } from '../toolchain/buildConstraint';
+import { ToolchainReport, toolchainReport } from '../toolchain/report';
 
 export class Project {
   readonly analyzer: Analyzer;
@@ -28,6 +30,15 @@ export class Project {
 
   facts(path: string, text: string): Promise<FileFacts> {
     return resolveFileFacts(path, text, this.modules, this.packages, this.toolchain);
+  }
+
+  /** The file's Go version, where it comes from, and how it relates to the installed toolchain. */
+  async toolchainReport(path: string, text: string): Promise<ToolchainReport> {
+    const [facts, module] = await Promise.all([this.facts(path, text), this.modules.moduleFor(path)]);
+    const constraint = findBuildConstraint(text);
+    const directive =
+      facts.versionSource.kind === 'go.mod' ? (module?.facts.go ? `go ${module.facts.go.value}` : undefined) : facts.versionSource.kind === 'go:build' && constraint ? `//go:build ${constraint.expression}` : undefined;
+    return toolchainReport(facts, module, directive, this.toolchain.installedVersion);
   }
 
   /** Analyses a text once, from scratch; the tree is freed before returning. */

@@ -31,6 +31,7 @@ import type { IndexHost } from '../engine/packageIndex';
 import { dirname } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
+import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 
@@ -38,6 +39,8 @@ interface Settings {
   enable: boolean;
   engine: EngineConfig;
   exclude: RegExp[];
+  goPath: string;
+  toolchainCodeLens: boolean;
 }
 
 interface OpenGoFile {
@@ -89,12 +92,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   };
   const upgrade = new UpgradeService(connection, () => project, openText);
   upgrade.register(uriToPath);
+  const hints = new ToolchainHints(
+    connection,
+    () => project,
+    (uri) => goFiles.get(uri),
+    (path) => host.readFile(path),
+    uriToPath,
+  );
+  hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
+  /** Untrusted workspaces (VS Code restricted mode) are analysed, but gohazard runs no program for them. */
+  let trusted = true;
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const started = Date.now();
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
     if (workspaceRoots.length === 0 && params.rootUri) {
       const root = uriToPath(params.rootUri);
@@ -106,6 +120,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'gohazard', version: packageVersion() },
     };
@@ -118,6 +134,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }] })
         .catch(registrationFailed);
+    }
+    if (trusted) {
+      void fetchSettings(undefined)
+        .then((settings) => hints.probe(settings.goPath, log))
+        .then((found) => found && reanalyseAll());
+    } else {
+      log('workspace not trusted: gohazard analyses files but runs no program (the installed Go toolchain stays unknown)');
     }
   });
 
@@ -140,7 +163,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         goDirs.add(dirname(path));
       }
     }
-    if (modulesChanged) project.modules.invalidate();
+    if (modulesChanged) {
+      project.modules.invalidate();
+      void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
+    }
     upgrade.invalidate();
     for (const file of goFiles.values()) {
       if (modulesChanged || (project.packages.enabled && goDirs.has(dirname(file.path)))) void analyseAndPublish(file);
@@ -245,6 +271,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   function moduleFilesChanged(): void {
     upgrade.invalidate();
+    void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
     project?.modules.invalidate();
     reanalyseAll();
   }
@@ -287,7 +314,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return pending;
   }
 
-  async function fetchSettings(uri: string): Promise<Settings> {
+  async function fetchSettings(uri: string | undefined): Promise<Settings> {
     let raw: unknown = pushedSettings;
     if (canPullConfig) {
       // A client that never answers must not keep diagnostics from being published.
@@ -298,12 +325,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function parseSettings(raw: unknown): Settings {
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown } };
+    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown }; goPath?: unknown; codeLens?: { toolchain?: unknown } };
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
     const escapeScope = obj.escape?.scope === 'all' ? 'all' : 'loops';
-    return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude };
+    const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
+    return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false };
   }
 
   function relativeToWorkspace(path: string): string {

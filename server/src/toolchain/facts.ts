@@ -10,16 +10,19 @@ import { ModuleResolver } from './moduleResolver';
 export interface ToolchainKnowledge {
   /** Minor version of the installed go toolchain, when it was found. */
   installedMinor?: number;
+  /** Its full version, e.g. "go1.26.8". */
+  installedVersion?: string;
 }
 
 export async function resolveFileFacts(path: string, text: string, modules: ModuleResolver, index: PackageIndex, toolchain: ToolchainKnowledge): Promise<FileFacts> {
   const [module, pkg] = await Promise.all([modules.moduleFor(path), index.viewFor(path, text)]);
-  const version = fileLanguageVersion(path, module, findBuildConstraint(text));
+  const toolchainMinor = toolchain.installedMinor ?? CURRENT_GO_MINOR;
+  const version = fileLanguageVersion(path, module, findBuildConstraint(text), toolchainMinor);
   return {
     path,
     goMinor: version.minor,
     versionSource: version.source,
-    toolchainMinor: toolchain.installedMinor ?? CURRENT_GO_MINOR,
+    toolchainMinor,
     toolchainKnown: toolchain.installedMinor !== undefined,
     package: pkg,
   };

@@ -1,7 +1,8 @@
 // Finds the go.mod that governs a file by walking up its directories, through a file reader the host
 // hands in (Node fs, the VS Code file system API, or open editor buffers), with a per-directory cache.
 import { parseGoMod } from './goMod';
-import { ModuleFacts } from './fileVersion';
+import { ModuleFacts, WorkspaceFacts } from './fileVersion';
+import { parseGoWork } from './goWork';
 import { dirname, joinPath } from '../engine/paths';
 
 export interface FileReader {
@@ -11,6 +12,7 @@ export interface FileReader {
 
 export class ModuleResolver {
   private readonly byDir = new Map<string, Promise<ModuleFacts | undefined>>();
+  private readonly workByDir = new Map<string, Promise<{ path: string; text: string } | undefined>>();
 
   constructor(private readonly reader: FileReader) {}
 
@@ -26,6 +28,7 @@ export class ModuleResolver {
   /** Forget what was read, e.g. after a go.mod changed, appeared or disappeared. */
   invalidate(): void {
     this.byDir.clear();
+    this.workByDir.clear();
   }
 
   private lookup(dir: string): Promise<ModuleFacts | undefined> {
@@ -40,8 +43,44 @@ export class ModuleResolver {
   private async read(dir: string): Promise<ModuleFacts | undefined> {
     const goModPath = joinPath(dir, 'go.mod');
     const text = await this.reader.readFile(goModPath);
-    if (text !== undefined) return { goModPath, facts: parseGoMod(text) };
+    if (text !== undefined) return { goModPath, facts: parseGoMod(text), workspace: await this.workspaceOf(dir) };
     const parent = dirname(dir);
     return parent === dir ? undefined : this.lookup(parent);
   }
+
+  /** The go.work at or above a module's directory, and whether it uses that module. */
+  private async workspaceOf(moduleDir: string): Promise<WorkspaceFacts | undefined> {
+    const found = await this.findGoWork(moduleDir);
+    if (!found) return undefined;
+    const facts = parseGoWork(found.text);
+    const workDir = dirname(found.path);
+    const includesModule = facts.uses.some((use) => normalize(joinPath(workDir, use)) === normalize(moduleDir));
+    return { goWorkPath: found.path, facts, includesModule };
+  }
+
+  private findGoWork(dir: string): Promise<{ path: string; text: string } | undefined> {
+    let pending = this.workByDir.get(dir);
+    if (!pending) {
+      pending = (async () => {
+        const path = joinPath(dir, 'go.work');
+        const text = await this.reader.readFile(path);
+        if (text !== undefined) return { path, text };
+        const parent = dirname(dir);
+        return parent === dir ? undefined : this.findGoWork(parent);
+      })();
+      this.workByDir.set(dir, pending);
+    }
+    return pending;
+  }
+}
+
+/** Resolves `.` and `..` segments of a slash-separated path. */
+function normalize(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '.' || (part === '' && out.length > 0)) continue;
+    if (part === '..' && out.length > 1) out.pop();
+    else out.push(part);
+  }
+  return out.join('/') || '/';
 }
