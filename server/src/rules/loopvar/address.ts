@@ -5,7 +5,8 @@
 import { Rule } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
 import { escapingAddresses } from './escaping';
-import { versionNote } from './loops';
+import { anyInLoopBody } from './loops';
+import { versionNote } from '../versionNote';
 
 export const address: Rule = {
   id: 'loopvar/address',
@@ -13,9 +14,10 @@ export const address: Rule = {
   help:
     'Before Go 1.22 a loop declares one variable that every iteration reuses, so `&v` is the same pointer in every iteration. Storing it (appending to a slice, putting it in a map, a field or an outer variable, sending it on a channel) leaves every stored pointer aliasing one variable that ends up holding the last value. Copy the value first (`v := v; p := &v`), point into the collection (`&xs[i]`), or move the module to go 1.22 or later.',
   defaultSeverity: 'warning',
-  query: '(for_statement body: (block (statement_list) @body))',
+  query: '(unary_expression operator: "&" operand: [(identifier) (selector_expression)]) @address',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
-  check(ctx) {
+  check(ctx, matches) {
+    if (!anyInLoopBody(matches)) return;
     for (const a of escapingAddresses(ctx.decl, ctx.scopes(), ctx.pkg)) {
       const name = a.variable.binding.name;
       ctx.report({

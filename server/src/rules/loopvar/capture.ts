@@ -6,7 +6,8 @@ import type { QueryMatch } from 'web-tree-sitter';
 import { Rule, RuleContext } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
 import { escapingCaptures } from './escaping';
-import { modifiedInBody, versionNote } from './loops';
+import { anyInLoopBody, modifiedInBody } from './loops';
+import { versionNote } from '../versionNote';
 import { passAsArgumentFix } from './argumentFix';
 import { CopyRequest, planCopies, statementOf } from './shadowCopy';
 
@@ -16,9 +17,10 @@ export const capture: Rule = {
   help:
     'Before Go 1.22 a loop declares one variable that every iteration reuses. A func literal that refers to it and runs after the iteration ended (started with go, deferred, passed to errgroup.Group.Go or sync.WaitGroup.Go, a parallel subtest, or stored where the next iteration can reach it) sees a later value, often the last one. Copy the variable inside the body (`v := v`), pass it as an argument, or move the module to go 1.22 or later, where each iteration has its own variable.',
   defaultSeverity: 'warning',
-  query: '(for_statement body: (block (statement_list) @body))',
+  query: '(func_literal) @literal',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
-  check(ctx: RuleContext, _matches: QueryMatch[]) {
+  check(ctx: RuleContext, matches: QueryMatch[]) {
+    if (!anyInLoopBody(matches)) return;
     const captures = escapingCaptures(ctx.decl, ctx.scopes());
     const requests = new Map<(typeof captures)[number], CopyRequest>();
     for (const c of captures) {

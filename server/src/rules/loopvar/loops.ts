@@ -1,10 +1,6 @@
-// Loop variables: which bindings are per-loop variables, where they are modified, and how rules
-// describe the file's language version.
+// Loop variables: which bindings are per-loop variables and where they are modified.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
-import type { FileFacts } from '../../engine/rule';
-import { basename } from '../../engine/paths';
-import { languageVersion } from '../../toolchain/goVersion';
 
 /** The for_statement that declares a binding, when the binding is a range or 3-clause init variable. */
 export function loopOf(b: Binding): Node | undefined {
@@ -74,16 +70,6 @@ export function modifiedInBody(v: LoopVariable): boolean {
   return v.binding.refs.some((r) => contains(v.body, r) && isModification(r));
 }
 
-/** "go1.21 from go.mod line 3": the file's language version and where it comes from. */
-export function versionNote(file: FileFacts): string {
-  const v = languageVersion(file.goMinor);
-  const s = file.versionSource;
-  if (s.kind === 'go.mod' && s.path) return s.line !== undefined ? `${v} from ${basename(s.path)} line ${s.line + 1}` : `${v}: ${basename(s.path)} has no go line`;
-  if (s.kind === 'go:build' && s.line !== undefined) return `${v} from its //go:build line ${s.line + 1}`;
-  if (s.kind === 'override') return `${v}, as set by --go-version`;
-  return `${v} (assumed: no go.mod found)`;
-}
-
 /** The innermost enclosing function (declaration or literal) of a node. */
 export function enclosingFunction(node: Node): Node | undefined {
   for (let p = node.parent; p; p = p.parent) {
@@ -94,4 +80,18 @@ export function enclosingFunction(node: Node): Node | undefined {
 
 export function sameFunction(a: Node, b: Node): boolean {
   return enclosingFunction(a)?.id === enclosingFunction(b)?.id;
+}
+
+/** Whether a node sits in the body of a loop (cheap: walks up the parents). */
+export function inLoopBody(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type === 'block' && n.parent?.type === 'for_statement') return true;
+    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'source_file') return false;
+  }
+  return false;
+}
+
+/** Whether any captured candidate of the query matches sits in a loop body: else there is nothing to resolve. */
+export function anyInLoopBody(matches: readonly { captures: readonly { node: Node }[] }[]): boolean {
+  return matches.some((m) => m.captures.some((c) => inLoopBody(c.node)));
 }

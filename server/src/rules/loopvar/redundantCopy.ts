@@ -6,7 +6,8 @@ import type { Node } from 'web-tree-sitter';
 import { OffsetFix, Rule, RuleContext } from '../../engine/rule';
 import type { Binding } from '../../engine/scope';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
-import { bodyOf, contains, isModification, loopOf, sameFunction, versionNote } from './loops';
+import { bodyOf, contains, inLoopBody, isModification, loopOf, sameFunction } from './loops';
+import { versionNote } from '../versionNote';
 
 export const redundantCopy: Rule = {
   id: 'loopvar/redundant-copy',
@@ -14,11 +15,12 @@ export const redundantCopy: Rule = {
   help:
     'Since Go 1.22 each loop iteration has its own loop variables, so the `v := v` idiom that protected closures and pointers before is no longer needed. The quick fix deletes the copy. Copies of 3-clause loop variables are only reported when deleting them cannot change the loop: neither the copy nor the variable is written after it.',
   defaultSeverity: 'hint',
-  query: '(for_statement body: (block (statement_list) @body))',
+  query: '(short_var_declaration left: (expression_list . (identifier) @copy) right: (expression_list . (identifier) @original) (#eq? @copy @original)) @statement',
   appliesTo: (file) => file.goMinor >= PER_ITERATION_LOOPVARS,
-  check(ctx) {
-    for (const stmt of ctx.decl.descendantsOfType('short_var_declaration')) {
-      if (stmt) checkCopy(ctx, stmt);
+  check(ctx, matches) {
+    for (const m of matches) {
+      const stmt = m.captures.find((c) => c.name === 'statement')?.node;
+      if (stmt && inLoopBody(stmt)) checkCopy(ctx, stmt);
     }
   },
 };

@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { Rule } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS } from '../../toolchain/goVersion';
 import { escapingAddresses, escapingCaptures, escapingMethodValues } from './escaping';
-import { LoopVariable } from './loops';
+import { anyInLoopBody, LoopVariable } from './loops';
 import { pointerMethodsIndexer } from './types';
 
 export const semanticsChange: Rule = {
@@ -16,9 +16,17 @@ export const semanticsChange: Rule = {
     'Go 1.22 gives each iteration its own loop variable. A loop whose variable is captured by a closure or whose address is kept past the iteration observes a different variable after the upgrade: closures and pointers see the value of their own iteration instead of the last one, 3-clause loops stop sharing the variable that the post statement updates, and the variable is allocated once per iteration. Review these loops before raising the `go` line in go.mod (`gohazard upgrade-impact` lists them for a whole module).',
   defaultSeverity: 'hint',
   indexer: pointerMethodsIndexer,
-  query: '(for_statement body: (block (statement_list) @body))',
+  // Closures, addresses, and selectors that may be method values (not called).
+  query: `
+    (func_literal) @literal
+    (unary_expression operator: "&" operand: [(identifier) (selector_expression)]) @address
+    (argument_list (selector_expression) @value)
+    (expression_list (selector_expression) @value)
+    (literal_element (selector_expression) @value)
+    (send_statement value: (selector_expression) @value)`,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
-  check(ctx) {
+  check(ctx, matches) {
+    if (!anyInLoopBody(matches)) return;
     const scopes = ctx.scopes();
     const reasons = new Map<number, { variable: LoopVariable; where: Node; how: string }>();
     const note = (variable: LoopVariable, where: Node, how: string) => {
