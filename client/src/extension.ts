@@ -44,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('gohazard.openVersionSource', openVersionSource),
     vscode.commands.registerCommand('gohazard.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('gohazard.scanWorkspace', () => scanWorkspace()),
     vscode.commands.registerCommand('gohazard.upgradeImpact', (uri?: vscode.Uri) => showUpgradeImpact(upgradeResults, uri)),
     vscode.commands.registerCommand('gohazard.restartServer', async () => {
       output.appendLine('restarting the gohazard language server');
@@ -67,6 +68,43 @@ interface UpgradeImpactResult {
   changes: { uri: string; range: vscode.Range; message: string }[];
 }
 
+/**
+ * Sends a long request with a cancellable progress notification fed by the server's work-done
+ * progress; cancelling the notification cancels the request.
+ */
+async function requestWithProgress<R>(title: string, method: string, params: object): Promise<R | null> {
+  const token = `gohazard-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, cancel) => {
+    let last = 0;
+    const listener = client!.onProgress(WorkDoneProgress.type, token, (value) => {
+      if (value.kind !== 'report') return;
+      progress.report({ message: value.message, increment: value.percentage !== undefined ? value.percentage - last : undefined });
+      last = value.percentage ?? last;
+    });
+    try {
+      return await client!.sendRequest<R | null>(method, { ...params, workDoneToken: token }, cancel);
+    } finally {
+      listener.dispose();
+    }
+  });
+}
+
+interface ScanSummary {
+  files: number;
+  findings: Record<string, number>;
+  milliseconds: number;
+  cancelled: boolean;
+  summary: string;
+}
+
+/** Scans every Go file of the workspace; findings of files that are not open appear in the Problems panel. */
+async function scanWorkspace(): Promise<ScanSummary | undefined> {
+  if (!client) return undefined;
+  const result = await requestWithProgress<ScanSummary>('gohazard: scanning the workspace', 'gohazard/scanWorkspace', {});
+  if (result) void vscode.window.showInformationMessage(`gohazard: ${result.summary}`);
+  return result ?? undefined;
+}
+
 /** Asks the server which loops of the module change meaning at go 1.22 and lists them in the Problems panel. */
 async function showUpgradeImpact(results: vscode.DiagnosticCollection, target?: vscode.Uri): Promise<UpgradeImpactResult | undefined> {
   const uri = target ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -74,23 +112,7 @@ async function showUpgradeImpact(results: vscode.DiagnosticCollection, target?: 
     void vscode.window.showWarningMessage('gohazard: open a Go file of the module first.');
     return undefined;
   }
-  const token = `gohazard-upgrade-${Date.now()}`;
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'gohazard: upgrade impact', cancellable: true },
-    async (progress, cancel) => {
-      let last = 0;
-      const listener = client!.onProgress(WorkDoneProgress.type, token, (value) => {
-        if (value.kind !== 'report') return;
-        progress.report({ message: value.message, increment: value.percentage !== undefined ? value.percentage - last : undefined });
-        last = value.percentage ?? last;
-      });
-      try {
-        return await client!.sendRequest<UpgradeImpactResult | null>('gohazard/upgradeImpact', { uri: uri.toString(), workDoneToken: token }, cancel);
-      } finally {
-        listener.dispose();
-      }
-    },
-  );
+  const result = await requestWithProgress<UpgradeImpactResult>('gohazard: upgrade impact', 'gohazard/upgradeImpact', { uri: uri.toString() });
   results.clear();
   if (!result) return undefined;
   const byFile = new Map<string, vscode.Diagnostic[]>();

@@ -85,6 +85,15 @@ describe('gohazard scan', () => {
     assert.equal(run(['scan', ...loopvarOnly, 'examples', '--rule', 'loopvar/*=off']).code, 0);
   });
 
+  it('gives the same results on worker threads as in one thread', () => {
+    const args = ['scan', ...loopvarOnly, 'test/fixtures/loopvar/...', '--format', 'json', '--fail-on', 'none'];
+    const threaded = run([...args, '--threads', '2']);
+    const single = run([...args, '--threads', '0']);
+    assert.equal(threaded.code, 0, threaded.stderr);
+    assert.ok(JSON.parse(threaded.stdout).findings.length > 50);
+    assert.equal(threaded.stdout, single.stdout);
+  });
+
   it('--go-version analyses files as if written for that Go version', () => {
     const go122 = join(repoRoot, 'test/fixtures/loopvar/capture/go122/capture.go');
     assert.equal(run(['scan', ...loopvarOnly, go122, '--format', 'json']).stdout.includes('loopvar/capture'), false);

@@ -19,12 +19,15 @@ export class TestClient {
   private published: PublishDiagnosticsParams[] = [];
   private waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   stderr = '';
+  readonly progress: { token: string | number; value: { kind: string; message?: string; percentage?: number } }[] = [];
 
   constructor(args: string[] = ['lsp', '--stdio']) {
     this.process = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.process.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (p: { token: string | number; value: { kind: string; message?: string; percentage?: number } }) => this.progress.push(p));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
       this.published.push(p);
       this.waiters = this.waiters.filter((w) => {
@@ -40,7 +43,7 @@ export class TestClient {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri,
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } }, window: { workDoneProgress: true } },
       workspaceFolders: null,
     });
     await this.connection.sendNotification('initialized', {});
@@ -58,6 +61,11 @@ export class TestClient {
       const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({ match: m, resolve: (p) => { clearTimeout(timer); this.published = this.published.filter((x) => x !== p); resolve(p); } });
     });
+  }
+
+  /** Every diagnostics notification received so far, for uris that match. */
+  allPublished(match: (uri: string) => boolean): PublishDiagnosticsParams[] {
+    return this.published.filter((p) => match(p.uri));
   }
 
   async shutdown(): Promise<number | null> {

@@ -17,7 +17,7 @@ import { probeGoToolchain } from '../node/goToolchain';
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
-                [--go-version 1.N]
+                [--go-version 1.N] [--threads N]
                 [paths | dir/... ]
   gohazard toolchain [--format text|json] [paths | dir/...]
                                 each file's Go version, its source and loop-variable semantics
@@ -66,6 +66,7 @@ export async function main(argv: string[]): Promise<number> {
 interface ScanOptions {
   format: 'text' | 'json' | 'sarif';
   goMinor?: number;
+  threads?: number;
   failOn: Severity | 'none';
   config: EngineConfig;
   paths: string[];
@@ -99,6 +100,12 @@ function parseScanArgs(args: string[]): ScanOptions {
         const v = value();
         if (v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be loops or all, not "${v}"`);
         options.config.escapeScope = v;
+        break;
+      }
+      case '--threads': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--threads takes a number (0: no worker threads), not "${v}"`);
+        options.threads = Number(v);
         break;
       }
       case '--go-version': {
@@ -164,7 +171,7 @@ async function runUpgrade(args: string[]): Promise<number> {
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
   const project = await newProject();
-  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor });
+  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
   const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];

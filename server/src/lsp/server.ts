@@ -10,6 +10,7 @@ import {
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   InitializeParams,
   InitializeResult,
   ProposedFeatures,
@@ -32,6 +33,7 @@ import { dirname } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
+import { WorkspaceScan } from './workspaceScan';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 
@@ -100,6 +102,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     uriToPath,
   );
   hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
+  const workspaceScan = new WorkspaceScan(
+    connection,
+    () => project,
+    () => workspaceRoots,
+    async () => {
+      const settings = await settingsFor(workspaceRoots[0] ? pathToFileURL(workspaceRoots[0]).toString() : '');
+      return { config: settings.engine, exclude: settings.exclude };
+    },
+    (path) => [...goFiles.values()].some((f) => f.path === path),
+    (f) => toDiagnostic(f),
+    log,
+  );
+  workspaceScan.register();
   /** Untrusted workspaces (VS Code restricted mode) are analysed, but gohazard runs no program for them. */
   let trusted = true;
 
@@ -154,6 +169,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!project) return;
     let modulesChanged = false;
     const goDirs = new Set<string>();
+    const changedGo: string[] = [];
+    const deletedGo: string[] = [];
     for (const change of changes) {
       const path = uriToPath(change.uri);
       if (!path) continue;
@@ -161,8 +178,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       else if (path.endsWith('.go')) {
         project.packages.invalidate(path);
         goDirs.add(dirname(path));
+        (change.type === FileChangeType.Deleted ? deletedGo : changedGo).push(path);
       }
     }
+    void (modulesChanged ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
     if (modulesChanged) {
       project.modules.invalidate();
       void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
@@ -237,6 +256,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       project?.packages.setOverlay(file.path, undefined);
       project?.packages.invalidate(file.path);
       void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+      workspaceScan.fileClosed(file.path);
       reanalyseSiblings(file);
     });
   });

@@ -1,0 +1,31 @@
+// Messages between the scanner and its worker threads.
+import type { EngineConfig } from '../engine/config';
+import type { Finding } from '../engine/types';
+
+export interface WorkerInit {
+  /** A SharedArrayBuffer holding one Int32: non-zero once the scan is cancelled. */
+  cancelFlag: SharedArrayBuffer;
+  toolchain: { installedMinor?: number; installedVersion?: string };
+  /** Analyse every file at this language version (go1.N minor), whatever go.mod says. */
+  goMinor?: number;
+  /** Parse and free the tree, run no rule: the baseline the benchmark compares with. */
+  parseOnly?: boolean;
+}
+
+/** All the files of one directory, so that its package index is built by one worker. */
+export interface ScanJob {
+  dir: string;
+  files: string[];
+  config: EngineConfig;
+}
+
+export interface FileResult {
+  file: string;
+  findings: Finding[];
+  lines: number;
+  problems: string[];
+  /** The source, returned only when there are findings (to convert columns to bytes). */
+  text?: string;
+}
+
+export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; dir: string; results: FileResult[] } | { kind: 'failed'; message: string };
