@@ -1,0 +1,3 @@
+module example.com/gohazard-e2e
+
+go 1.21
