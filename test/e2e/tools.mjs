@@ -14,7 +14,8 @@ export class ToolsUnavailable extends Error {}
 
 /**
  * @typedef {{ node24: string, codeServer: string, codeServerVersion: string, vsce: string,
- *             playwrightCore: string, chromium: string }} Tools
+ *             playwrightCore: string, chromium: string, vscodeWeb: string, vscodeWebVersion: string,
+ *             testWeb: string }} Tools
  * @param {'all' | 'packager'} what
  * @returns {Tools}
  */
@@ -25,7 +26,7 @@ export function ensureTools(what = 'all') {
   if (r.status !== 0) throw new Error(`test/e2e/install.sh ${what} failed (exit ${r.status ?? r.signal})`);
   const file = join(toolsHome, 'tools.json');
   const tools = JSON.parse(readFileSync(file, 'utf8'));
-  const needed = what === 'all' ? ['node24', 'codeServer', 'vsce', 'playwrightCore', 'chromium'] : ['node24', 'vsce'];
+  const needed = what === 'all' ? ['node24', 'codeServer', 'vsce', 'playwrightCore', 'chromium', 'vscodeWeb', 'testWeb'] : ['node24', 'vsce'];
   for (const key of needed) {
     if (!tools[key] || !existsSync(tools[key])) throw new Error(`${file}: ${key} is missing (${tools[key] || 'empty'})`);
   }

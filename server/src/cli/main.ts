@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'lsp':
       // Loaded lazily: the scan path must not pay for the LSP libraries.
-      (await import('../lsp/server')).startServer();
+      (await import('../node/lspServer')).startNodeServer();
       return new Promise<number>(() => {});
     case '--version':
     case 'version':

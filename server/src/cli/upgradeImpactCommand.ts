@@ -2,11 +2,12 @@
 import { relative, resolve } from 'node:path';
 import { Project } from '../engine/project';
 import { fromEnginePath, toEnginePath } from '../node/nodeHost';
+import { nodeModuleSources } from '../node/serverHost';
 import { describeImpact, upgradeImpact, UpgradeImpact } from '../workspace/upgradeImpact';
 import { byteColumn } from './columns';
 
 export async function runUpgradeImpact(project: Project, dir: string, format: 'text' | 'json'): Promise<number> {
-  const impact = await upgradeImpact(project, dir);
+  const impact = await upgradeImpact(project, toEnginePath(resolve(dir)), nodeModuleSources);
   if (!impact) {
     process.stderr.write(`gohazard: ${dir}: no go.mod in this directory or above it\n`);
     return 2;

@@ -1,5 +1,5 @@
 // The language server process the VS Code client starts (node IPC); `gohazard lsp --stdio` is the
-// same server for other editors.
-import { startServer } from './server';
+// same server for other editors. The browser build starts it in a web worker (server/src/browser/main.ts).
+import { startNodeServer } from '../node/lspServer';
 
-startServer();
+startNodeServer();

@@ -1,6 +1,7 @@
 // LSP wiring: documents in, diagnostics and code actions out. Every decision is the engine's; this
 // file translates between LSP and the engine and keeps one syntax tree per open Go document.
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// What depends on the platform (files, grammar, URIs, the go command, the workspace scan) comes from
+// the ServerHost: Node (server/src/node/lspServer.ts) or a browser worker (server/src/browser/main.ts).
 import {
   CodeAction,
   CodeActionKind,
@@ -13,12 +14,10 @@ import {
   FileChangeType,
   InitializeParams,
   InitializeResult,
-  ProposedFeatures,
   TextDocumentSyncKind,
   TextEdit as LspTextEdit,
   WorkspaceEdit,
-  createConnection,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from '../engine/analyzer';
 import { EngineConfig, sanitizeRules } from '../engine/config';
@@ -26,11 +25,11 @@ import { GoDocument } from '../engine/document';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project } from '../engine/project';
 import { Finding, Fix, Severity } from '../engine/types';
-import { loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { allRules } from '../rules';
 import type { IndexHost } from '../engine/packageIndex';
 import { dirname } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
+import type { ServerHost } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
@@ -65,7 +64,7 @@ const severities: Record<Severity, DiagnosticSeverity> = {
 
 const CONFIG_TIMEOUT_MS = 2000;
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): void {
+export function startServer(connection: Connection, platform: ServerHost): void {
   const goFiles = new Map<string, OpenGoFile>();
   /** Open go.mod / go.work buffers: their unsaved text is what the user means. */
   const moduleFiles = new Map<string, TextDocument>();
@@ -80,10 +79,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const host: IndexHost = {
     readFile: (path) => {
       const open = moduleFiles.get(path);
-      return open ? Promise.resolve(open.getText()) : nodeFileHost.readFile(path);
+      return open ? Promise.resolve(open.getText()) : platform.files.readFile(path);
     },
-    listDirectory: (dir) => nodeFileHost.listDirectory(dir),
+    listDirectory: (dir) => platform.files.listDirectory(dir),
   };
+  const uriToPath = (uri: string) => platform.uriToPath(uri);
 
   const log = (message: string) => connection.console.log(message);
   const openText = (path: string): string | undefined => {
@@ -92,22 +92,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const file of goFiles.values()) if (file.path === path) return file.doc.text;
     return undefined;
   };
-  const upgrade = new UpgradeService(connection, () => project, openText);
+  const upgrade = new UpgradeService(connection, () => project, openText, platform);
   upgrade.register(uriToPath);
   const hints = new ToolchainHints(
     connection,
     () => project,
     (uri) => goFiles.get(uri),
     (path) => host.readFile(path),
-    uriToPath,
+    platform,
   );
   hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
   const workspaceScan = new WorkspaceScan(
     connection,
+    platform,
     () => project,
     () => workspaceRoots,
     async () => {
-      const settings = await settingsFor(workspaceRoots[0] ? pathToFileURL(workspaceRoots[0]).toString() : '');
+      const settings = await settingsFor(workspaceRoots[0] ? platform.pathToUri(workspaceRoots[0]) : '');
       return { config: settings.engine, exclude: settings.exclude };
     },
     (path) => [...goFiles.values()].some((f) => f.path === path),
@@ -124,13 +125,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+    platform.setWorkspaceFolders?.(params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : []);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
     if (workspaceRoots.length === 0 && params.rootUri) {
       const root = uriToPath(params.rootUri);
       if (root) workspaceRoots = [root];
     }
-    project = new Project(await loadGrammar(), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
-    log(`gohazard ${packageVersion()}: grammar loaded in ${Date.now() - started} ms`);
+    project = new Project(await platform.loadGrammar(params.initializationOptions), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
+    log(`gohazard ${platform.version}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -138,7 +140,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
       },
-      serverInfo: { name: 'gohazard', version: packageVersion() },
+      serverInfo: { name: 'gohazard', version: platform.version },
     };
   });
 
@@ -150,9 +152,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }] })
         .catch(registrationFailed);
     }
-    if (trusted) {
+    if (!platform.probeToolchain) {
+      log(`${platform.toolchainUnavailable ?? 'no program can run here'}: the installed Go toolchain stays unknown`);
+    } else if (trusted) {
+      const probe = platform.probeToolchain;
       void fetchSettings(undefined)
-        .then((settings) => hints.probe(settings.goPath, log))
+        .then((settings) => hints.probe(() => probe(settings.goPath), log))
         .then((found) => found && reanalyseAll());
     } else {
       log('workspace not trusted: gohazard analyses files but runs no program (the installed Go toolchain stays unknown)');
@@ -277,7 +282,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   // A failure in one handler must never take the server down with every open file's diagnostics.
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
+  platform.onUnhandledRejection((reason) => log(`unhandled rejection: ${(reason as Error)?.stack ?? reason}`));
 
   connection.listen();
 
@@ -338,7 +343,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     let raw: unknown = pushedSettings;
     if (canPullConfig) {
       // A client that never answers must not keep diagnostics from being published.
-      const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), CONFIG_TIMEOUT_MS).unref());
+      const timeout = new Promise<undefined>((resolve) => unrefTimer(setTimeout(() => resolve(undefined), CONFIG_TIMEOUT_MS)));
       raw = (await Promise.race([connection.workspace.getConfiguration({ scopeUri: uri, section: 'gohazard' }).catch(() => undefined), timeout])) ?? pushedSettings;
     }
     return parseSettings(raw);
@@ -390,7 +395,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (wants(CodeActionKind.QuickFix)) {
       for (const f of relevantFindings(file, params)) {
         for (const fix of f.fixes) {
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix) });
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix, platform) });
         }
       }
     }
@@ -402,9 +407,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 }
 
-function workspaceEdit(uri: string, fix: Fix): WorkspaceEdit {
+function workspaceEdit(uri: string, fix: Fix, platform: ServerHost): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = { [uri]: fix.edits.map(toLspEdit) };
-  for (const other of fix.otherFiles ?? []) changes[pathToFileURL(other.path).toString()] = other.edits.map(toLspEdit);
+  for (const other of fix.otherFiles ?? []) changes[platform.pathToUri(other.path)] = other.edits.map(toLspEdit);
   return { changes };
 }
 
@@ -416,11 +421,7 @@ function isModuleFile(path: string): boolean {
   return path.endsWith('/go.mod') || path.endsWith('/go.work');
 }
 
-function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return toEnginePath(fileURLToPath(uri));
-  } catch {
-    return undefined;
-  }
+/** A Node timer must not keep the process alive; a browser timer is a number. */
+function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
 }

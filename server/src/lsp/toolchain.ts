@@ -1,15 +1,13 @@
 // Per-file toolchain hints over LSP: the `gohazard/toolchain` request (the status bar asks it), a code
 // lens above the package clause, a hover on `for`/`range` that says which loop-variable semantics apply,
 // and the one-time probe of the installed go command.
-import { pathToFileURL } from 'node:url';
-import { CodeLens, Connection, Hover, MarkupKind } from 'vscode-languageserver/node';
+import { CodeLens, Connection, Hover, MarkupKind } from 'vscode-languageserver';
 import type { Node } from 'web-tree-sitter';
 import { GoDocument } from '../engine/document';
 import { Project } from '../engine/project';
 import { DeclScopes, PackageScope } from '../engine/scope';
-import { fromEnginePath } from '../node/nodeHost';
-import { probeGoToolchain } from '../node/goToolchain';
 import { ToolchainReport } from '../toolchain/report';
+import type { ServerHost } from './host';
 
 export const TOOLCHAIN_REQUEST = 'gohazard/toolchain';
 /** Sent when versions may have changed (installed toolchain found, go.mod or go.work edited). */
@@ -30,7 +28,7 @@ export class ToolchainHints {
     private readonly project: () => Project | undefined,
     private readonly openFile: (uri: string) => OpenGoText | undefined,
     private readonly readFile: (path: string) => Promise<string | undefined>,
-    private readonly uriToPath: (uri: string) => string | undefined,
+    private readonly platform: Pick<ServerHost, 'uriToPath' | 'pathToUri'>,
   ) {}
 
   register(codeLensEnabled: (uri: string) => Promise<boolean>): void {
@@ -65,19 +63,19 @@ export class ToolchainHints {
 
   async report(uri: string): Promise<ToolchainReportResult | null> {
     const project = this.project();
-    const path = this.uriToPath(uri);
+    const path = this.platform.uriToPath(uri);
     if (!project || !path) return null;
     const text = this.openFile(uri)?.doc.text ?? (await this.readFile(path));
     if (text === undefined) return null;
     const report = await project.toolchainReport(path, text);
-    return { ...report, uri, sourceUri: report.source.path ? pathToFileURL(fromEnginePath(report.source.path)).toString() : undefined };
+    return { ...report, uri, sourceUri: report.source.path ? this.platform.pathToUri(report.source.path) : undefined };
   }
 
-  /** Asks the go command for its version once, in the background; never when the workspace is untrusted. */
-  async probe(goPath: string, log: (message: string) => void): Promise<boolean> {
+  /** Asks the go command for its version once (through the host's probe), in the background; never when the workspace is untrusted. */
+  async probe(probeGoToolchain: () => ReturnType<NonNullable<ServerHost['probeToolchain']>>, log: (message: string) => void): Promise<boolean> {
     const project = this.project();
     if (!project) return false;
-    const result = await probeGoToolchain(goPath);
+    const result = await probeGoToolchain();
     if ('error' in result) {
       log(`installed Go toolchain unknown (${result.error}); assuming go1.${project.toolchain.installedMinor ?? 'current'} for toolchain-dependent rules`);
       return false;

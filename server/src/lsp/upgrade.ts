@@ -1,12 +1,11 @@
 // The upgrade-impact request (`gohazard/upgradeImpact`) and the "Upgrade module to go 1.22" quick fix.
 // Results are cached per go.mod until a Go file or a module file changes.
-import { pathToFileURL } from 'node:url';
-import { CancellationToken, CodeAction, CodeActionKind, Connection, Range, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { CancellationToken, CodeAction, CodeActionKind, Connection, Range, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { Project } from '../engine/project';
 import { dirname } from '../engine/paths';
 import { Finding } from '../engine/types';
-import { fromEnginePath } from '../node/nodeHost';
 import { Cancelled, describeImpact, upgradeImpact, UpgradeImpact } from '../workspace/upgradeImpact';
+import type { ServerHost } from './host';
 
 export const UPGRADE_IMPACT_REQUEST = 'gohazard/upgradeImpact';
 
@@ -42,6 +41,7 @@ export class UpgradeService {
     private readonly connection: Connection,
     private readonly project: () => Project | undefined,
     private readonly openText: (path: string) => string | undefined,
+    private readonly platform: Pick<ServerHost, 'pathToUri' | 'moduleSources'>,
   ) {}
 
   /** Something in the workspace changed: earlier impacts may be wrong now. */
@@ -61,12 +61,12 @@ export class UpgradeService {
       progress.begin('gohazard: upgrade impact', 0, 'reading the module', true);
       try {
         const dir = path.endsWith('.go') || path.endsWith('/go.mod') ? dirname(path) : path;
-        const impact = await upgradeImpact(project, fromEnginePath(dir), {
+        const impact = await upgradeImpact(project, dir, this.platform.moduleSources, {
           openText: this.openText,
           isCancelled: () => token.isCancellationRequested || progressCancelled?.isCancellationRequested === true,
           onProgress: (done, total) => progress.report(Math.floor((100 * done) / Math.max(total, 1)), `${done}/${total} files`),
         });
-        return impact ? toResult(impact) : null;
+        return impact ? toResult(impact, this.platform.pathToUri) : null;
       } catch (error) {
         if (error instanceof Cancelled) return null;
         throw error;
@@ -84,7 +84,7 @@ export class UpgradeService {
     if (!module) return undefined;
     let pending = this.cache.get(module.goModPath);
     if (!pending) {
-      pending = upgradeImpact(project, fromEnginePath(dirname(module.goModPath)), { openText: this.openText }).catch(() => undefined);
+      pending = upgradeImpact(project, dirname(module.goModPath), this.platform.moduleSources, { openText: this.openText }).catch(() => undefined);
       this.cache.set(module.goModPath, pending);
     }
     const impact = await pending;
@@ -94,7 +94,7 @@ export class UpgradeService {
     return {
       title: `Upgrade module to ${impact.target} (${impact.loops} loop${impact.loops === 1 ? '' : 's'} in the module change${impact.loops === 1 ? 's' : ''} meaning)`,
       kind: CodeActionKind.QuickFix,
-      edit: { changes: { [pathToFileURL(fromEnginePath(module.goModPath)).toString()]: [edit] } },
+      edit: { changes: { [this.platform.pathToUri(module.goModPath)]: [edit] } },
     };
   }
 }
@@ -111,16 +111,16 @@ export function goLineEdit(goMod: string, goLine: number | undefined, target: st
   return { range: { start: { line: moduleLine + 1, character: 0 }, end: { line: moduleLine + 1, character: 0 } }, newText: `\ngo ${version}\n` };
 }
 
-function toResult(impact: UpgradeImpact): UpgradeImpactResult {
+function toResult(impact: UpgradeImpact, pathToUri: (path: string) => string): UpgradeImpactResult {
   const summary = describeImpact(impact, 'go.mod');
   return {
-    goMod: pathToFileURL(fromEnginePath(impact.goModPath)).toString(),
+    goMod: pathToUri(impact.goModPath),
     goVersion: impact.goVersion,
     target: impact.target,
     upToDate: impact.upToDate,
     files: impact.files,
     loops: impact.loops,
     summary,
-    changes: impact.changes.map((c) => ({ uri: pathToFileURL(fromEnginePath(c.path)).toString(), range: c.finding.range, message: c.finding.message })),
+    changes: impact.changes.map((c) => ({ uri: pathToUri(c.path), range: c.finding.range, message: c.finding.message })),
   };
 }

@@ -1,20 +1,14 @@
-// The workspace scan (`gohazard/scanWorkspace`): every .go file of the workspace folders, on worker
-// threads, with work-done progress (percentage, current directory) and cancellation. Files open in the
-// editor keep their live diagnostics; the others get the scan's. After a scan, files that change on
-// disk are scanned again (and deleted ones cleared), and a go.mod change re-scans what was scanned.
-import { realpathSync } from 'node:fs';
-import { relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CancellationToken, Connection, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+// The workspace scan (`gohazard/scanWorkspace`): every .go file of the workspace folders, with
+// work-done progress (percentage, current directory) and cancellation. The host lists and analyses the
+// files: on worker threads in Node, in batches in the browser worker. Files open in the editor keep
+// their live diagnostics; the others get the scan's. After a scan, files that change on disk are
+// scanned again (and deleted ones cleared), and a go.mod change re-scans what was scanned.
+import { CancellationToken, Connection, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { EngineConfig } from '../engine/config';
-import { matchesAny } from '../engine/glob';
 import type { Project } from '../engine/project';
 import { familyOf } from '../engine/rule';
 import type { Finding } from '../engine/types';
-import { fromEnginePath, toEnginePath } from '../node/nodeHost';
-import { ScanHandle } from '../workspace/scanner';
-import type { FileResult } from '../workspace/scanProtocol';
-import { goFilesOf } from '../workspace/walk';
+import type { RunningScan, ScannedFile, ServerHost } from './host';
 
 export const SCAN_WORKSPACE_REQUEST = 'gohazard/scanWorkspace';
 
@@ -34,10 +28,11 @@ export interface ScanSettings {
 export class WorkspaceScan {
   /** Engine paths of the files the last scan covered, to re-scan them after changes. */
   private readonly scanned = new Set<string>();
-  private running: ScanHandle | undefined;
+  private running: RunningScan | undefined;
 
   constructor(
     private readonly connection: Connection,
+    private readonly platform: Pick<ServerHost, 'workspace' | 'pathToUri'>,
     private readonly project: () => Project | undefined,
     private readonly roots: () => string[],
     private readonly settings: () => Promise<ScanSettings>,
@@ -66,7 +61,7 @@ export class WorkspaceScan {
     const files = await this.workspaceFiles();
     const { config } = await this.settings();
     const findings: Record<string, number> = {};
-    const handle = new ScanHandle({
+    const handle = this.platform.workspace.startScan({
       files,
       config,
       toolchain: this.project()?.toolchain,
@@ -81,12 +76,12 @@ export class WorkspaceScan {
     try {
       const outcome = await handle.done;
       this.scanned.clear();
-      for (const r of outcome.results) this.scanned.add(toEnginePath(r.file));
+      for (const path of outcome.paths) this.scanned.add(path);
       const milliseconds = Date.now() - started;
       const counts = Object.entries(findings).map(([family, n]) => `${n} ${family}`).join(', ') || 'no findings';
-      const summary = `${outcome.cancelled ? 'Cancelled after' : 'Scanned'} ${outcome.results.length} of ${files.length} Go files in ${(milliseconds / 1000).toFixed(1)} s: ${counts}.`;
+      const summary = `${outcome.cancelled ? 'Cancelled after' : 'Scanned'} ${outcome.paths.length} of ${files.length} Go files in ${(milliseconds / 1000).toFixed(1)} s: ${counts}.`;
       this.log(summary);
-      return { files: outcome.results.length, findings, milliseconds, cancelled: outcome.cancelled, summary };
+      return { files: outcome.paths.length, findings, milliseconds, cancelled: outcome.cancelled, summary };
     } finally {
       cancelListeners.forEach((l) => l?.dispose());
       if (this.running === handle) this.running = undefined;
@@ -97,13 +92,13 @@ export class WorkspaceScan {
   async rescan(paths: string[], deleted: string[]): Promise<void> {
     if (this.scanned.size === 0) return;
     for (const path of deleted) {
-      if (this.scanned.delete(path)) void this.connection.sendDiagnostics({ uri: pathToFileURL(fromEnginePath(path)).toString(), diagnostics: [] });
+      if (this.scanned.delete(path)) void this.connection.sendDiagnostics({ uri: this.platform.pathToUri(path), diagnostics: [] });
     }
     const files = paths.filter((p) => p.endsWith('.go') && !this.isOpen(p) && this.inWorkspace(p));
     if (files.length === 0) return;
     const { config } = await this.settings();
-    const outcome = await new ScanHandle({ files: files.map(fromEnginePath), config, toolchain: this.project()?.toolchain, threads: 1, onResults: (results) => this.publish(results) }).done;
-    for (const r of outcome.results) this.scanned.add(toEnginePath(r.file));
+    const outcome = await this.platform.workspace.startScan({ files, config, toolchain: this.project()?.toolchain, threads: 1, onResults: (results) => this.publish(results) }).done;
+    for (const path of outcome.paths) this.scanned.add(path);
   }
 
   /** A go.mod or go.work changed: every scanned file may have another version now. */
@@ -116,51 +111,29 @@ export class WorkspaceScan {
     if (this.scanned.has(path)) void this.rescan([path], []);
   }
 
-  private publish(results: FileResult[]): void {
+  private publish(results: ScannedFile[]): void {
     for (const r of results) {
-      const path = toEnginePath(r.file);
-      if (this.isOpen(path)) continue;
-      void this.connection.sendDiagnostics({ uri: pathToFileURL(r.file).toString(), diagnostics: r.findings.map(this.toDiagnostic) });
+      if (this.isOpen(r.path)) continue;
+      void this.connection.sendDiagnostics({ uri: this.platform.pathToUri(r.path), diagnostics: r.findings.map(this.toDiagnostic) });
     }
   }
 
   private async workspaceFiles(): Promise<string[]> {
     const { exclude } = await this.settings();
-    const files: string[] = [];
-    for (const root of this.roots()) {
-      const problems: { path: string; message: string }[] = [];
-      for (const file of await goFilesOf([`${fromEnginePath(root)}/...`], problems)) {
-        const rel = toEnginePath(relative(fromEnginePath(root), file));
-        if (matchesAny(rel, exclude)) continue;
-        if (this.inWorkspace(toEnginePath(file))) files.push(file);
-      }
-      for (const p of problems) this.log(`scan: ${p.path}: ${p.message}`);
-    }
-    return files;
+    return this.platform.workspace.listGoFiles(this.roots(), exclude, this.log);
   }
 
-  /** Never read outside the workspace folders, even through a symlinked file. */
+  /** Never read outside the workspace folders (in Node, not even through a symlinked file). */
   private inWorkspace(path: string): boolean {
-    let real: string;
-    try {
-      real = toEnginePath(realpathSync(fromEnginePath(path)));
-    } catch {
-      return false;
-    }
-    return this.roots().some((root) => {
-      let realRoot = root;
-      try {
-        realRoot = toEnginePath(realpathSync(fromEnginePath(root)));
-      } catch {
-        // the root itself is gone: nothing under it is readable anyway
-      }
-      return real === realRoot || real.startsWith(`${realRoot}/`);
-    });
+    return this.platform.workspace.mayRead(path, this.roots());
   }
 
-  private displayDir(dir: string): string {
-    const path = toEnginePath(dir);
-    for (const root of this.roots()) if (path.startsWith(`${root}/`)) return path.slice(root.length + 1);
+  private displayDir(path: string): string {
+    for (const root of this.roots()) {
+      const prefix = root.endsWith('/') ? root : `${root}/`;
+      if (path.startsWith(prefix)) return path.slice(prefix.length) || '.';
+      if (path === root) return '.';
+    }
     return path;
   }
 }

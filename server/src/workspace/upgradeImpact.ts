@@ -2,16 +2,28 @@
 // variable a closure or a pointer keeps past the iteration (loopvar/semantics-change), in every file of
 // the module whose version comes from go.mod. Files whose //go:build line sets their own version keep
 // it after the upgrade, so they are left out.
-import { dirname, resolve } from 'node:path';
+// The module's files come from the host (ModuleSources): the disk for the CLI and the Node server, the
+// VS Code file system API in the browser; paths are engine paths throughout.
 import { EngineConfig } from '../engine/config';
+import { dirname, joinPath } from '../engine/paths';
 import { Project } from '../engine/project';
 import { SourceText } from '../engine/sourceText';
 import { Finding } from '../engine/types';
-import { fromEnginePath, toEnginePath } from '../node/nodeHost';
 import { semanticsChange } from '../rules/loopvar/semanticsChange';
 import { languageVersion, PER_ITERATION_LOOPVARS } from '../toolchain/goVersion';
-import { readGoSource } from './readSource';
-import { moduleGoFiles, WalkProblem } from './walk';
+// Type only: walk.ts itself reads the disk.
+import type { WalkProblem } from './walk';
+
+/** Where a module's Go files come from. */
+export interface ModuleSources {
+  /**
+   * The .go files of the module rooted at moduleDir (engine paths): its directory tree without nested
+   * modules (directories with their own go.mod), with the go command's skip rules.
+   */
+  moduleGoFiles(moduleDir: string, problems: WalkProblem[]): Promise<string[]>;
+  /** A Go source's text, or undefined (with the reason in problems) when it cannot be read or is not text. */
+  readGoSource(path: string, problems: WalkProblem[]): Promise<string | undefined>;
+}
 
 export interface LoopChange {
   /** Engine path of the file. */
@@ -43,9 +55,9 @@ export interface ImpactOptions {
 
 export class Cancelled extends Error {}
 
-/** The upgrade impact for the module that contains dir, or undefined when dir is in no module. */
-export async function upgradeImpact(project: Project, dir: string, options: ImpactOptions = {}): Promise<UpgradeImpact | undefined> {
-  const module = await project.modules.moduleFor(toEnginePath(resolve(dir, 'x.go')));
+/** The upgrade impact for the module that contains dir (an absolute engine path), or undefined when dir is in no module. */
+export async function upgradeImpact(project: Project, dir: string, sources: ModuleSources, options: ImpactOptions = {}): Promise<UpgradeImpact | undefined> {
+  const module = await project.modules.moduleFor(joinPath(dir, 'x.go'));
   if (!module) return undefined;
   const impact: UpgradeImpact = {
     goModPath: module.goModPath,
@@ -61,13 +73,13 @@ export async function upgradeImpact(project: Project, dir: string, options: Impa
   if (impact.upToDate) return impact;
   const config: EngineConfig = { rules: Object.fromEntries(project.analyzer.rules.map((r) => [r.id, r.id === semanticsChange.id ? 'info' : 'off'])) };
   config.rules['gohazard/suppression'] = 'off';
-  const files = await moduleGoFiles(fromEnginePath(dirname(module.goModPath)), impact.problems);
+  const files = await sources.moduleGoFiles(dirname(module.goModPath), impact.problems);
   const loops = new Set<string>();
   for (let i = 0; i < files.length; i++) {
     if (options.isCancelled?.()) throw new Cancelled();
     options.onProgress?.(i, files.length);
-    const path = toEnginePath(resolve(files[i]));
-    const text = options.openText?.(path) ?? (await readGoSource(files[i], impact.problems));
+    const path = files[i];
+    const text = options.openText?.(path) ?? (await sources.readGoSource(path, impact.problems));
     if (text === undefined) continue;
     impact.files++;
     const facts = await project.facts(path, text);

@@ -4,6 +4,7 @@
 // followed (as the go command does not), so symlink loops cannot trap the walk.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { isGoSourceName, isSkippedDirectory } from './goFileNames';
 
 export interface WalkProblem {
   path: string;
@@ -57,10 +58,9 @@ async function filesIn(root: string, recursive: boolean, problems: WalkProblem[]
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = dir === '.' ? entry.name : join(dir, entry.name);
-      const hidden = entry.name.startsWith('.') || entry.name.startsWith('_');
       if (entry.isDirectory()) {
-        if (recursive && !hidden && entry.name !== 'testdata' && entry.name !== 'vendor') pending.push(path);
-      } else if (!hidden && entry.name.endsWith('.go')) {
+        if (recursive && !isSkippedDirectory(entry.name)) pending.push(path);
+      } else if (isGoSourceName(entry.name)) {
         if (entry.isFile()) out.push(path);
         else if (entry.isSymbolicLink() && (await isRegularFile(path))) out.push(path);
       }

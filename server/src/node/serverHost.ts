@@ -1,0 +1,92 @@
+// The language server's Node host: files from the disk, the grammar from grammars/, `go env GOVERSION`
+// for the installed toolchain, and the workspace scan on worker threads.
+import { realpathSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { matchesAny } from '../engine/glob';
+import type { HostScanRequest, RunningScan, ServerHost, WorkspaceHost } from '../lsp/host';
+import type { ModuleSources } from '../workspace/upgradeImpact';
+import { readGoSource } from '../workspace/readSource';
+import { ScanHandle } from '../workspace/scanner';
+import { goFilesOf, moduleGoFiles } from '../workspace/walk';
+import { probeGoToolchain } from './goToolchain';
+import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from './nodeHost';
+
+export const nodeModuleSources: ModuleSources = {
+  async moduleGoFiles(moduleDir, problems) {
+    return (await moduleGoFiles(fromEnginePath(moduleDir), problems)).map((f) => toEnginePath(resolve(f)));
+  },
+  readGoSource: (path, problems) => readGoSource(fromEnginePath(path), problems),
+};
+
+/** Never read outside the workspace folders, even through a symlinked file. */
+function mayRead(path: string, roots: string[]): boolean {
+  let real: string;
+  try {
+    real = toEnginePath(realpathSync(fromEnginePath(path)));
+  } catch {
+    return false;
+  }
+  return roots.some((root) => {
+    let realRoot = root;
+    try {
+      realRoot = toEnginePath(realpathSync(fromEnginePath(root)));
+    } catch {
+      // the root itself is gone: nothing under it is readable anyway
+    }
+    return real === realRoot || real.startsWith(`${realRoot}/`);
+  });
+}
+
+const nodeWorkspace: WorkspaceHost = {
+  async listGoFiles(roots, exclude, log) {
+    const files: string[] = [];
+    for (const root of roots) {
+      const problems: { path: string; message: string }[] = [];
+      for (const file of await goFilesOf([`${fromEnginePath(root)}/...`], problems)) {
+        const rel = toEnginePath(relative(fromEnginePath(root), file));
+        if (matchesAny(rel, exclude)) continue;
+        const path = toEnginePath(file);
+        if (mayRead(path, roots)) files.push(path);
+      }
+      for (const p of problems) log(`scan: ${p.path}: ${p.message}`);
+    }
+    return files;
+  },
+  mayRead,
+  startScan(request: HostScanRequest): RunningScan {
+    const handle = new ScanHandle({
+      files: request.files.map(fromEnginePath),
+      config: request.config,
+      toolchain: request.toolchain,
+      threads: request.threads,
+      onResults: (results) => request.onResults(results.map((r) => ({ path: toEnginePath(r.file), findings: r.findings }))),
+      onProgress: request.onProgress && ((done, total, dir) => request.onProgress!(done, total, toEnginePath(dir))),
+    });
+    return {
+      done: handle.done.then((outcome) => ({ paths: outcome.results.map((r) => toEnginePath(r.file)), cancelled: outcome.cancelled })),
+      cancel: () => handle.cancel(),
+    };
+  },
+};
+
+export const nodeServerHost: ServerHost = {
+  get version() {
+    return packageVersion();
+  },
+  files: nodeFileHost,
+  loadGrammar: () => loadGrammar(),
+  uriToPath(uri) {
+    if (!uri.startsWith('file:')) return undefined;
+    try {
+      return toEnginePath(fileURLToPath(uri));
+    } catch {
+      return undefined;
+    }
+  },
+  pathToUri: (path) => pathToFileURL(fromEnginePath(path)).toString(),
+  probeToolchain: (goPath) => probeGoToolchain(goPath),
+  moduleSources: nodeModuleSources,
+  workspace: nodeWorkspace,
+  onUnhandledRejection: (listener) => process.on('unhandledRejection', listener),
+};
