@@ -1,5 +1,6 @@
 // The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
 import { EngineConfig, sanitizeRules } from '../engine/config';
+import { megabytesToBytes } from '../engine/limits';
 import { Project } from '../engine/project';
 import { Severity } from '../engine/types';
 import { allRules } from '../rules';
@@ -17,7 +18,7 @@ import { probeGoToolchain } from '../node/goToolchain';
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
-                [--go-version 1.N] [--threads N]
+                [--go-version 1.N] [--threads N] [--max-file-size MB]
                 [paths | dir/... ]
   gohazard toolchain [--format text|json] [paths | dir/...]
                                 each file's Go version, its source and loop-variable semantics
@@ -67,6 +68,7 @@ interface ScanOptions {
   format: 'text' | 'json' | 'sarif';
   goMinor?: number;
   threads?: number;
+  maxFileBytes?: number;
   failOn: Severity | 'none';
   config: EngineConfig;
   paths: string[];
@@ -106,6 +108,12 @@ function parseScanArgs(args: string[]): ScanOptions {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`--threads takes a number (0: no worker threads), not "${v}"`);
         options.threads = Number(v);
+        break;
+      }
+      case '--max-file-size': {
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError(`--max-file-size takes a size in MB (0: no limit), not "${v}"`);
+        options.maxFileBytes = megabytesToBytes(Number(v));
         break;
       }
       case '--go-version': {
@@ -171,7 +179,7 @@ async function runUpgrade(args: string[]): Promise<number> {
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
   const project = await newProject();
-  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads });
+  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
   const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];

@@ -1,10 +1,10 @@
 // `gohazard scan`: analyse the named Go files with the same engine the language server uses, on worker
 // threads when there are enough files to pay for starting them.
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { EngineConfig } from '../engine/config';
 import { Project } from '../engine/project';
 import { SourceText } from '../engine/sourceText';
-import { toEnginePath } from '../node/nodeHost';
+import { fromEnginePath, toEnginePath } from '../node/nodeHost';
 import type { FileReport } from './report';
 import { readGoSource } from '../workspace/readSource';
 import { ScanHandle } from '../workspace/scanner';
@@ -22,6 +22,8 @@ export interface ScanOptions {
   goMinor?: number;
   /** Worker threads; 0 analyses in this thread. Default: one per core, in-thread for few files. */
   threads?: number;
+  /** Files above this many bytes are skipped with a message (0: no limit; absent: the default). */
+  maxFileBytes?: number;
 }
 
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
@@ -29,9 +31,19 @@ const IN_THREAD_LIMIT = 64;
 
 export async function scan(project: Project, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: WalkProblem[] = [];
+  const goModProblems = new Map<string, readonly string[]>();
+  project.modules.onGoModRead = (goMod, list) => goModProblems.set(goMod, list);
   const files = await goFilesOf(args, problems);
+  // Resolve every directory's go.mod here, even when workers analyse the files, to report broken ones once.
+  for (const dir of new Set(files.map((f) => dirname(resolve(f))))) await project.modules.moduleFor(toEnginePath(join(dir, 'x.go')));
+  for (const [goMod, list] of goModProblems) {
+    for (const p of list) {
+      const m = /^go\.mod:(\d+): (.*)$/s.exec(p);
+      problems.push({ path: `${toEnginePath(relative(process.cwd(), fromEnginePath(goMod)))}${m ? `:${m[1]}` : ''}`, message: m ? m[2] : p });
+    }
+  }
   const inThread = options.threads === 0 || (options.threads === undefined && files.length < IN_THREAD_LIMIT);
-  const results = inThread ? await scanInThread(project, files, config, options) : (await new ScanHandle({ files, config, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads }).done).results;
+  const results = inThread ? await scanInThread(project, files, config, options) : (await new ScanHandle({ files, config, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes }).done).results;
   const reports: FileReport[] = [];
   let analysed = 0;
   for (const r of results) {
@@ -48,7 +60,7 @@ async function scanInThread(project: Project, files: string[], config: EngineCon
   const results: FileResult[] = [];
   for (const file of files) {
     const problems: WalkProblem[] = [];
-    const text = await readGoSource(file, problems);
+    const text = await readGoSource(file, problems, options.maxFileBytes);
     if (text === undefined) {
       results.push({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
       continue;

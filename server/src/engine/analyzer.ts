@@ -14,6 +14,7 @@ import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
 import { DeclScopes, PackageScope } from './scope';
 import { SourceText } from './sourceText';
 import { applySuppressions, suppressionRule } from './suppressions';
+import { MAX_NESTING_DEPTH, nestsDeeperThan, skippedRule } from './limits';
 import { Finding, Fix, RuleDoc, Severity } from './types';
 
 interface RelativeFinding {
@@ -64,16 +65,19 @@ export class Analyzer {
 
   /** Every rule's documentation, including the engine's own suppression check. */
   get docs(): RuleDoc[] {
-    return [...this.rules.map(({ id, summary, help, defaultSeverity }) => ({ id, summary, help, defaultSeverity })), suppressionRule];
+    return [...this.rules.map(({ id, summary, help, defaultSeverity }) => ({ id, summary, help, defaultSeverity })), suppressionRule, skippedRule];
   }
 
   analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {
     const source = doc.sourceText;
+    if (doc.unparsedReason) return skippedFile(source, config, doc.unparsedReason);
     const root = doc.tree.rootNode;
     const active = this.rules
       .map((rule) => ({ rule, severity: severityFor(rule.id, rule.defaultSeverity, config) }))
       .filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off' && (r.rule.appliesTo?.(file) ?? true));
     const severityOf = new Map(active.map((r) => [r.rule.id, r.severity]));
+    const skippedSeverity = severityFor(skippedRule.id, skippedRule.defaultSeverity, config);
+    if (skippedSeverity !== 'off') severityOf.set(skippedRule.id, skippedSeverity);
 
     const decls = root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment' && n.type !== 'package_clause');
     const pkgSignature = decls
@@ -85,7 +89,8 @@ export class Analyzer {
     const funcNames = decls
       .filter((d) => d.type === 'function_declaration' || d.type === 'method_declaration')
       .map((d) => `${d.childForFieldName('receiver')?.text ?? ''}${d.childForFieldName('name')?.text ?? ''}`);
-    const contextKey = [file.goMinor, file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', funcNames.join(','), pkgSignature].join('\u0000');
+    // The version's source is in the key too: messages and fixes name its file and line.
+    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', funcNames.join(','), pkgSignature].join('\u0000');
     if (cache.contextKey !== contextKey) {
       cache.contextKey = contextKey;
       cache.byDeclText = new Map();
@@ -97,9 +102,11 @@ export class Analyzer {
     if (missing.length > 0 && active.length > 0) {
       const pkg = new PackageScope(root);
       const combined = this.combinedQuery(active.map((r) => r.rule));
-      const matchesByDecl = this.matchesFor(combined, root, decls, missing);
+      // Too deep to query or check within bounded time (limits.ts): reported as skipped instead.
+      const tooDeep = new Set(missing.filter((i) => nestsDeeperThan(decls[i], MAX_NESTING_DEPTH)));
+      const matchesByDecl = this.matchesFor(combined, root, decls, missing.filter((i) => !tooDeep.has(i)), tooDeep.size === 0);
       for (const i of missing) {
-        next.set(texts[i], this.checkDecl(decls[i], matchesByDecl.get(i) ?? [], combined, file, config, source, pkg));
+        next.set(texts[i], tooDeep.has(i) ? [skippedDeclaration(texts[i])] : this.checkDecl(decls[i], matchesByDecl.get(i) ?? [], combined, file, config, source, pkg));
       }
     } else {
       for (const i of missing) next.set(texts[i], []);
@@ -129,26 +136,32 @@ export class Analyzer {
     const key = rules.map((r) => r.id).join(',');
     let combined = this.combined.get(key);
     if (!combined) {
+      // A pattern belongs to the rule whose part of the combined source it starts in. Compiling each
+      // rule's query on its own only to count its patterns cost twice the combined compile (bench/).
+      const query = this.grammar.query(rules.map((r) => r.query).join('\n'));
+      const partEnds: number[] = [];
+      let end = 0;
+      for (const rule of rules) partEnds.push((end += utf8.encode(`${rule.query}\n`).length));
       const ruleOfPattern: Rule[] = [];
-      for (const rule of rules) {
-        const count = this.grammar.query(rule.query).patternCount();
-        for (let i = 0; i < count; i++) ruleOfPattern.push(rule);
+      for (let i = 0; i < query.patternCount(); i++) {
+        const start = query.startIndexForPattern(i);
+        ruleOfPattern.push(rules[partEnds.findIndex((e) => start < e)]);
       }
-      combined = { query: this.grammar.query(rules.map((r) => r.query).join('\n')), ruleOfPattern };
+      combined = { query, ruleOfPattern };
       this.combined.set(key, combined);
     }
     return combined;
   }
 
-  /** Matches grouped by declaration index; one pass over the whole tree when most declarations changed. */
-  private matchesFor(combined: CombinedQuery, root: Node, decls: Node[], missing: number[]): Map<number, QueryMatch[]> {
+  /** Matches grouped by declaration index; one pass over the whole tree when most declarations changed (and wholeTree allows). */
+  private matchesFor(combined: CombinedQuery, root: Node, decls: Node[], missing: number[], wholeTree: boolean): Map<number, QueryMatch[]> {
     const byDecl = new Map<number, QueryMatch[]>();
     const add = (i: number, m: QueryMatch) => {
       const list = byDecl.get(i);
       if (list) list.push(m);
       else byDecl.set(i, [m]);
     };
-    if (missing.length * 2 > decls.length) {
+    if (wholeTree && missing.length * 2 > decls.length) {
       const starts = decls.map((d) => d.startIndex);
       for (const m of combined.query.matches(root)) {
         const at = m.captures[0]?.node.startIndex;
@@ -193,6 +206,26 @@ export class Analyzer {
     }
     return out;
   }
+}
+
+/** Query pattern offsets are UTF-8 byte offsets into the query source. */
+const utf8 = new TextEncoder();
+
+/** The result for a file that is not analysed at all: one finding on its first line, unless turned off. */
+export function skippedFile(source: SourceText, config: EngineConfig, message: string): AnalysisResult {
+  const severity = severityFor(skippedRule.id, skippedRule.defaultSeverity, config);
+  const findings: Finding[] = [];
+  if (severity !== 'off') {
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: source.lineText(0).length } };
+    findings.push({ rule: skippedRule.id, severity, range, message, fixes: [] });
+  }
+  return { findings, stats: { declarations: 0, analysed: 0 } };
+}
+
+/** The finding that stands for a declaration too deep to analyse, on its first line. */
+function skippedDeclaration(text: string): RelativeFinding {
+  const firstLine = text.search(/\r?\n/);
+  return { rule: skippedRule.id, start: 0, end: firstLine < 0 ? text.length : firstLine, message: `declaration not analysed: it nests more than ${MAX_NESTING_DEPTH} levels deep`, fixes: [] };
 }
 
 function declIndexAt(starts: number[], offset: number): number {

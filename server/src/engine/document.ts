@@ -3,6 +3,7 @@
 // memory that never shrinks: whoever creates a GoDocument must dispose() it.
 import { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import { GoGrammar } from './grammar';
+import { describeSize, parseBudgetMs, utf8Length } from './limits';
 import { SourceText } from './sourceText';
 import { Range } from './types';
 
@@ -12,12 +13,22 @@ export interface ContentChange {
   text: string;
 }
 
+export interface DocumentLimits {
+  /** UTF-8 bytes above which the text is not parsed (and not analysed); 0 or absent: no limit. */
+  maxBytes?: number;
+}
+
 export class GoDocument {
   private parser: Parser;
   private source: SourceText;
   private currentTree: Tree;
+  private unparsed: string | undefined;
 
-  constructor(grammar: GoGrammar, text: string) {
+  constructor(
+    grammar: GoGrammar,
+    text: string,
+    private limits: DocumentLimits = {},
+  ) {
     this.parser = grammar.newParser();
     this.source = new SourceText(text);
     this.currentTree = this.parse(undefined);
@@ -25,6 +36,24 @@ export class GoDocument {
 
   get text(): string {
     return this.source.text;
+  }
+
+  /**
+   * Why the text was not parsed, when it was not: larger than the limit, or a parse that did not
+   * finish within its budget (tree-sitter's error recovery is slow on some syntax errors in large
+   * files). The tree is then empty and the text must not be analysed.
+   */
+  get unparsedReason(): string | undefined {
+    return this.unparsed;
+  }
+
+  /** New limits (e.g. the user changed gohazard.maxFileSize): parses or drops the tree if that changes. */
+  setLimits(limits: DocumentLimits): void {
+    if ((limits.maxBytes ?? 0) === (this.limits.maxBytes ?? 0)) return;
+    this.limits = limits;
+    const previous = this.currentTree;
+    this.currentTree = this.parse(undefined);
+    previous.delete();
   }
 
   get sourceText(): SourceText {
@@ -37,7 +66,8 @@ export class GoDocument {
 
   update(changes: readonly ContentChange[]): void {
     if (changes.length === 0) return;
-    let incremental = true;
+    // The empty tree of an unparsed text says nothing about it: parse the new text afresh.
+    let incremental = this.unparsed === undefined;
     for (const change of changes) {
       if (!change.range) {
         this.source = new SourceText(change.text);
@@ -69,9 +99,26 @@ export class GoDocument {
   }
 
   private parse(old: Tree | undefined): Tree {
-    const tree = this.parser.parse(this.source.text, old ?? null);
-    if (!tree) throw new Error('tree-sitter returned no tree');
-    return tree;
+    const text = this.source.text;
+    const maxBytes = this.limits.maxBytes ?? 0;
+    if (maxBytes > 0 && text.length > maxBytes / 3 && utf8Length(text) > maxBytes) {
+      return this.unparsedTree(`file not analysed: it is ${describeSize(utf8Length(text))}, above the maximum file size of ${describeSize(maxBytes)} (gohazard.maxFileSize, --max-file-size)`);
+    }
+    const deadline = Date.now() + parseBudgetMs(text.length);
+    const tree = this.parser.parse(text, old ?? null, { progressCallback: () => Date.now() > deadline });
+    if (tree) {
+      this.unparsed = undefined;
+      return tree;
+    }
+    this.parser.reset();
+    return this.unparsedTree(`file not analysed: parsing it took longer than ${(parseBudgetMs(text.length) / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`);
+  }
+
+  private unparsedTree(reason: string): Tree {
+    this.unparsed = reason;
+    const empty = this.parser.parse('');
+    if (!empty) throw new Error('tree-sitter returned no tree');
+    return empty;
   }
 }
 

@@ -18,29 +18,63 @@ export function alternativeFixEdits(findings: readonly Finding[]): TextEdit[] {
 function combineFixes(findings: readonly Finding[], pick: (f: Finding) => Fix | undefined): TextEdit[] {
   const chosen: TextEdit[] = [];
   const seen = new Set<string>();
+  // The chosen edits, sorted by start: they do not overlap, so their ends are sorted too, and an edit
+  // can be checked against its neighbours alone (checking every chosen edit made fix-all quadratic).
+  const sorted: TextEdit[] = [];
+  const emptyAt = new Set<string>();
+  // A fix whose own edits overlap breaks that order; from then on, check against every chosen edit.
+  let irregular = false;
+  const conflicts = (e: TextEdit) => {
+    if (irregular) return chosen.some((c) => overlaps(c, e));
+    if (isEmpty(e) && emptyAt.has(pointKey(e.range.start))) return true;
+    // The last chosen edit that starts before e ends has the largest end of those that might overlap it.
+    const i = upperBound(sorted, (c) => cmp(c.range.start, e.range.end) < 0) - 1;
+    return i >= 0 && overlaps(sorted[i], e);
+  };
   for (const f of findings) {
     const fix = pick(f);
     if (!fix || (fix.otherFiles?.length ?? 0) > 0) continue;
     const keys = fix.edits.map(editKey);
     if (keys.every((k) => seen.has(k))) continue;
-    if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+    if (fix.edits.some(conflicts)) continue;
+    if (fix.edits.some((e, i) => fix.edits.some((o, j) => j < i && overlaps(o, e)))) irregular = true;
     for (let i = 0; i < fix.edits.length; i++) {
+      const e = fix.edits[i];
       seen.add(keys[i]);
-      chosen.push(fix.edits[i]);
+      chosen.push(e);
+      sorted.splice(upperBound(sorted, (c) => cmp(c.range.start, e.range.start) < 0 || (cmp(c.range.start, e.range.start) === 0 && cmp(c.range.end, e.range.end) <= 0)), 0, e);
+      if (isEmpty(e)) emptyAt.add(pointKey(e.range.start));
     }
   }
   return chosen;
 }
 
-/** Applies non-overlapping edits to a text. */
+/** The number of leading items for which `before` holds (it must hold for a prefix of the array). */
+function upperBound<T>(items: readonly T[], before: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(items[mid])) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Applies non-overlapping edits to a text, in one pass (edits at one offset keep their order). */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const source = new SourceText(text);
   const byOffset = edits
     .map((e, i) => ({ start: source.offsetAt(e.range.start), end: source.offsetAt(e.range.end), newText: e.newText, i }))
-    .sort((a, b) => b.start - a.start || b.end - a.end || b.i - a.i);
-  let out = text;
-  for (const e of byOffset) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
+    .sort((a, b) => a.start - b.start || a.end - b.end || a.i - b.i);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of byOffset) {
+    parts.push(text.slice(at, Math.max(at, e.start)), e.newText);
+    at = Math.max(at, e.end);
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 function editKey(e: TextEdit): string {
@@ -56,6 +90,13 @@ function cmp(a: Point, b: Point): number {
 /** Ranges overlap when each starts before the other ends; two insertions at one point also conflict. */
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   if (cmp(a.range.start, b.range.end) < 0 && cmp(b.range.start, a.range.end) < 0) return true;
-  const empty = (e: TextEdit) => cmp(e.range.start, e.range.end) === 0;
-  return empty(a) && empty(b) && cmp(a.range.start, b.range.start) === 0;
+  return isEmpty(a) && isEmpty(b) && cmp(a.range.start, b.range.start) === 0;
+}
+
+function isEmpty(e: TextEdit): boolean {
+  return cmp(e.range.start, e.range.end) === 0;
+}
+
+function pointKey(p: Point): string {
+  return `${p.line}:${p.character}`;
 }

@@ -12,6 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
+import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
 
@@ -45,9 +46,15 @@ export interface PackageView {
   packageName: string;
   /** The other files of the package (not the analysed file itself). */
   files: string[];
-  /** Changes whenever a summary of another file of the package changes. */
+  /** Changes whenever a summary of the analysed file or of another file of the package changes. */
   fingerprint: string;
   summaries(indexerId: string): PackageFileSummary[];
+  /**
+   * The analysed file's own summary, made from the text given to viewFor. Findings are cached per
+   * declaration, so a rule must not read another function's body from the live tree; it may read
+   * what the indexer summarised of it here, because this summary is part of the fingerprint.
+   */
+  own(indexerId: string): unknown;
 }
 
 export class PackageIndex {
@@ -55,12 +62,20 @@ export class PackageIndex {
   private readonly diskTexts = new Map<string, Promise<string | undefined>>();
   private readonly listings = new Map<string, Promise<string[]>>();
   private readonly overlays = new Map<string, string>();
+  private readonly indexers: readonly Indexer[];
+  /** Ids of the indexers whose summary of the analysed file itself a rule has read (PackageView.own). */
+  private readonly ownRead = new Set<string>();
 
   constructor(
     private readonly grammar: GoGrammar,
     private readonly host: IndexHost,
-    private readonly indexers: readonly Indexer[],
-  ) {}
+    indexers: readonly Indexer[],
+    /** An indexer threw: its summary of that file is left out, and the error reported here. */
+    private readonly onIndexerError: (indexerId: string, error: unknown) => void = () => {},
+  ) {
+    // Rules of one family share an indexer; summarise each file once per indexer id.
+    this.indexers = [...new Map(indexers.map((i) => [i.id, i])).values()];
+  }
 
   get enabled(): boolean {
     return this.indexers.length > 0;
@@ -85,7 +100,7 @@ export class PackageIndex {
 
   async viewFor(path: string, text: string): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
-    // The analysed file's own declarations come from its live tree; only its package name is needed here.
+    // The analysed file itself is summarised from the text handed in (the editor's), like the others.
     const ownPackage = packageClauseName(text);
     const dir = dirname(path);
     const isTest = path.endsWith('_test.go');
@@ -99,11 +114,26 @@ export class PackageIndex {
       if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
       members.push({ path: other, summary });
     }
+    // The analysed file is summarised only by the indexers whose own summary some rule has read: an
+    // edited file is summarised again on every keystroke, and an indexer that models every function
+    // costs far more than the keystroke's analysis (bench/keystroke.mjs). A first read adds that
+    // summary to the fingerprint from then on, so declarations cached without it are checked again.
+    const ownIds = new Set(this.ownRead);
+    const own = new Map(this.summaryOf(path, text, ownIds).summaries);
+    const ownKey = JSON.stringify([...ownIds].sort().map((id) => [id, own.get(id) ?? null]));
     return {
       packageName: ownPackage,
       files: members.map((m) => m.path),
-      fingerprint: members.map((m) => `${basename(m.path)}\u0000${m.summary.key}`).join('\n'),
+      fingerprint: [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.key}`)].join('\n'),
       summaries: (id) => members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) })),
+      own: (id) => {
+        this.ownRead.add(id);
+        if (!ownIds.has(id)) {
+          ownIds.add(id);
+          own.set(id, this.summaryOf(path, text, new Set([id])).summaries.get(id));
+        }
+        return own.get(id);
+      },
     };
   }
 
@@ -125,18 +155,30 @@ export class PackageIndex {
     return pending;
   }
 
-  private summaryOf(path: string, text: string): FileSummary {
+  /** A file's summaries by every indexer, cached; with `only`, by those indexers alone and not cached. */
+  private summaryOf(path: string, text: string, only?: ReadonlySet<string>): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
-    const doc = new GoDocument(this.grammar, text);
+    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', summaries: new Map() };
+    // Files too large to analyse by default are not summarised either: their trees would cost more
+    // WASM memory than all the others (limits.ts).
+    const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
     try {
       const root = doc.tree.rootNode;
       const clause = root.namedChildren.find((n) => n?.type === 'package_clause');
       const packageName = clause?.namedChild(0)?.text ?? '';
       const summaries = new Map<string, unknown>();
-      for (const indexer of this.indexers) summaries.set(indexer.id, indexer.summarize(root, doc.sourceText));
+      // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
+      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => !only || only.has(i.id));
+      for (const indexer of indexers) {
+        try {
+          summaries.set(indexer.id, indexer.summarize(root, doc.sourceText));
+        } catch (error) {
+          this.onIndexerError(indexer.id, error);
+        }
+      }
       const summary = { text, packageName, key: JSON.stringify([...summaries]), summaries };
-      this.summaries.set(path, summary);
+      if (!only) this.summaries.set(path, summary);
       return summary;
     } finally {
       doc.dispose();

@@ -25,7 +25,7 @@ export class Project {
   ) {
     this.analyzer = new Analyzer(grammar, rules, onRuleError);
     this.modules = new ModuleResolver(host);
-    this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])));
+    this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])), onRuleError);
   }
 
   facts(path: string, text: string): Promise<FileFacts> {

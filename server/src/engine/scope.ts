@@ -6,7 +6,7 @@
 //
 // The walk keeps an explicit work stack instead of recursing, so deeply nested code cannot overflow
 // the JavaScript stack.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 
 export type BindingKind =
   | 'import'
@@ -69,7 +69,8 @@ export class PackageScope {
 
   private declareTopLevel(decl: Node): void {
     const add = (id: Node | null, kind: BindingKind, declarator: Node, importPath?: string) => {
-      if (!id || id.text === '_') return;
+      // childrenForFieldName('name') also yields the `,` between names.
+      if (!id || !id.isNamed || id.text === '_') return;
       this.scope.names.set(id.text, { name: id.text, kind, id, declarator, scopeNode: this.scope.node, refs: [], importPath });
     };
     switch (decl.type) {
@@ -114,8 +115,24 @@ export function defaultImportName(path: string): string {
   return last.replace(/^go-/, '').replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-/** The *_spec children of a declaration, whether grouped in parentheses or not. */
+/** Specs already listed, per tree and declaration node id; trees are replaced, never edited in use. */
+const specsByTree = new WeakMap<Tree, Map<number, Node[]>>();
+
+/**
+ * The *_spec children of a declaration, whether grouped in parentheses or not. Memoised per tree: rules
+ * that evaluate `iota` constants ask for the specs of the group once per constant, and a generated
+ * group of 7,000 constants (cmd/compile/internal/ssa/opGen.go) made that quadratic (bench/profile.mjs).
+ */
 export function specsOf(decl: Node): Node[] {
+  let byId = specsByTree.get(decl.tree);
+  if (!byId) specsByTree.set(decl.tree, (byId = new Map()));
+  let specs = byId.get(decl.id);
+  if (!specs) byId.set(decl.id, (specs = listSpecs(decl)));
+  // A copy: callers own the array they get, as before the memo.
+  return specs.slice();
+}
+
+function listSpecs(decl: Node): Node[] {
   const out: Node[] = [];
   for (const child of decl.namedChildren) {
     if (!child) continue;

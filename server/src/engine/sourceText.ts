@@ -20,9 +20,11 @@ export class SourceText {
     return this.starts().length;
   }
 
+  /** An offset after the \r that ends a line (before its \n, or at the end) is the line's end, as offsetAt has it. */
   positionAt(offset: number): Position {
     const starts = this.starts();
-    const o = Math.max(0, Math.min(offset, this.text.length));
+    let o = Math.max(0, Math.min(offset, this.text.length));
+    if (o > 0 && this.text.charCodeAt(o - 1) === 13 && (o === this.text.length || this.text.charCodeAt(o) === 10)) o--;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {

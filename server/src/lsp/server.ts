@@ -22,6 +22,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from '../engine/analyzer';
 import { EngineConfig, sanitizeRules } from '../engine/config';
 import { GoDocument } from '../engine/document';
+import { DEFAULT_MAX_FILE_BYTES, megabytesToBytes } from '../engine/limits';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project } from '../engine/project';
 import { Finding, Fix, Severity } from '../engine/types';
@@ -42,6 +43,8 @@ interface Settings {
   exclude: RegExp[];
   goPath: string;
   toolchainCodeLens: boolean;
+  /** Files above this many UTF-8 bytes are not parsed or analysed (0: no limit). */
+  maxFileBytes: number;
 }
 
 interface OpenGoFile {
@@ -118,6 +121,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   workspaceScan.register();
   /** Untrusted workspaces (VS Code restricted mode) are analysed, but gohazard runs no program for them. */
   let trusted = true;
+  /** gohazard.maxFileSize as last read, for documents opened before their settings arrive. */
+  let maxFileBytes = DEFAULT_MAX_FILE_BYTES;
+  /** The go.mod syntax problems last reported per go.mod, so that each change is logged once. */
+  const goModReports = new Map<string, string>();
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const started = Date.now();
@@ -132,6 +139,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       if (root) workspaceRoots = [root];
     }
     project = new Project(await platform.loadGrammar(params.initializationOptions), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
+    project.modules.onGoModRead = (goMod, problems) => void reportGoModProblems(goMod, problems);
     log(`gohazard ${platform.version}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
@@ -212,7 +220,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         uri: textDocument.uri,
         path,
         version: textDocument.version,
-        doc: new GoDocument(project.grammar, textDocument.text),
+        // A file above the size limit keeps no tree (it would cost ~26 bytes of WASM memory per byte).
+        doc: new GoDocument(project.grammar, textDocument.text, { maxBytes: maxFileBytes }),
         cache: new AnalysisCache(),
         findings: [],
         generation: 0,
@@ -308,6 +317,21 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     for (const file of goFiles.values()) if (file !== changed && dirname(file.path) === dir) void analyseAndPublish(file);
   }
 
+  /** A broken go.mod: a line in the log and diagnostics on go.mod, each time what is wrong changes. */
+  async function reportGoModProblems(goMod: string, problems: readonly string[]): Promise<void> {
+    const key = problems.join('\n');
+    if ((goModReports.get(goMod) ?? '') === key) return;
+    goModReports.set(goMod, key);
+    for (const p of problems) log(`${goMod.slice(0, -'go.mod'.length)}${p}`);
+    const lines = ((await host.readFile(goMod)) ?? '').split('\n');
+    const diagnostics: Diagnostic[] = problems.map((p) => {
+      const line = Math.max(0, Number(/^go\.mod:(\d+):/.exec(p)?.[1] ?? 1) - 1);
+      const range = { start: { line, character: 0 }, end: { line, character: (lines[line] ?? '').replace(/\r$/, '').length } };
+      return { range, severity: DiagnosticSeverity.Warning, source: 'gohazard', message: p.replace(/^go\.mod:\d+: /, '') };
+    });
+    await connection.sendDiagnostics({ uri: platform.pathToUri(goMod), diagnostics });
+  }
+
   function reanalyseAll(): void {
     for (const file of goFiles.values()) void analyseAndPublish(file);
   }
@@ -319,6 +343,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const settings = await settingsFor(file.uri);
       const facts = await project!.facts(file.path, file.doc.text);
       if (generation !== file.generation || goFiles.get(file.uri) !== file) return;
+      file.doc.setLimits({ maxBytes: settings.maxFileBytes });
       if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude)) {
         file.findings = [];
       } else {
@@ -350,13 +375,14 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   }
 
   function parseSettings(raw: unknown): Settings {
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown }; goPath?: unknown; codeLens?: { toolchain?: unknown } };
+    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown }; goPath?: unknown; codeLens?: { toolchain?: unknown }; maxFileSize?: unknown };
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
     const escapeScope = obj.escape?.scope === 'all' ? 'all' : 'loops';
     const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
-    return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false };
+    maxFileBytes = typeof obj.maxFileSize === 'number' && obj.maxFileSize >= 0 ? megabytesToBytes(obj.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
+    return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false, maxFileBytes };
   }
 
   function relativeToWorkspace(path: string): string {

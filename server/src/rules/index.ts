@@ -5,4 +5,9 @@ import { capture } from './loopvar/capture';
 import { redundantCopy } from './loopvar/redundantCopy';
 import { semanticsChange } from './loopvar/semanticsChange';
 
-export const allRules: readonly Rule[] = [capture, address, redundantCopy, semanticsChange];
+export const allRules: readonly Rule[] = [
+  capture,
+  address,
+  redundantCopy,
+  semanticsChange,
+];

@@ -66,9 +66,16 @@ function minVersion(e: Expr, sign: 1 | -1): number {
   }
 }
 
+/**
+ * go/build/constraint rejects expressions of more than this many operands and negations ("build
+ * expression too large"): the parser and minVersion recurse once per level of nesting.
+ */
+const MAX_EXPRESSION_SIZE = 1000;
+
 function parseExpression(text: string): Expr | undefined {
   const tokens = text.match(/&&|\|\||[!()]|[^\s!()&|]+/g) ?? [];
   let i = 0;
+  let size = 0;
   const peek = () => tokens[i];
   const parseOr = (): Expr | undefined => {
     let x = parseAnd();
@@ -91,6 +98,7 @@ function parseExpression(text: string): Expr | undefined {
     return x;
   };
   const parseNot = (): Expr | undefined => {
+    if (++size > MAX_EXPRESSION_SIZE) return undefined;
     const t = tokens[i++];
     if (t === undefined) return undefined;
     if (t === '!') {

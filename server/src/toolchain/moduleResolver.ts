@@ -14,6 +14,12 @@ export class ModuleResolver {
   private readonly byDir = new Map<string, Promise<ModuleFacts | undefined>>();
   private readonly workByDir = new Map<string, Promise<{ path: string; text: string } | undefined>>();
 
+  /**
+   * Called whenever a go.mod is read (again), with its syntax problems (empty when there are none),
+   * so that hosts can tell the user: the CLI on stderr, the language server in its log and on go.mod.
+   */
+  onGoModRead: ((goModPath: string, problems: readonly string[]) => void) | undefined;
+
   constructor(private readonly reader: FileReader) {}
 
   /** The current text of a go.mod (or any file), through the same reader. */
@@ -43,7 +49,11 @@ export class ModuleResolver {
   private async read(dir: string): Promise<ModuleFacts | undefined> {
     const goModPath = joinPath(dir, 'go.mod');
     const text = await this.reader.readFile(goModPath);
-    if (text !== undefined) return { goModPath, facts: parseGoMod(text), workspace: await this.workspaceOf(dir) };
+    if (text !== undefined) {
+      const facts = parseGoMod(text);
+      this.onGoModRead?.(goModPath, facts.problems);
+      return { goModPath, facts, workspace: await this.workspaceOf(dir) };
+    }
     const parent = dirname(dir);
     return parent === dir ? undefined : this.lookup(parent);
   }

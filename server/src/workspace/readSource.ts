@@ -1,13 +1,23 @@
 // Reading a Go source file from disk for whole-tree operations (scan, upgrade impact).
 import { promises as fs } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES, describeSize } from '../engine/limits';
 import type { WalkProblem } from './walk';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
-/** A Go source as text, or undefined (with the reason recorded) when it cannot be one. */
-export async function readGoSource(file: string, problems: WalkProblem[]): Promise<string | undefined> {
+/**
+ * A Go source as text, or undefined (with the reason recorded) when it cannot be one: unreadable
+ * (deleted meanwhile, no permission, a directory), larger than maxBytes (0: no limit), or binary.
+ */
+export async function readGoSource(file: string, problems: WalkProblem[], maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<string | undefined> {
   let bytes: Buffer;
   try {
+    // The size first, so that an oversized file is never read into memory.
+    const { size } = await fs.stat(file);
+    if (maxBytes > 0 && size > maxBytes) {
+      problems.push({ path: file, message: `skipped: ${describeSize(size)} is above the maximum file size of ${describeSize(maxBytes)} (--max-file-size, gohazard.maxFileSize)` });
+      return undefined;
+    }
     bytes = await fs.readFile(file);
   } catch (e) {
     problems.push({ path: file, message: `cannot read: ${(e as Error).message}` });

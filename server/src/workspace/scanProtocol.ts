@@ -10,6 +10,8 @@ export interface WorkerInit {
   goMinor?: number;
   /** Parse and free the tree, run no rule: the baseline the benchmark compares with. */
   parseOnly?: boolean;
+  /** Files above this many bytes are skipped (0: no limit; absent: the default). */
+  maxFileBytes?: number;
 }
 
 /** All the files of one directory, so that its package index is built by one worker. */

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     for (const file of job.files) {
       if (Atomics.load(cancelled, 0) !== 0) break;
       const problems: { path: string; message: string }[] = [];
-      const text = await readGoSource(file, problems);
+      const text = await readGoSource(file, problems, init.maxFileBytes);
       if (text === undefined) {
         results.push({ file, problems: problems.map((p) => p.message), findings: [], lines: 0 });
         continue;

@@ -13,6 +13,7 @@ export interface ScanRequest {
   toolchain?: WorkerInit['toolchain'];
   goMinor?: number;
   parseOnly?: boolean;
+  maxFileBytes?: number;
   /** Defaults to the number of cores, but never more workers than directories. */
   threads?: number;
   onProgress?: (done: number, total: number, dir: string) => void;
@@ -58,7 +59,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
   const results: FileResult[] = [];
   const cancelled = new Int32Array(flag);
   let done = 0;
-  const init: WorkerInit = { cancelFlag: flag, toolchain: request.toolchain ?? {}, goMinor: request.goMinor, parseOnly: request.parseOnly };
+  const init: WorkerInit = { cancelFlag: flag, toolchain: request.toolchain ?? {}, goMinor: request.goMinor, parseOnly: request.parseOnly, maxFileBytes: request.maxFileBytes };
 
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {

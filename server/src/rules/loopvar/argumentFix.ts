@@ -19,7 +19,7 @@ export function passAsArgumentFix(literal: Node, captures: Capture[], scopes: De
   const vars: { name: string; type: string }[] = [];
   for (const c of captures) {
     if (c.literal.id !== literal.id || vars.some((v) => v.name === c.variable.binding.name)) continue;
-    if (c.variable.binding.refs.some((r) => r.startIndex >= literal.startIndex && r.endIndex <= literal.endIndex && isModification(r))) return undefined;
+    if (c.inLiteral.some(isModification)) return undefined;
     const type = loopVariableType(c.variable.binding, scopes, pkg);
     if (!type) return undefined;
     vars.push({ name: c.variable.binding.name, type });

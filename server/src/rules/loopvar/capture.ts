@@ -23,12 +23,19 @@ export const capture: Rule = {
     if (!anyInLoopBody(matches)) return;
     const captures = escapingCaptures(ctx.decl, ctx.scopes());
     const requests = new Map<(typeof captures)[number], CopyRequest>();
+    // Once per variable, not per capture: each check walks every reference (cubic in a body of many closures).
+    const modified = new Map<number, boolean>();
     for (const c of captures) {
       const statement = statementOf(c.literal);
-      if (statement && !modifiedInBody(c.variable)) requests.set(c, { statement, name: c.variable.binding.name, firstUse: c.refs[0].startIndex });
+      const id = c.variable.binding.id.id;
+      if (!modified.has(id)) modified.set(id, modifiedInBody(c.variable));
+      if (statement && !modified.get(id)) requests.set(c, { statement, name: c.variable.binding.name, firstUse: c.refs[0].startIndex });
     }
     const fixes = planCopies([...requests.values()], ctx.source);
-    const argumentFixes = new Map(captures.map((c) => [c.literal.id, passAsArgumentFix(c.literal, captures, ctx.scopes(), ctx.pkg)]));
+    // One fix per literal, from that literal's captures only (all captures for each made bodies of many closures quadratic).
+    const byLiteral = new Map<number, typeof captures>();
+    for (const c of captures) byLiteral.set(c.literal.id, [...(byLiteral.get(c.literal.id) ?? []), c]);
+    const argumentFixes = new Map([...byLiteral].map(([id, cs]) => [id, passAsArgumentFix(cs[0].literal, cs, ctx.scopes(), ctx.pkg)]));
     for (const c of captures) {
       const name = c.variable.binding.name;
       const request = requests.get(c);

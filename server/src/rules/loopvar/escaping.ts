@@ -14,6 +14,8 @@ export interface Capture {
   lifetime: Lifetime;
   /** References to the variable inside the literal that run after the iteration may have ended. */
   refs: Node[];
+  /** Every reference to the variable inside the literal (including nested literals). */
+  inLiteral: Node[];
 }
 
 export interface EscapingAddress {
@@ -23,19 +25,44 @@ export interface EscapingAddress {
   lifetime: Lifetime;
 }
 
-/** Closures in the declaration that refer to a shared loop variable and may outlive its iteration. */
+/** A loop variable with its references' offsets read once, sorted by start. */
+interface LoopBinding {
+  variable: LoopVariable;
+  bodyStart: number;
+  bodyEnd: number;
+  refs: { node: Node; start: number; order: number }[];
+  shared?: boolean;
+}
+
+/**
+ * Closures in the declaration that refer to a shared loop variable and may outlive its iteration.
+ * Reference offsets are read once per variable and searched per literal: reading them again for every
+ * literal (each a call into WASM) made a body of thousands of closures quadratic.
+ */
 export function escapingCaptures(decl: Node, scopes: DeclScopes): Capture[] {
   const out: Capture[] = [];
+  const loopBindings: LoopBinding[] = [];
+  for (const binding of scopes.bindings) {
+    const loop = loopOf(binding);
+    const body = loop && bodyOf(loop);
+    if (!loop || !body) continue;
+    const refs = binding.refs.map((node, order) => ({ node, start: node.startIndex, order })).sort((a, b) => a.start - b.start);
+    loopBindings.push({ variable: { binding, loop, body }, bodyStart: body.startIndex, bodyEnd: body.endIndex, refs });
+  }
+  if (loopBindings.length === 0) return out;
   for (const literal of decl.descendantsOfType('func_literal')) {
     if (!literal) continue;
+    const start = literal.startIndex;
+    const end = literal.endIndex;
     const byLoop = new Map<number, LifetimeAnalysis>();
     const lifetimes = new Map<number, Lifetime | undefined>();
-    for (const binding of scopes.bindings) {
-      const loop = loopOf(binding);
-      const body = loop && bodyOf(loop);
-      if (!loop || !body || !contains(body, literal)) continue;
-      const refs = binding.refs.filter((r) => contains(literal, r));
-      if (refs.length === 0 || !isSharedLoopVariable(binding)) continue;
+    for (const lb of loopBindings) {
+      if (lb.bodyStart > start || end > lb.bodyEnd) continue;
+      const refs = refsWithin(lb.refs, start, end);
+      if (refs.length === 0) continue;
+      lb.shared ??= isSharedLoopVariable(lb.variable.binding);
+      if (!lb.shared) continue;
+      const { loop, body } = lb.variable;
       if (!lifetimes.has(loop.id)) {
         const analysis = byLoop.get(loop.id) ?? new LifetimeAnalysis(scopes, body, loop);
         byLoop.set(loop.id, analysis);
@@ -45,7 +72,7 @@ export function escapingCaptures(decl: Node, scopes: DeclScopes): Capture[] {
       if (!lifetime) continue;
       const after = lifetime.after;
       const late = after ? refs.filter((r) => r.startIndex >= after.endIndex) : refs;
-      if (late.length > 0) out.push({ variable: { binding, loop, body }, literal, lifetime, refs: late });
+      if (late.length > 0) out.push({ variable: lb.variable, literal, lifetime, refs: late, inLiteral: refs });
     }
   }
   // Closures nested in an escaping closure are part of it: report each reference once, for the outermost.
@@ -57,6 +84,20 @@ export function escapingCaptures(decl: Node, scopes: DeclScopes): Capture[] {
       refs.forEach((r) => seen.add(r.id));
       return refs.length > 0 ? [{ ...c, refs }] : [];
     });
+}
+
+/** The references whose start lies in [start, end), in the order the scope resolver found them. */
+function refsWithin(sorted: LoopBinding['refs'], start: number, end: number): Node[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: LoopBinding['refs'] = [];
+  for (let i = lo; i < sorted.length && sorted[i].start < end; i++) found.push(sorted[i]);
+  return found.sort((a, b) => a.order - b.order).map((r) => r.node);
 }
 
 /** `&v` / `&v.f` of a shared loop variable that may be used after its iteration ended. */

@@ -61,7 +61,8 @@ function elementOf(collection: Node, which: 'key' | 'value'): string | undefined
 export type PointerMethods = Record<string, string[]>;
 
 export function pointerMethodsOfFile(root: Node): PointerMethods {
-  const out: PointerMethods = {};
+  // No prototype: a type may be named `constructor` or `toString`.
+  const out: PointerMethods = Object.create(null);
   for (const decl of root.namedChildren) {
     if (decl?.type !== 'method_declaration') continue;
     const receiverType = decl.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type');
@@ -82,6 +83,7 @@ export const pointerMethodsIndexer: Indexer = {
 
 /** Whether method is declared with a pointer receiver on typeName in this file or its package. */
 export function hasPointerMethod(typeName: string, method: string, root: Node, pkg: PackageView | undefined): boolean {
-  if (pointerMethodsOfFile(root)[typeName]?.includes(method)) return true;
-  return (pkg?.summaries(pointerMethodsIndexer.id) ?? []).some((s) => (s.summary as PointerMethods | undefined)?.[typeName]?.includes(method));
+  const has = (methods: PointerMethods | undefined) => !!methods && Object.prototype.hasOwnProperty.call(methods, typeName) && methods[typeName].includes(method);
+  if (has(pointerMethodsOfFile(root))) return true;
+  return (pkg?.summaries(pointerMethodsIndexer.id) ?? []).some((s) => has(s.summary as PointerMethods | undefined));
 }
