@@ -43,8 +43,24 @@
 //   goldens          every x.go.golden parses and is gofmt-clean, has an x.go
 //                    beside it, and the module with goldens substituted for
 //                    their .go files still builds (package and tests).
+//   pool-typecheck   every pool/ module type-checks: `go vet ./...` (all default
+//                    analyzers) reports nothing, except copylocks findings in
+//                    pool/copied, which the next checker compares.
+//   vet-copylocks    pool/copied: the (file, line) multiset of `go vet -copylocks`
+//                    vs want regexps containing "copies" (`// vet-disagrees:`).
+//   staticcheck-sa6002
+//                    pool/put-non-pointer: the (file, line) multiset of
+//                    `staticcheck -checks SA6002` vs want regexps containing
+//                    "SA6002" (`// staticcheck-disagrees:`). Needs staticcheck:
+//                    found on PATH or in $(go env GOPATH)/bin, else the checker
+//                    is skipped with a message, unless --install-staticcheck is
+//                    given: then the pinned STATICCHECK_VERSION is built from the
+//                    Go module proxy into a cache directory (about 15 s, once).
+//                    Nothing is downloaded without that flag: `npm test` runs this
+//                    script, and a test run must not reach the network.
+//   pool-goldens     as goldens, for the pool/ fixtures.
 //
-// Usage: node scripts/verify-fixtures.mjs [--only=name,name] [--verbose]
+// Usage: node scripts/verify-fixtures.mjs [--only=name,name] [--verbose] [--install-staticcheck]
 // Exit: 0 ok (or "skipped: go not found"), 1 undocumented disagreement or
 // broken fixture, 2 usage error.
 //
@@ -69,7 +85,7 @@ const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 /**
  * @typedef {{ file: string, line: number, key: string, tool: number, want: number }} Diff
  * @typedef {{ name: string, folder: string, marker?: string, describe: string,
- *             run: (mod: Module, ctx: Ctx) => CheckResult }} Checker
+ *             skip?: () => string | null, run: (mod: Module, ctx: Ctx) => CheckResult }} Checker
  * @typedef {{ diffs?: Diff[], errors?: string[], notes?: string[] }} CheckResult
  */
 const CHECKERS = [
@@ -120,6 +136,33 @@ const CHECKERS = [
   {
     name: 'goldens',
     folder: 'loopvar',
+    describe: 'goldens parse, are gofmt-clean and build',
+    run: checkGoldens,
+  },
+  {
+    name: 'pool-typecheck',
+    folder: 'pool',
+    describe: 'module type-checks and go vet is silent (copylocks aside in pool/copied)',
+    run: checkPoolTypecheck,
+  },
+  {
+    name: 'vet-copylocks',
+    folder: 'pool/copied',
+    marker: 'vet-disagrees:',
+    describe: 'want lines vs go vet -copylocks',
+    run: checkVetCopylocks,
+  },
+  {
+    name: 'staticcheck-sa6002',
+    folder: 'pool/put-non-pointer',
+    marker: 'staticcheck-disagrees:',
+    describe: 'want lines vs staticcheck -checks SA6002',
+    skip: () => (staticcheckPath() ? null : `staticcheck not found (install it with \`go install honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}\`, or pass --install-staticcheck)`),
+    run: checkStaticcheckSA6002,
+  },
+  {
+    name: 'pool-goldens',
+    folder: 'pool',
     describe: 'goldens parse, are gofmt-clean and build',
     run: checkGoldens,
   },
@@ -575,7 +618,267 @@ function checkGoldens(mod) {
 }
 
 // ---------------------------------------------------------------------------
+// pool/ checkers: go vet (copylocks) and staticcheck (SA6002)
+
+const COPYLOCKS_MSG = /passes lock by value|copies lock/;
+
+function checkPoolTypecheck(mod) {
+  const r = go(['vet', './...'], mod.dir);
+  const { diags, rest } = parseDiagnostics(r.out, mod.dir);
+  const errors = [];
+  if (rest.length > 0 || (r.status !== 0 && diags.length === 0)) errors.push(`go vet failed in ${rel(mod.dir)} (exit ${r.status}):\n${r.out}`);
+  const copiesExpected = mod.rel.split(path.sep).join('/').includes('pool/copied/');
+  for (const d of diags) {
+    if (copiesExpected && COPYLOCKS_MSG.test(d.msg)) continue;
+    errors.push(`${rel(d.file)}:${d.line}:${d.col}: ${d.msg}`);
+  }
+  return { errors, notes: [`${mod.goFiles.length} files`] };
+}
+
+function checkVetCopylocks(mod) {
+  const r = go(['vet', '-copylocks', './...'], mod.dir);
+  const { diags, rest } = parseDiagnostics(r.out, mod.dir);
+  const errors = rest.length > 0 ? [`go vet -copylocks failed in ${rel(mod.dir)} (exit ${r.status}):\n${r.out}`] : [];
+  const seen = new Set();
+  const tool = [];
+  for (const d of diags) {
+    const id = `${d.file}:${d.line}:${d.col}:${d.msg}`;
+    if (!COPYLOCKS_MSG.test(d.msg) || seen.has(id)) continue;
+    seen.add(id);
+    tool.push({ file: d.file, line: d.line, name: 'copies' });
+  }
+  const res = compare(mod, tool, /(copies)/, 'vet-disagrees:');
+  return { diffs: res.diffs, errors: [...errors, ...res.errors], notes: [`copylocks findings: ${tool.length}`] };
+}
+
+// The staticcheck release the fixtures were checked with (staticcheck 2026.2.2). A newer one should
+// agree on SA6002, whose logic has not changed since 2017; it must be built with a Go toolchain at
+// least as new as the fixtures' go lines.
+const STATICCHECK_VERSION = 'v0.8.2';
+let installStaticcheck = false;
+let staticcheckFound;
+
+function staticcheckPath() {
+  if (staticcheckFound !== undefined) return staticcheckFound;
+  const candidates = ['staticcheck'];
+  const gopath = spawnSync('go', ['env', 'GOPATH'], { encoding: 'utf8', env: baseEnv() }).stdout?.trim();
+  if (gopath) candidates.push(...gopath.split(path.delimiter).map((p) => path.join(p, 'bin', 'staticcheck')));
+  const cache = path.join(os.tmpdir(), `gohazard-tools-${STATICCHECK_VERSION}`);
+  candidates.push(path.join(cache, 'staticcheck'));
+  staticcheckFound = candidates.find((c) => spawnSync(c, ['-version'], { encoding: 'utf8' }).status === 0) ?? null;
+  if (!staticcheckFound && installStaticcheck) {
+    console.log(`verify-fixtures: installing staticcheck ${STATICCHECK_VERSION} into ${cache} from the Go module proxy`);
+    // The fixtures run with GOPROXY=off; this one download uses the user's proxy settings.
+    const env = { ...process.env, GOBIN: cache, GOTOOLCHAIN: 'local', GOFLAGS: '' };
+    const r = spawnSync('go', ['install', `honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}`], { env, encoding: 'utf8' });
+    if (r.status === 0) staticcheckFound = path.join(cache, 'staticcheck');
+    else console.log(`verify-fixtures: go install staticcheck failed:\n${r.stdout}${r.stderr}`);
+  }
+  return staticcheckFound;
+}
+
+function checkStaticcheckSA6002(mod) {
+  const r = spawnSync(staticcheckPath(), ['-checks', 'SA6002', './...'], { cwd: mod.dir, env: baseEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = (r.stdout || '') + (r.stderr || '');
+  const { diags, rest } = parseDiagnostics(out, mod.dir);
+  const errors = rest.length > 0 || (r.status !== 0 && diags.length === 0) ? [`staticcheck failed in ${rel(mod.dir)} (exit ${r.status}):\n${out}`] : [];
+  const tool = diags.filter((d) => /\(SA6002\)$/.test(d.msg)).map((d) => ({ file: d.file, line: d.line, name: 'SA6002' }));
+  const res = compare(mod, tool, /(SA6002)/, 'staticcheck-disagrees:');
+  return { diffs: res.diffs, errors: [...errors, ...res.errors], notes: [`SA6002 findings: ${tool.length}`] };
+}
+
+// ---------------------------------------------------------------------------
+// toolchain/ checkers: the compiler's "requires go1.N or later" and go vet -stdversion
+//
+//   build-lang      toolchain/language-feature: `go build -gcflags=-e ./...` may
+//                   fail only with "… requires go1.N or later" errors; the set of
+//                   (file, line, N) they name vs the set from want regexps
+//                   "needs go1.N" (`// build-disagrees:`). Sets, not multisets:
+//                   the compiler prints one of several equal errors per line, and
+//                   gohazard reports a type parameter list once where the compiler
+//                   also names each `any` in it. A module below a go.work is built
+//                   a second time through that workspace (GOWORK=its go.work): the
+//                   language version stays the module's own, so the errors must not
+//                   change.
+//   vet-stdversion  toolchain/std-api: the (file, line, N) multiset of
+//                   `go vet -stdversion ./...` ("X requires go1.N or later (module
+//                   is go1.M)") vs want regexps "needs go1.N" (`// vet-disagrees:`);
+//                   any other vet output fails.
+// Both run with GOFLAGS=-mod=readonly: with -mod=mod the go command writes a go
+// line into a go.mod that has none, and the fixtures hold such a go.mod on purpose.
+
+CHECKERS.push(
+  {
+    name: 'build-lang',
+    folder: 'toolchain/language-feature',
+    marker: 'build-disagrees:',
+    describe: 'want lines vs "requires go1.N or later" from go build -gcflags=-e',
+    run: checkBuildLang,
+  },
+  {
+    name: 'vet-stdversion',
+    folder: 'toolchain/std-api',
+    marker: 'vet-disagrees:',
+    describe: 'want lines vs go vet -stdversion',
+    run: checkVetStdversion,
+  },
+);
+
+const REQUIRES_GO = /requires go1\.(\d+) or later/;
+const WANT_NEEDS_GO = /needs go1\\?\.(\d+)/;
+
+function goReadonly(args, cwd, extraEnv = {}) {
+  const env = { ...baseEnv(), GOFLAGS: '-mod=readonly', ...extraEnv };
+  const r = spawnSync('go', args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return { status: r.status, out: (r.stdout || '') + (r.stderr || '') };
+}
+
+/** The "requires go1.N" errors of `go build -gcflags=-e`, as a set of file\0line\0N; anything else is an error. */
+function versionErrors(dir, extraEnv) {
+  const r = goReadonly(['build', '-gcflags=-e', '-o', os.devNull, './...'], dir, extraEnv);
+  const { diags, rest } = parseDiagnostics(r.out, dir);
+  const errors = rest.length > 0 || (r.status !== 0 && diags.length === 0) ? [`go build failed in ${rel(dir)} (exit ${r.status}):\n${r.out}`] : [];
+  const found = new Set();
+  for (const d of diags) {
+    const m = REQUIRES_GO.exec(d.msg);
+    if (m) found.add(`${d.file}\0${d.line}\0${m[1]}`);
+    else errors.push(`${rel(d.file)}:${d.line}:${d.col}: not a language-version error: ${d.msg}`);
+  }
+  return { found, errors };
+}
+
+/** The go.work at or above a module's directory, inside the fixtures. */
+function goWorkAbove(dir) {
+  for (let d = dir; d.startsWith(FIXTURES); d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'go.work'))) return path.join(d, 'go.work');
+  }
+  return null;
+}
+
+function checkBuildLang(mod) {
+  const { found, errors } = versionErrors(mod.dir, {});
+  const notes = [`compiler version errors on ${found.size} lines`];
+  const work = goWorkAbove(mod.dir);
+  if (work) {
+    const inWorkspace = versionErrors(mod.dir, { GOWORK: work });
+    errors.push(...inWorkspace.errors);
+    const same = inWorkspace.found.size === found.size && [...found].every((k) => inWorkspace.found.has(k));
+    if (!same) errors.push(`built through ${rel(work)}, the version errors differ from the module's own build`);
+    notes.push(`same through ${rel(work)}`);
+  }
+  const wanted = new Set();
+  const markersByFile = new Map();
+  for (const file of mod.goFiles) {
+    const { wants, markers } = parseFixture(fs.readFileSync(file, 'utf8'), ['build-disagrees:']);
+    markersByFile.set(file, markers.get('build-disagrees:'));
+    for (const [line, res] of wants) {
+      for (const re of res) {
+        const m = WANT_NEEDS_GO.exec(re.source);
+        if (m) wanted.add(`${file}\0${line}\0${m[1]}`);
+        else errors.push(`${rel(file)}:${line}: want pattern /${re.source}/ does not match ${WANT_NEEDS_GO}`);
+      }
+    }
+  }
+  const diffs = [];
+  for (const key of new Set([...found, ...wanted])) {
+    if (found.has(key) && wanted.has(key)) continue;
+    const [file, line, minor] = key.split('\0');
+    const reason = markersByFile.get(file)?.get(+line - 1);
+    diffs.push({ file, line: +line, key: `go1.${minor}`, tool: found.has(key) ? 1 : 0, want: wanted.has(key) ? 1 : 0, documented: reason ?? null });
+  }
+  for (const [file, marks] of markersByFile) {
+    for (const [mline] of marks) {
+      if (!diffs.some((d) => d.file === file && d.line === mline + 1)) errors.push(`${rel(file)}:${mline}: stale "// build-disagrees:" comment: compiler and want agree on line ${mline + 1}`);
+    }
+  }
+  return { diffs, errors, notes };
+}
+
+function checkVetStdversion(mod) {
+  const r = goReadonly(['vet', '-stdversion', './...'], mod.dir);
+  const { diags, rest } = parseDiagnostics(r.out, mod.dir);
+  const errors = rest.length > 0 || (r.status !== 0 && diags.length === 0) ? [`go vet -stdversion failed in ${rel(mod.dir)} (exit ${r.status}):\n${r.out}`] : [];
+  const seen = new Set();
+  const tool = [];
+  for (const d of diags) {
+    const m = /^\S+ requires go1\.(\d+) or later \((?:module|file) is go1\.\d+\)$/.exec(d.msg);
+    if (!m) {
+      errors.push(`${rel(d.file)}:${d.line}:${d.col}: ${d.msg}`);
+      continue;
+    }
+    const id = `${d.file}:${d.line}:${d.col}:${d.msg}`;
+    if (seen.has(id)) continue; // vet may see a file in two package variants
+    seen.add(id);
+    tool.push({ file: d.file, line: d.line, name: m[1] });
+  }
+  const res = compare(mod, tool, WANT_NEEDS_GO, 'vet-disagrees:');
+  return { diffs: res.diffs, errors: [...errors, ...res.errors], notes: [`vet findings: ${tool.length}`] };
+}
+
+// ---------------------------------------------------------------------------
 // Main
+
+// ---------------------------------------------------------------------------
+// escape/ and alloc/ fixtures
+//
+//   escape-m        escape/: every `// want "re"` must match a heap report of
+//                   `go build -o /dev/null -gcflags=-m ./...` on its line ("moved to
+//                   heap: x", "X escapes to heap", constants excluded); run through
+//                   scripts/escape-m.mjs --check (flags and why documented there and
+//                   in test/fixtures/escape/README.md). Heap reports without a want
+//                   are allowed (recall, or another rule's) and counted in the notes.
+//   escape-typecheck / alloc-typecheck
+//                   every module builds and go vet is silent (loopclosure findings
+//                   aside: escape/closure/loopvar-go121 has them on purpose).
+//   alloc-goldens   alloc/ goldens parse, are gofmt-clean and build.
+
+const ESCAPE_M = path.join(ROOT, 'scripts', 'escape-m.mjs');
+
+function checkEscapeM(mod) {
+  const r = spawnSync(process.execPath, [ESCAPE_M, '--check', mod.dir], { env: baseEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  const out = (r.stdout || '') + (r.stderr || '');
+  const errors = [];
+  const notes = [];
+  for (const line of out.split('\n')) {
+    const head = /^(ok  |FAIL) \S+: (\d+)\/(\d+) wants confirmed, (\d+) unclaimed heap reports$/.exec(line);
+    if (head) {
+      notes.push(`${head[2]}/${head[3]} wants confirmed by gc -m`, `${head[4]} heap reports without a want`);
+      continue;
+    }
+    if (/^  \S.*: want /.test(line)) errors.push(line.trim());
+  }
+  if (r.status !== 0 && errors.length === 0) errors.push(`escape-m.mjs --check failed (exit ${r.status}):\n${out}`);
+  return { errors, notes };
+}
+
+CHECKERS.push(
+  {
+    name: 'escape-typecheck',
+    folder: 'escape',
+    describe: 'module type-checks (go vet; loopclosure findings aside)',
+    run: checkTypecheck,
+  },
+  {
+    name: 'escape-m',
+    folder: 'escape',
+    describe: 'want lines are heap reports of go build -gcflags=-m',
+    run: checkEscapeM,
+  },
+  {
+    name: 'alloc-typecheck',
+    folder: 'alloc',
+    describe: 'module type-checks (go vet)',
+    run: checkTypecheck,
+  },
+  {
+    name: 'alloc-goldens',
+    folder: 'alloc',
+    describe: 'goldens parse, are gofmt-clean and build',
+    run: checkGoldens,
+  },
+);
 
 function main() {
   const args = process.argv.slice(2);
@@ -584,8 +887,9 @@ function main() {
   for (const a of args) {
     if (a.startsWith('--only=')) only = new Set(a.slice(7).split(','));
     else if (a === '--verbose' || a === '-v') verbose = true;
+    else if (a === '--install-staticcheck') installStaticcheck = true;
     else if (a === '--help' || a === '-h') {
-      console.log(`usage: node scripts/verify-fixtures.mjs [--only=${CHECKERS.map((c) => c.name).join(',')}] [--verbose]`);
+      console.log(`usage: node scripts/verify-fixtures.mjs [--only=${CHECKERS.map((c) => c.name).join(',')}] [--verbose] [--install-staticcheck]`);
       return 0;
     } else {
       console.error(`unknown argument: ${a}`);
@@ -604,6 +908,11 @@ function main() {
   for (const checker of CHECKERS) {
     if (only && !only.has(checker.name)) continue;
     const mods = findModules(checker.folder);
+    const skipped = checker.skip?.();
+    if (skipped) {
+      console.log(`\n== ${checker.name}: skipped: ${skipped}`);
+      continue;
+    }
     console.log(`\n== ${checker.name}: ${checker.describe} (${mods.length} modules under ${checker.folder})`);
     for (const mod of mods) {
       let res;

@@ -4,10 +4,20 @@ import { address } from './loopvar/address';
 import { capture } from './loopvar/capture';
 import { redundantCopy } from './loopvar/redundantCopy';
 import { semanticsChange } from './loopvar/semanticsChange';
+import { copied, getWithoutNew, missingPut, missingReset, putNonPointer, shortLivedPool, typeMismatch, unboundedSize, useAfterPut } from './pool';
 
 export const allRules: readonly Rule[] = [
   capture,
   address,
   redundantCopy,
   semanticsChange,
+  putNonPointer,
+  typeMismatch,
+  getWithoutNew,
+  missingReset,
+  useAfterPut,
+  missingPut,
+  shortLivedPool,
+  copied,
+  unboundedSize,
 ];

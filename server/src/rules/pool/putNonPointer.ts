@@ -1,0 +1,62 @@
+// pool/put-non-pointer: Put takes an `any`; a value that is not pointer-shaped (a slice header, a
+// string, a struct or array, a number) is copied to the heap to make that interface — one allocation
+// per Put, the very thing the pool is meant to save (staticcheck SA6002). Only values whose shape the
+// source makes certain are reported.
+import type { Rule, RuleContext } from '../../engine/rule';
+import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { DeclContext } from './declContext';
+import { Shape, allocatesInInterface, displayType, elementOf } from './goTypes';
+import { poolIndexer } from './summary';
+import { shapeOfValue } from './valueShape';
+
+export const putNonPointer: Rule = {
+  id: 'pool/put-non-pointer',
+  summary: 'sync.Pool.Put of a value that is not a pointer allocates on every call (staticcheck SA6002).',
+  help:
+    'Put takes an `any`. A slice (`buf[:0]`), string, struct or array value, or number is not pointer-shaped, so converting it to an interface copies it to the heap: every Put allocates, which defeats the pool. Pool pointers instead: for byte slices store a `*[]byte` (`p.Put(&buf)` and `bp := p.Get().(*[]byte)`), for structs a `*T`. Reported only when the declaration, `make`, slicing, a composite literal without `&`, a literal or a conversion makes the shape certain; this is staticcheck\'s SA6002.',
+  defaultSeverity: 'warning',
+  query: DECLARATIONS_QUERY,
+  indexer: poolIndexer,
+  check(ctx: RuleContext) {
+    const dc = new DeclContext(ctx);
+    for (const put of poolCallsOf(dc, 'Put')) {
+      if (put.method !== 'Put' || !put.arg) continue;
+      const { shape, type } = shapeOfValue(put.arg, dc);
+      if (!allocatesInInterface(shape)) continue;
+      ctx.report({
+        node: put.arg,
+        message: `${put.pool.label}.Put(${put.arg.text}): ${describe(shape, type)} is not pointer-shaped, so converting it to the interface Put takes allocates on every call (staticcheck SA6002); ${hint(shape, type, put.arg.text)}`,
+      });
+    }
+  },
+};
+
+function describe(shape: Shape, type: string | undefined): string {
+  const t = type ? ` (${displayType(type)})` : '';
+  switch (shape) {
+    case 'slice':
+      return `a slice${t}`;
+    case 'string':
+      return 'a string';
+    case 'struct':
+      return `a struct value${t}`;
+    case 'array':
+      return `an array value${t}`;
+    case 'bool':
+      return 'a bool';
+    default:
+      return `a number${t}`;
+  }
+}
+
+function hint(shape: Shape, type: string | undefined, text: string): string {
+  if (shape === 'slice') {
+    const elem = elementOf(type) ?? 'byte';
+    return `pool a pointer to the slice instead: store a *[]${displayType(elem)} (Put(&buf) after buf = buf[:0], and Get().(*[]${displayType(elem)}))`;
+  }
+  if (shape === 'struct' || shape === 'array') {
+    const t = type ? displayType(type) : 'T';
+    return `pool pointers instead: make *${t} values (New returning &${t}{} or new(${t})) and Put the pointer, not ${text}`;
+  }
+  return 'pool a pointer to a struct that holds it instead';
+}

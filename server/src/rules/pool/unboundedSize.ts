@@ -1,0 +1,123 @@
+// pool/unbounded-size: a buffer that grows to fit its largest use goes back into the pool at that
+// size, and from then on every Get hands out (and the pool keeps alive) a buffer as large as the
+// largest request ever was — the problem of Go issue 23199, fixed in fmt and encoding/json by dropping
+// buffers above a limit instead of pooling them.
+import type { Node } from 'web-tree-sitter';
+import type { OffsetFix, Rule, RuleContext } from '../../engine/rule';
+import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { DeclContext } from './declContext';
+import { enclosingFunction, unparen } from './functions';
+import { displayType } from './goTypes';
+import type { PoolCall } from './poolRefs';
+import { pooledObjects } from './pooledObjects';
+import { poolIndexer } from './summary';
+
+/** The cap fmt uses for its printer buffers (fmt/print.go, pp.free). */
+const CAP_LIMIT = '64<<10';
+
+type BufferKind = 'buffer' | 'slicePointer' | 'slice';
+
+export const unboundedSize: Rule = {
+  id: 'pool/unbounded-size',
+  summary: 'A growable buffer goes back into the pool without a size cap (Go issue 23199).',
+  help:
+    'A `*bytes.Buffer` or an appended-to `*[]byte` grows to its largest use. Put back at that size, it keeps the memory alive in the pool and hands it to every later user, so one large request raises the footprint of all of them (golang.org/issue/23199). Drop large buffers instead of pooling them: `if buf.Cap() <= 64<<10 { pool.Put(buf) }` (fmt uses that limit). Reported when the function puts back such a buffer and compares neither its cap nor its len. Quick fix: wrap the Put in that check.',
+  defaultSeverity: 'warning',
+  query: DECLARATIONS_QUERY,
+  indexer: poolIndexer,
+  check(ctx: RuleContext) {
+    const dc = new DeclContext(ctx);
+    const calls = poolCallsOf(dc);
+    const objects = pooledObjects(calls.filter((c) => c.method === 'Get'), dc);
+    for (const put of calls) {
+      if (put.method !== 'Put' || !put.arg) continue;
+      const arg = unparen(put.arg);
+      const fn = enclosingFunction(put.call);
+      const body = fn?.childForFieldName('body');
+      if (arg?.type !== 'identifier' || !body) continue;
+      // The buffer may be known through the Get it came from, and grown through its aliases.
+      const binding = dc.localBinding(arg);
+      const obj = binding ? objects.find((o) => o.tracked.includes(binding)) : undefined;
+      const type = dc.typeOf(arg) ?? (obj?.binding === binding ? obj?.type : undefined);
+      const kind = bufferKind(type);
+      if (!kind) continue;
+      const names = obj ? obj.tracked.map((b) => b.name) : [arg.text];
+      if (isCapped(body, names)) continue;
+      if (kind !== 'buffer' && !grows(body.text, names)) continue;
+      ctx.report({
+        node: put.call,
+        message: `${put.call.text} puts back a ${displayType(type!)} of whatever size it grew to: one large use keeps a large buffer alive in the pool for every later Get (golang.org/issue/23199); drop buffers above a limit instead, e.g. ${condition(kind, arg.text)}`,
+        fixes: capFix(put, kind, arg, dc),
+      });
+    }
+  },
+};
+
+function bufferKind(type: string | undefined): BufferKind | undefined {
+  if (type === '*bytes.Buffer') return 'buffer';
+  if (type?.startsWith('*[]')) return 'slicePointer';
+  if (type?.startsWith('[]')) return 'slice';
+  return undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A comparison of the buffer's cap or len anywhere in the function: a size check exists. */
+function isCapped(body: Node, names: string[]): boolean {
+  const alternatives = names.map(escapeRegExp).join('|');
+  const sized = new RegExp(`\\b(cap|len)\\(\\s*\\(?\\s*\\*?\\s*(${alternatives})\\b|\\b(${alternatives})\\.(Cap|Len)\\(\\)`);
+  for (const b of body.descendantsOfType('binary_expression')) {
+    const op = b?.childForFieldName('operator')?.type ?? '';
+    if (b && ['<', '<=', '>', '>='].includes(op) && sized.test(b.text)) return true;
+  }
+  return false;
+}
+
+/** Appends to the slice (or through the pointer) in the function: it grows. */
+function grows(text: string, names: string[]): boolean {
+  const alternatives = names.map(escapeRegExp).join('|');
+  return new RegExp(`\\b(append|Append\\w*)\\(\\s*\\(?\\s*\\*?\\s*(${alternatives})\\b`).test(text);
+}
+
+function condition(kind: BufferKind, name: string): string {
+  switch (kind) {
+    case 'buffer':
+      return `if ${name}.Cap() <= ${CAP_LIMIT} { … }`;
+    case 'slicePointer':
+      return `if cap(*${name}) <= ${CAP_LIMIT} { … }`;
+    case 'slice':
+      return `if cap(${name}) <= ${CAP_LIMIT} { … }`;
+  }
+}
+
+/** Wraps the Put statement (or the deferred Put) in the size check. */
+function capFix(put: PoolCall, kind: BufferKind, arg: Node, dc: DeclContext): OffsetFix[] {
+  const statement = put.call.parent;
+  if (!statement || statement.parent?.type !== 'statement_list') return [];
+  const check = condition(kind, arg.text).replace(' { … }', '');
+  const source = dc.ctx.source;
+  const lineStart = source.lineStart(statement.startPosition.row);
+  const indent = /^[ \t]*/.exec(source.text.slice(lineStart, statement.startIndex))?.[0] ?? '';
+  const title = `Put ${arg.text} back only while it is small (${check})`;
+  if (statement.type === 'expression_statement') {
+    return [{ title, edits: [{ start: statement.startIndex, end: statement.endIndex, newText: `${check} {\n${indent}\t${put.call.text}\n${indent}}` }], preferred: true }];
+  }
+  if (statement.type === 'defer_statement') {
+    // A deferred closure reads the variable when it runs, `defer p.Put(x)` when it is deferred: the
+    // same only while nothing assigns the variable after the defer.
+    const binding = dc.localBinding(arg);
+    const reassigned = binding?.refs.some((r) => r.startIndex > statement.endIndex && isAssigned(r));
+    if (!binding || reassigned) return [];
+    const text = `defer func() {\n${indent}\t${check} {\n${indent}\t\t${put.call.text}\n${indent}\t}\n${indent}}()`;
+    return [{ title, edits: [{ start: statement.startIndex, end: statement.endIndex, newText: text }], preferred: true }];
+  }
+  return [];
+}
+
+function isAssigned(ref: Node): boolean {
+  const list = ref.parent;
+  const statement = list?.parent;
+  return list?.type === 'expression_list' && (statement?.type === 'assignment_statement' || statement?.type === 'short_var_declaration') && statement.childForFieldName('left')?.id === list.id;
+}

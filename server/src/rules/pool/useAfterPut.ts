@@ -1,0 +1,90 @@
+// pool/use-after-put: after Put the object belongs to the pool; another goroutine may Get it at once,
+// so touching it (or memory it owns: `buf.Bytes()`, `*bp`, `b[:n]` taken before the Put) is a data
+// race that corrupts someone else's data. The deferred variant: `defer pool.Put(buf)` followed by
+// `return buf.Bytes()` hands the caller memory that the deferred Put gives back before the caller
+// can use it.
+import type { Node } from 'web-tree-sitter';
+import type { Rule, RuleContext } from '../../engine/rule';
+import type { Binding } from '../../engine/scope';
+import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { DeclContext } from './declContext';
+import { walkPaths } from './flow';
+import { within } from './functions';
+import { PooledObject, holdsGet, pooledObjects, usesWithin } from './pooledObjects';
+import { poolIndexer } from './summary';
+
+export const useAfterPut: Rule = {
+  id: 'pool/use-after-put',
+  summary: 'The object (or memory it owns) is used after it was put back in the pool.',
+  help:
+    'Once Put returns, another goroutine may Get the same object and write to it, so any later use of it — or of an alias taken before the Put, such as `buf.Bytes()`, `*bp` or a sub-slice — races with that user. This includes returning such an alias from a function that has `defer pool.Put(buf)`: the deferred Put runs before the caller sees the result. Copy what must outlive the Put (`string(b)`, `bytes.Clone`, `append([]byte(nil), b...)`) or move the Put after the last use. Re-assigning the variable (`buf = nil`, a new Get) ends the hazard.',
+  defaultSeverity: 'error',
+  query: DECLARATIONS_QUERY,
+  indexer: poolIndexer,
+  check(ctx: RuleContext) {
+    const dc = new DeclContext(ctx);
+    const reported = new Set<number>();
+    const report = (node: Node, message: string) => {
+      if (reported.has(node.id)) return;
+      reported.add(node.id);
+      ctx.report({ node, message });
+    };
+    for (const obj of pooledObjects(poolCallsOf(dc, 'Get'), dc)) {
+      if (!obj.uses.some((u) => u.kind === 'put')) continue;
+      checkObject(obj, ctx, report);
+    }
+  },
+};
+
+interface AfterPut {
+  /** Tracked variables whose object has been put back (by binding index in obj.tracked). */
+  stale: number[];
+  /** The Put that made them stale (for the message). */
+  putAt?: Node;
+  deferredPut?: Node;
+}
+
+function checkObject(obj: PooledObject, ctx: RuleContext, report: (node: Node, message: string) => void): void {
+  const index = new Map<Binding, number>(obj.tracked.map((b, i) => [b, i]));
+  const reportedPuts = new Set<number>();
+  const name = (b: Binding) => (b === obj.binding ? b.name : `${b.name} (an alias of ${obj.binding.name})`);
+  walkPaths<AfterPut>(obj.fn, { stale: [] }, {
+    key: (s) => `${s.stale.join(',')}|${s.putAt?.id ?? ''}|${s.deferredPut?.id ?? ''}`,
+    step: (s, node) => {
+      let stale = new Set(s.stale);
+      let putAt = s.putAt;
+      let deferredPut = s.deferredPut;
+      // A new Get into the variable, or a fresh declaration of an alias, starts over.
+      if (holdsGet(obj, node)) stale.delete(0);
+      for (const b of obj.tracked) if (b !== obj.binding && within(node, b.id) && b.declarator.type !== 'parameter_declaration') stale.delete(index.get(b)!);
+      for (const u of usesWithin(obj, node)) {
+        const i = index.get(u.binding)!;
+        if (u.kind === 'put') {
+          if (u.deferred) deferredPut = u.put!.call;
+          else {
+            stale = new Set(obj.tracked.map((_, j) => j));
+            putAt = u.put!.call;
+          }
+          continue;
+        }
+        if (u.kind === 'write') {
+          stale.delete(i);
+          continue;
+        }
+        if (u.deferred || !stale.has(i) || !putAt) continue;
+        // The first use after a Put says it; the uses after that one add nothing.
+        if (reportedPuts.has(putAt.id)) continue;
+        reportedPuts.add(putAt.id);
+        report(u.ref, `${name(u.binding)} is used after ${putAt.text} at line ${ctx.lineOf(putAt)}: the pool may already have handed the object to another goroutine`);
+      }
+      return { stale: [...stale].sort((a, b) => a - b), putAt, deferredPut };
+    },
+    exit: (s, at) => {
+      if (!s.deferredPut || at.type !== 'return_statement') return;
+      for (const u of usesWithin(obj, at)) {
+        if (u.kind !== 'return' || !u.strong || u.deferred) continue;
+        report(u.top, `returns ${u.top.text}, which ${u.binding === obj.binding && u.top.id === u.ref.id ? 'is' : 'shares memory with'} the object that the deferred ${s.deferredPut.text} at line ${ctx.lineOf(s.deferredPut)} puts back before the caller can use it`);
+      }
+    },
+  });
+}

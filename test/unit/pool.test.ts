@@ -1,0 +1,263 @@
+// The pool/ family beyond its fixtures: incremental analysis equals a from-scratch analysis also when
+// the facts come from the file's own function bodies and from other files, the package index summarises
+// each file once, and what indexing a large package costs (printed, not asserted).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AnalysisCache } from '../../server/src/engine/analyzer';
+import type { EngineConfig } from '../../server/src/engine/config';
+import { GoDocument } from '../../server/src/engine/document';
+import { Indexer, PackageIndex } from '../../server/src/engine/packageIndex';
+import { Project } from '../../server/src/engine/project';
+import type { FileFacts } from '../../server/src/engine/rule';
+import { SourceText } from '../../server/src/engine/sourceText';
+import type { Finding } from '../../server/src/engine/types';
+import { loadGrammar, nodeFileHost, toEnginePath } from '../../server/src/node/nodeHost';
+import { poolRules } from '../../server/src/rules/pool';
+import { POOL_INDEX, PoolFileSummary, poolIndexer } from '../../server/src/rules/pool/summary';
+
+// Only the pool family is loaded: these tests must not depend on other families' rules.
+const fixturesRoot = resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+const allPoolRules: EngineConfig = { rules: Object.fromEntries(poolRules.map((r) => [r.id, r.defaultSeverity])) };
+
+/** A small deterministic PRNG so that a failing sequence can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Edits that create and destroy what the pool rules look at: Gets, Puts, resets, New, defer, returns. */
+const snippets = [
+  'x', ' ', '\n', '{', '}', '(', ')', '// c\n', 'return\n', 'defer ', 'buf', '[:0]', '.Reset()',
+  '\tbufPool.Put(buf)\n', '\tbuf := bufPool.Get().(*bytes.Buffer)\n', '\tbufPool.New = func() any { return new(strings.Builder) }\n',
+  '\tvar p sync.Pool\n', 'func g(s Server) {}\n', 'if ok {\n', 'for range 3 {\n', '*', '&', 'sync.Pool', '世界',
+];
+
+const fixtureFiles = [
+  'pool/use-after-put/basic/use.go',
+  'pool/missing-put/basic/put.go',
+  'pool/missing-reset/basic/reset.go',
+  'pool/type-mismatch/basic/get.go',
+  'pool/get-without-new/basic/get.go',
+  'pool/copied/receivers/values.go',
+];
+
+describe('pool rules', () => {
+  let project: Project;
+  before(async () => {
+    project = new Project(await loadGrammar(), poolRules, nodeFileHost, (rule, error) => {
+      throw new Error(`rule ${rule} threw: ${(error as Error)?.stack ?? error}`);
+    });
+  });
+
+  const fresh = async (path: string, text: string): Promise<Finding[]> => (await project.analyzeText(path, text, allPoolRules)).findings;
+
+  it('incremental analysis equals a from-scratch analysis after every edit of random sequences (own file and package view)', async function () {
+    this.timeout(120_000);
+    for (const [n, file] of fixtureFiles.entries()) {
+      const path = toEnginePath(join(fixturesRoot, file));
+      const base = readFileSync(join(fixturesRoot, file), 'utf8');
+      for (const seed of [1, 2]) {
+        const rand = prng(seed * 100 + n);
+        const doc = new GoDocument(project.grammar, base);
+        const cache = new AnalysisCache();
+        project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache);
+        for (let step = 0; step < 20; step++) {
+          const source = new SourceText(doc.text);
+          const start = Math.floor(rand() * (doc.text.length + 1));
+          const kind = rand();
+          const end = kind < 0.4 ? start : Math.min(doc.text.length, start + Math.floor(rand() * 12));
+          const text = kind < 0.85 ? snippets[Math.floor(rand() * snippets.length)] : '';
+          const range = { start: source.positionAt(start), end: source.positionAt(end) };
+          doc.update([{ range, text }]);
+          const incremental = project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings;
+          assert.deepEqual(incremental, await fresh(path, doc.text), `${file} seed ${seed}, step ${step}: edit ${JSON.stringify({ range, text })}`);
+        }
+        doc.dispose();
+      }
+    }
+  });
+
+  it('a New installed in another function of the same file re-checks the Gets (the own summary is in the cache key)', async () => {
+    const path = toEnginePath(join(fixturesRoot, 'pool/get-without-new/basic/get.go'));
+    const text = `${readFileSync(join(fixturesRoot, 'pool/get-without-new/basic/get.go'), 'utf8')}\nfunc init() { _ = 0 }\n`;
+    const doc = new GoDocument(project.grammar, text);
+    const cache = new AnalysisCache();
+    const rule = { rules: { ...allPoolRules.rules, 'pool/missing-put': 'off' as const, 'pool/missing-reset': 'off' as const } };
+    const before = project.analyzer.analyze(doc, await project.facts(path, doc.text), rule, cache).findings;
+    assert.ok(before.some((f) => f.rule === 'pool/get-without-new' && f.message.startsWith('noNew ')));
+    // Only init's body changes: no declaration with a Get, no function name, yet their findings must.
+    const source = new SourceText(doc.text);
+    const at = doc.text.lastIndexOf('_ = 0');
+    doc.update([{ range: { start: source.positionAt(at), end: source.positionAt(at + 5) }, text: 'noNew.New = func() any { return new(bytes.Buffer) }' }]);
+    const after = project.analyzer.analyze(doc, await project.facts(path, doc.text), rule, cache);
+    assert.ok(!after.findings.some((f) => f.message.startsWith('noNew ')), 'noNew now has a New');
+    assert.deepEqual(after.findings, (await project.analyzeText(path, doc.text, rule)).findings);
+    doc.dispose();
+  });
+
+  it('a sibling file opened with changes (an overlay) changes the findings, and closing it restores them', async () => {
+    const dir = join(fixturesRoot, 'pool/type-mismatch/basic');
+    const path = toEnginePath(join(dir, 'get.go'));
+    const sibling = toEnginePath(join(dir, 'pool.go'));
+    const text = readFileSync(join(dir, 'get.go'), 'utf8');
+    const doc = new GoDocument(project.grammar, text);
+    const cache = new AnalysisCache();
+    const count = (fs: Finding[]) => fs.filter((f) => f.rule === 'pool/type-mismatch' && f.message.includes('New of bufPool')).length;
+    const before = project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings;
+    assert.ok(count(before) > 0);
+    const poolText = readFileSync(join(dir, 'pool.go'), 'utf8');
+    project.packages.setOverlay(sibling, poolText.replace('return new(bytes.Buffer) }}', 'return factory() }}'));
+    const during = project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings;
+    assert.equal(count(during), 0, 'bufPool\'s New is no longer known');
+    assert.deepEqual(during, await fresh(path, doc.text));
+    project.packages.setOverlay(sibling, undefined);
+    const after = project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings;
+    assert.deepEqual(after, before);
+    doc.dispose();
+  });
+
+  it('without a package view, reads only top-level declarations (which the cache key covers)', () => {
+    const text = 'package p\n\nimport "sync"\n\nvar p sync.Pool\n\nfunc f() []byte {\n\treturn p.Get().([]byte)\n}\n\nfunc init() { p.New = func() any { return []byte{} } }\n';
+    const doc = new GoDocument(project.grammar, text);
+    const facts: FileFacts = { path: '/virtual/p.go', goMinor: 22, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false };
+    const findings = project.analyzer.analyze(doc, facts, allPoolRules).findings;
+    // init's New is in a function body, invisible here: the pool's New is unknown, not absent.
+    assert.deepEqual(findings.filter((f) => f.rule === 'pool/get-without-new'), []);
+    doc.dispose();
+  });
+
+  it('summarises each file once per indexer id, however many rules register the indexer', async () => {
+    const grammar = project.grammar;
+    let calls = 0;
+    const counting: Indexer = { id: 'counting', summarize: () => ++calls };
+    const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
+    try {
+      writeFileSync(join(dir, 'a.go'), 'package p\n');
+      writeFileSync(join(dir, 'b.go'), 'package p\n');
+      const index = new PackageIndex(grammar, nodeFileHost, [counting, counting, counting]);
+      const view = await index.viewFor(toEnginePath(join(dir, 'a.go')), 'package p\n');
+      assert.equal(calls, 1, 'b.go once; a.go itself only when a rule reads its own summary');
+      assert.equal(view!.own('counting'), 2);
+      assert.equal(calls, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the own summary is part of the fingerprint: a body that installs New changes it, an unrelated body does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
+    try {
+      writeFileSync(join(dir, 'pool.go'), 'package p\n\nimport "sync"\n\nvar bp sync.Pool\n');
+      const index = new PackageIndex(project.grammar, nodeFileHost, [poolIndexer]);
+      const path = toEnginePath(join(dir, 'use.go'));
+      const base = 'package p\n\nfunc use() { _ = 1 }\n';
+      const fp = async (text: string) => (await index.viewFor(path, text))!.fingerprint;
+      // The index summarises the analysed file for the indexers whose own summary a rule has read.
+      (await index.viewFor(path, base))!.own(POOL_INDEX);
+      const first = await fp(base);
+      assert.equal(await fp(base.replace('_ = 1', '_ = 2')), first);
+      assert.notEqual(await fp(`${base}\nfunc init() { bp.New = func() any { return new(int) } }\n`), first);
+      const own = (await index.viewFor(path, `${base}\nfunc init() { bp.New = func() any { return new(int) } }\n`))!.own(POOL_INDEX) as PoolFileSummary;
+      assert.deepEqual(own.newSets, [{ target: 'bp', newType: '*int' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints what indexing a 500-file package costs', async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-bench-'));
+    try {
+      let bytes = 0;
+      let lines = 0;
+      for (let i = 0; i < 500; i++) {
+        const text = syntheticFile(i);
+        bytes += Buffer.byteLength(text);
+        lines += text.split('\n').length;
+        writeFileSync(join(dir, `f${String(i).padStart(3, '0')}.go`), text);
+      }
+      const parseOnly: Indexer = { id: POOL_INDEX, summarize: () => null };
+      const path = toEnginePath(join(dir, 'f000.go'));
+      const own = syntheticFile(0);
+      // CPU time of this process, not wall time: the test machines are shared.
+      const time = async (index: PackageIndex, text: string) => {
+        const t0 = process.cpuUsage();
+        await index.viewFor(path, text);
+        const { user, system } = process.cpuUsage(t0);
+        return (user + system) / 1000;
+      };
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      // Baseline in the same run: the same files parsed by an indexer that summarises nothing.
+      // Rounds alternate between the two so that warm-up and disk caching favour neither.
+      const baseline: number[] = [];
+      const cold: number[] = [];
+      let index = new PackageIndex(project.grammar, nodeFileHost, [poolIndexer]);
+      for (let round = 0; round < 3; round++) {
+        baseline.push(await time(new PackageIndex(project.grammar, nodeFileHost, [parseOnly]), own));
+        index = new PackageIndex(project.grammar, nodeFileHost, [poolIndexer]);
+        cold.push(await time(index, own));
+      }
+      const warm = await time(index, own);
+      const ownEdit = await time(index, `${own}\n// edited\n`);
+      index.setOverlay(toEnginePath(join(dir, 'f250.go')), `${syntheticFile(250)}\n// edited\n`);
+      const siblingEdit = await time(index, own);
+      const delta = median(cold) - median(baseline);
+      console.log(
+        `      500-file package (${lines} lines, ${(bytes / 1e6).toFixed(2)} MB), CPU ms, medians of 3: parse-only index ${median(baseline).toFixed(0)}, ` +
+          `pool index ${median(cold).toFixed(0)} (summaries ${delta >= 0 ? '+' : ''}${delta.toFixed(0)}); then: unchanged ${warm.toFixed(1)}, ` +
+          `analysed file edited ${ownEdit.toFixed(1)}, a sibling edited ${siblingEdit.toFixed(1)}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A file like those of a large package: types, a pool in some files, functions that use them. */
+function syntheticFile(i: number): string {
+  const pool = i % 10 === 0 ? `var pool${i} = sync.Pool{New: func() any { return new(bytes.Buffer) }}\n` : '';
+  const body = Array.from({ length: 6 }, (_, j) => `
+func (s *service${i}) handle${j}(w io.Writer, items []string) error {
+	buf := pool${i - (i % 10)}.Get().(*bytes.Buffer)
+	defer pool${i - (i % 10)}.Put(buf)
+	buf.Reset()
+	for k, it := range items {
+		if k > ${j} && it == "" {
+			return nil
+		}
+		buf.WriteString(it)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+`).join('');
+  return `package big
+
+import (
+	"bytes"
+	"io"
+	"sync"
+)
+
+${pool}
+type service${i} struct {
+	name  string
+	count int
+	cache map[string][]byte
+}
+
+func newService${i}(name string) *service${i} {
+	return &service${i}{name: name, cache: map[string][]byte{}}
+}
+${body}
+var _ = sync.Pool{}
+`;
+}
