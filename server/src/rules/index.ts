@@ -4,6 +4,8 @@ import { address } from './loopvar/address';
 import { capture } from './loopvar/capture';
 import { redundantCopy } from './loopvar/redundantCopy';
 import { semanticsChange } from './loopvar/semanticsChange';
+import { appendNoPrealloc, conversionInLoop, deferInLoop, sprintfSimple, stringConcatLoop } from './alloc';
+import { addressEscapes, appendEscapes, closure, interfaceArg, largeLocal, makeNonconst, sliceOfLocalArray, stringCopy } from './escape/rules';
 import { copied, getWithoutNew, missingPut, missingReset, putNonPointer, shortLivedPool, typeMismatch, unboundedSize, useAfterPut } from './pool';
 
 export const allRules: readonly Rule[] = [
@@ -20,4 +22,17 @@ export const allRules: readonly Rule[] = [
   shortLivedPool,
   copied,
   unboundedSize,
+  addressEscapes,
+  interfaceArg,
+  closure,
+  makeNonconst,
+  largeLocal,
+  sliceOfLocalArray,
+  appendEscapes,
+  stringCopy,
+  appendNoPrealloc,
+  stringConcatLoop,
+  conversionInLoop,
+  deferInLoop,
+  sprintfSimple,
 ];

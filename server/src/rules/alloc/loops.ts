@@ -1,0 +1,98 @@
+// Loops as the alloc/ rules see them: the innermost loop of the same function around a node, and
+// whether a variable keeps its value across that loop.
+import type { Node } from 'web-tree-sitter';
+import type { Binding } from '../../engine/scope';
+
+const FUNC_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+export interface LoopAround {
+  loop: Node;
+  body: Node;
+}
+
+/** The innermost for statement whose body holds the node, without crossing a function boundary. */
+export function innermostLoop(node: Node): LoopAround | undefined {
+  let child = node;
+  for (let p = node.parent; p; p = p.parent) {
+    if (FUNC_TYPES.has(p.type)) return undefined;
+    if (p.type === 'for_statement') {
+      const body = p.childForFieldName('body');
+      if (body && body.id === child.id) return { loop: p, body };
+    }
+    child = p;
+  }
+  return undefined;
+}
+
+export function within(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** Whether a use of a variable writes it: assignment, `:=` redeclaration, ++/--, range assignment, or `&v`. */
+export function writesVariable(ref: Node): boolean {
+  let node = ref;
+  while (node.parent?.type === 'parenthesized_expression') node = node.parent;
+  const p = node.parent;
+  if (!p) return false;
+  switch (p.type) {
+    case 'inc_statement':
+    case 'dec_statement':
+      return true;
+    case 'unary_expression':
+      return p.childForFieldName('operator')?.text === '&';
+    case 'expression_list': {
+      const gp = p.parent;
+      if (!gp) return false;
+      const left = gp.childForFieldName('left');
+      return left?.id === p.id && (gp.type === 'assignment_statement' || gp.type === 'short_var_declaration' || gp.type === 'range_clause' || gp.type === 'receive_statement');
+    }
+    case 'selector_expression':
+    case 'index_expression':
+    case 'slice_expression':
+      // v.f = x, v[i] = x, &v.f, v[:]: writes through v when v is a value; treated as a write.
+      return p.childForFieldName('operand')?.id === node.id && writesVariable(p);
+    default:
+      return false;
+  }
+}
+
+/** Whether the binding is written anywhere inside `region` (other than by its own declaration). */
+export function writtenWithin(b: Binding, region: Node): boolean {
+  return b.refs.some((r) => r.id !== b.id.id && within(region, r) && writesVariable(r));
+}
+
+/** Statements that leave a loop early: return, goto, and break/continue that target it. */
+export function hasEarlyExit(loop: Node, body: Node): boolean {
+  const label = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
+  for (const n of body.descendantsOfType(['return_statement', 'goto_statement', 'break_statement', 'continue_statement'])) {
+    if (!n || insideFuncLiteral(n, body)) continue;
+    if (n.type === 'return_statement' || n.type === 'goto_statement') return true;
+    const target = n.namedChild(0)?.text;
+    if (target) {
+      if (target === label) return true;
+      continue;
+    }
+    if (nearestTarget(n, n.type === 'continue_statement')?.id === loop.id) return true;
+  }
+  return false;
+}
+
+function insideFuncLiteral(n: Node, stop: Node): boolean {
+  for (let p = n.parent; p && p.id !== stop.id; p = p.parent) if (p.type === 'func_literal') return true;
+  return false;
+}
+
+/** The statement an unlabeled break (for, switch, select) or continue (for) applies to. */
+function nearestTarget(n: Node, isContinue: boolean): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'for_statement') return p;
+    if (!isContinue && (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement')) return p;
+    if (FUNC_TYPES.has(p.type)) return undefined;
+  }
+  return undefined;
+}
+
+/** Whether the node runs in a loop iteration, as gohazard.escape.scope = loops means it. */
+export function inLoopScope(node: Node): boolean {
+  return innermostLoop(node) !== undefined;
+}

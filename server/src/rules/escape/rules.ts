@@ -1,0 +1,130 @@
+// The escape/ rules: each reports the predicted heap allocations of one kind, as `go build
+// -gcflags=-m` words them, followed by the reason chain. One escape model per declaration serves
+// all of them; by default (gohazard.escape.scope = loops) only allocations made once per loop
+// iteration are reported.
+import type { QueryMatch } from 'web-tree-sitter';
+import type { FileFacts, Rule, RuleContext } from '../../engine/rule';
+import type { SourceText } from '../../engine/sourceText';
+import { escapeIndexer } from './indexer';
+import { Claim, EscapeModel, EscapeRuleName } from './model';
+import { packageFactsOf } from './packageFacts';
+
+// One analysis of a document hands every rule the same FileFacts and SourceText objects, so models
+// are shared per (facts, text, declaration) and dropped with them.
+const models = new WeakMap<FileFacts, WeakMap<SourceText, Map<string, EscapeModel>>>();
+
+/** The escape model of the declaration being checked, shared by every escape/ rule. */
+export function modelFor(ctx: RuleContext): EscapeModel {
+  let byText = models.get(ctx.file);
+  if (!byText) {
+    byText = new WeakMap();
+    models.set(ctx.file, byText);
+  }
+  let byDecl = byText.get(ctx.source);
+  if (!byDecl) {
+    byDecl = new Map();
+    byText.set(ctx.source, byDecl);
+  }
+  const key = `${ctx.decl.startIndex}:${ctx.decl.endIndex}`;
+  let model = byDecl.get(key);
+  if (!model) {
+    const facts = packageFactsOf(ctx.file.package);
+    model = new EscapeModel(ctx.decl, ctx.scopes(), ctx.pkg, { goMinor: ctx.file.goMinor, toolchainMinor: ctx.file.toolchainMinor, facts });
+    byDecl.set(key, model);
+  }
+  return model;
+}
+
+/** "toolchain go1.26" or "assumed toolchain go1.26 (no go toolchain found)". */
+export function toolchainNote(file: FileFacts): string {
+  return file.toolchainKnown ? `toolchain go1.${file.toolchainMinor}` : `assumed toolchain go1.${file.toolchainMinor}: no go toolchain found`;
+}
+
+export function claimMessage(claim: Claim, file: FileFacts): string {
+  const note = claim.toolchainDependent ? ` [${toolchainNote(file)}]` : '';
+  return `${claim.text} — ${claim.reason}${note}`;
+}
+
+const CALL = '(call_expression) @call';
+
+function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string): Rule {
+  return {
+    id: `escape/${name}`,
+    summary,
+    help,
+    defaultSeverity: 'info',
+    query,
+    check(ctx: RuleContext, matches: QueryMatch[]) {
+      if (matches.length === 0) return;
+      const loopsOnly = (ctx.config.escapeScope ?? 'loops') === 'loops';
+      for (const claim of modelFor(ctx).claims) {
+        if (claim.rule !== name || (loopsOnly && !claim.inLoop)) continue;
+        ctx.report({ node: claim.node, message: claimMessage(claim, ctx.file) });
+      }
+    },
+  };
+}
+
+export const addressEscapes: Rule = escapeRule(
+  'address-escapes',
+  'The address of a local variable or literal outlives its function or loop iteration, so gc allocates it on the heap.',
+  'gc moves a variable to the heap ("moved to heap: x") when its address is returned, stored in a package-level variable, in a field or element of something on the heap, sent on a channel, appended to a slice, passed to a goroutine or to a function known to keep it (fmt, errors.As, json.Unmarshal, …), or kept in a variable declared outside the loop it is created in. `&T{…}` and `new(T)` escape the same way. Small inlined constructors (errors.New, and fmt.Errorf since go1.26) allocate at the call site. Passing `&x` to a function that does not keep it is fine and is not reported.',
+  // Any call may be an inlined constructor.
+  '(unary_expression operator: "&") @addr\n(composite_literal) @lit\n' + CALL,
+);
+
+export const interfaceArg = escapeRule(
+  'interface-arg',
+  'A non-constant, non-pointer value is converted to an interface that escapes (fmt, log, sort.Slice, sync.Pool.Put, …), so it is boxed on the heap.',
+  'Converting a value to an interface stores it in a heap cell (runtime.convT*) unless it is pointer-shaped (pointers, maps, channels, funcs), a constant, a never-reassigned local holding a constant, a bool or 1-byte integer, or zero-sized. gc reports "x escapes to heap" when the interface itself escapes: arguments of fmt and log printing functions, sort.Slice, sync.Pool.Put, atomic.Value.Store, json.Marshal, panic, or an interface-typed result or variable. Only values whose type is certain from the source are reported.',
+  // Conversions happen at calls, returns, assignments, sends and in composite literals.
+  CALL + '\n(return_statement) @ret\n(assignment_statement) @assign\n(var_spec) @var\n(send_statement) @send\n(composite_literal) @lit',
+);
+
+export const closure = escapeRule(
+  'closure',
+  'A func literal that captures variables escapes (started with go, returned, stored), so its closure and the variables it captures by reference are heap-allocated.',
+  'A func literal started with `go`, returned, stored in a field, map, slice or package-level variable, or passed to a function that keeps it (time.AfterFunc) is allocated on the heap ("func literal escapes to heap"). Each variable it captures by reference (one that is reassigned or has its address taken, or is larger than 128 bytes) moves to the heap too. A literal that captures nothing is a static value and is not reported; literals called directly or passed to a function that does not keep them (sort.Slice) stay on the stack.',
+  '(func_literal) @lit',
+);
+
+export const makeNonconst = escapeRule(
+  'make-nonconst',
+  'A make with a non-constant size whose result escapes is heap-allocated.',
+  'A slice made with a size that is not a compile-time constant is heap-allocated when it escapes (returned, stored, sent, passed to an interface method or a function that keeps it). Since go1.25 a variable-size make that does not escape gets a 32-byte stack buffer (larger sizes still call runtime.makeslice); before go1.25 every variable-size make was a heap allocation. A size held in a never-reassigned local constant counts as constant.',
+  CALL,
+);
+
+export const largeLocal = escapeRule(
+  'large-local',
+  'A local is larger than the compiler\'s stack limits and is heap-allocated even though it does not escape.',
+  'gc keeps explicit variables (`var x T`, `x := T{…}`) on the stack up to MaxStackVarSize (128 KiB since go1.22, 10 MiB before) and implicit allocations (`new(T)`, `&T{}`, `make([]T, n)` with constant n) up to MaxImplicitStackVarSize (64 KiB); anything strictly larger is heap-allocated (cmd/compile/internal/ir/cfg.go, escape/utils.go HeapAllocReason). Sizes are computed for 64-bit targets from types declared in the file.',
+  '(array_type) @array\n(call_expression function: (identifier) @f (#match? @f "^(new|make)$")) @alloc\n(var_spec) @var\n(composite_literal) @lit',
+);
+
+export const sliceOfLocalArray = escapeRule(
+  'slice-of-local-array',
+  'A slice of a local array escapes, so the whole array is moved to the heap.',
+  'Slicing a local array (`arr[:]`, `buf[:0]`) takes its address. When the slice escapes (returned, stored, appended, sent, passed to an interface method such as io.Writer.Write or hash.Hash.Write, or returned from strconv.AppendInt), gc moves the whole array to the heap ("moved to heap: arr").',
+  '(slice_expression) @slice',
+);
+
+export const appendEscapes = escapeRule(
+  'append',
+  'An append whose result escapes grows its backing store on the heap (go1.26+ reports every append).',
+  'Since go1.26 escape analysis gives each append a location: when its result escapes (returned, stored through a pointer or in a package-level variable, passed to a function that keeps it) gc reports "append escapes to heap" and the backing store is heap-allocated; otherwise it starts in a 32-byte stack buffer. Earlier toolchains always grow appends on the heap and report nothing, so the rule applies from go1.26.',
+  // Inlined callees (strings.Builder.WriteString, small helpers of the package) append at the call.
+  CALL,
+);
+
+// The package summaries serve every escape/ rule; registering the indexer once is enough.
+addressEscapes.indexer = escapeIndexer;
+
+export const stringCopy = escapeRule(
+  'string-copy',
+  'A string conversion or concatenation whose result escapes copies its bytes into a new heap buffer.',
+  'string(b), []byte(s), []rune(s), string(r) and s + t build a new string or slice. When the result does not escape, gc uses a 32-byte stack buffer for it; when it escapes (returned, stored in a field, map or package-level variable, passed to a function that keeps it, converted to an interface that escapes) the bytes are copied into a heap allocation ("string(b) escapes to heap"). Conversions the compiler avoids altogether (map lookups m[string(b)], comparisons, `for range []byte(s)`, read-only []byte(s)) never escape and are not reported. `s += x` is not reported here: see alloc/string-concat-loop.',
+  '(type_conversion_expression) @conv\n(binary_expression operator: "+") @concat\n' + CALL,
+);
+
+export const escapeRules: readonly Rule[] = [addressEscapes, interfaceArg, closure, makeNonconst, largeLocal, sliceOfLocalArray, appendEscapes, stringCopy];
