@@ -7,6 +7,7 @@ import { semanticsChange } from './loopvar/semanticsChange';
 import { appendNoPrealloc, conversionInLoop, deferInLoop, sprintfSimple, stringConcatLoop } from './alloc';
 import { addressEscapes, appendEscapes, closure, interfaceArg, largeLocal, makeNonconst, sliceOfLocalArray, stringCopy } from './escape/rules';
 import { copied, getWithoutNew, missingPut, missingReset, putNonPointer, shortLivedPool, typeMismatch, unboundedSize, useAfterPut } from './pool';
+import { languageFeature, stdApi } from './toolchain';
 
 export const allRules: readonly Rule[] = [
   capture,
@@ -35,4 +36,6 @@ export const allRules: readonly Rule[] = [
   conversionInLoop,
   deferInLoop,
   sprintfSimple,
+  languageFeature,
+  stdApi,
 ];
