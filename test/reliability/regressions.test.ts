@@ -1,0 +1,196 @@
+// Regression tests for what fuzzing found: each names the failure it guards against.
+import assert from 'node:assert/strict';
+import { alternativeFixEdits, applyEdits, fixAllEdits } from '../../server/src/engine/fixes';
+import { GoDocument } from '../../server/src/engine/document';
+import { MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from '../../server/src/engine/limits';
+import { Project } from '../../server/src/engine/project';
+import type { Rule } from '../../server/src/engine/rule';
+import { SourceText } from '../../server/src/engine/sourceText';
+import { Finding, TextEdit } from '../../server/src/engine/types';
+import { loadGrammar } from '../../server/src/node/nodeHost';
+import { findBuildConstraint } from '../../server/src/toolchain/buildConstraint';
+import { parseGoMod } from '../../server/src/toolchain/goMod';
+import type { Node } from 'web-tree-sitter';
+import { newProject } from '../helpers';
+import { Choices, prng } from './fuzz/random';
+import { generateProgram } from './fuzz/generate';
+
+const facts121 = { path: '/virtual/r/a.go', goMinor: 21, versionSource: { kind: 'default' as const }, toolchainMinor: 26, toolchainKnown: false };
+
+describe('fuzzing regressions', function () {
+  this.timeout(60_000);
+  let project: Project;
+  before(async () => {
+    project = await newProject();
+  });
+
+  it('a //go:build line nested 10,000 levels deep does not overflow the stack (it implies no version, like go/build/constraint)', () => {
+    for (const expr of [`${'('.repeat(10_000)}go1.21${')'.repeat(10_000)}`, `${'!'.repeat(10_000)}go1.21`, `go1.21${' && go1.22'.repeat(5000)}`]) {
+      assert.equal(findBuildConstraint(`//go:build ${expr}\n\npackage p\n`)?.minGoMinor, undefined);
+    }
+    assert.equal(findBuildConstraint(`//go:build go1.21${' && go1.22'.repeat(400)}\n\npackage p\n`)?.minGoMinor, 22);
+  });
+
+  it('nestsDeeperThan agrees with the depth of every subtree, at every limit', () => {
+    const c = new Choices(prng(5));
+    const samples = [generateProgram(c).text, generateProgram(c).text, `package p\nvar x = ${'('.repeat(40)}1${')'.repeat(40)}\n`, 'package p\n', ''];
+    for (const text of samples) {
+      const doc = new GoDocument(project.grammar, text);
+      try {
+        const visit = (node: Node) => {
+          const depth = depthBelow(node);
+          for (const limit of [0, 1, 2, 3, 5, 8, 13, 40, 100]) assert.equal(nestsDeeperThan(node, limit), depth > limit, `${node.type} at ${node.startIndex}, limit ${limit}`);
+          for (const child of node.children) if (child) visit(child);
+        };
+        visit(doc.tree.rootNode);
+      } finally {
+        doc.dispose();
+      }
+    }
+  });
+
+  it('an indexer that throws is reported and leaves its summary out; the file is still analysed', async () => {
+    const errors: string[] = [];
+    const throwing: Rule = {
+      id: 'test/throwing-indexer',
+      summary: '',
+      help: '',
+      defaultSeverity: 'warning',
+      query: '(go_statement) @g',
+      indexer: { id: 'test/throwing', summarize: () => { throw new RangeError('Maximum call stack size exceeded'); } },
+      check: (ctx, matches) => ctx.report({ node: matches[0].captures[0].node, message: 'go statement' }),
+    };
+    const host = { readFile: async (path: string) => (path.endsWith('/b.go') ? 'package p\n' : undefined), listDirectory: async () => ['a.go', 'b.go'] };
+    const p = new Project(await loadGrammar(), [throwing], host, (rule) => errors.push(rule));
+    const { findings } = await p.analyzeText('/virtual/i/a.go', 'package p\nfunc f() { go g() }\n', { rules: {} });
+    assert.deepEqual(findings.map((f) => f.rule), ['test/throwing-indexer']);
+    assert.deepEqual(errors, ['test/throwing']);
+  });
+
+  it('positions never point between the \\r and \\n of a line ending, nor past a final \\r', () => {
+    const source = new SourceText('a\r\nbc\r\nd\r');
+    assert.deepEqual(source.positionAt(2), { line: 0, character: 1 });
+    assert.deepEqual(source.positionAt(6), { line: 1, character: 2 });
+    assert.deepEqual(source.positionAt(9), { line: 2, character: 1 });
+    assert.deepEqual(source.positionAt(8), { line: 2, character: 1 });
+    // A //gohazard:ignore comment ends before the \r (the comment node includes it).
+    for (const eol of ['\r\n', '\r']) {
+      const text = ['package p', 'func f(xs []int) {', '\tfor _, x := range xs {', '\t\t//gohazard:ignore', '\t\tgo func() { _ = x }()', '\t}', '}', ''].join(eol);
+      const doc = new GoDocument(project.grammar, text);
+      try {
+        const findings = project.analyzer.analyze(doc, facts121, { rules: {} }).findings;
+        for (const f of findings) {
+          for (const p of [f.range.start, f.range.end]) assert.ok(p.character <= doc.sourceText.lineText(p.line).length, `${JSON.stringify(eol)}: ${f.rule} ends past its line`);
+        }
+      } finally {
+        doc.dispose();
+      }
+    }
+  });
+
+  it('fix-all and alternatives combine edits as the quadratic algorithm did, and applyEdits applies them as before', () => {
+    const c = new Choices(prng(17));
+    const text = Array.from({ length: 30 }, (_, i) => `line ${i} ${'x'.repeat(i % 7)}`).join('\n');
+    const source = new SourceText(text);
+    const position = () => source.positionAt(c.int(text.length + 1));
+    for (let round = 0; round < 300; round++) {
+      const findings: Finding[] = Array.from({ length: c.between(0, 25) }, () => ({
+        rule: 'r',
+        severity: 'warning',
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: 'm',
+        fixes: Array.from({ length: c.between(1, 2) }, (_, k) => ({
+          title: 't',
+          preferred: k === 0,
+          edits: Array.from({ length: c.between(1, 3) }, () => {
+            const [a, b] = [position(), position()].sort((x, y) => x.line - y.line || x.character - y.character);
+            return { range: { start: a, end: c.chance(0.4) ? a : b }, newText: c.pick(['', 'v := v\n', 'x', '; ']) };
+          }),
+        })),
+      }));
+      assert.deepEqual(fixAllEdits(findings), referenceCombine(findings, (f) => f.fixes.find((x) => x.preferred)), `round ${round}`);
+      assert.deepEqual(alternativeFixEdits(findings), referenceCombine(findings, (f) => f.fixes.find((x) => !x.preferred)), `round ${round}`);
+      // applyEdits is defined for edits that do not overlap (a fix whose own edits overlap is a broken fix).
+      const edits = fixAllEdits(findings);
+      const offsets = edits.map((e) => [source.offsetAt(e.range.start), source.offsetAt(e.range.end)]);
+      const disjoint = offsets.every(([s1, e1], i) => offsets.every(([s2, e2], j) => i === j || e1 <= s2 || e2 <= s1));
+      if (disjoint) assert.equal(applyEdits(text, edits), referenceApply(text, edits), `round ${round}`);
+    }
+  });
+
+  it('a loop body of 3,000 closures gets one capture finding each, with both fixes, in linear time', () => {
+    const body = Array.from({ length: 3000 }, () => '\t\tgo func() { println(x) }()').join('\n');
+    const doc = new GoDocument(project.grammar, `package p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n${body}\n\t}\n}\n`);
+    try {
+      const findings = project.analyzer.analyze(doc, facts121, { rules: { 'loopvar/capture': 'warning' } }).findings.filter((f) => f.rule === 'loopvar/capture');
+      assert.equal(findings.length, 3000);
+      assert.ok(findings.every((f) => f.fixes.length === 2), 'copy and argument fixes');
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it('go.mod parsing never throws, whatever the text, and names each syntax error', () => {
+    const c = new Choices(prng(3));
+    const pieces = ['module', 'go', 'toolchain', 'require', '(', ')', '1.21', '1.x', '//', '\r', '\n', '\r\n', ' ', '\t', 'x', '\u0000', '\ufeff', '"'];
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: c.between(0, 30) }, () => c.pick(pieces)).join('');
+      const facts = parseGoMod(text);
+      assert.ok(Number.isInteger(facts.goMinor) && facts.problems.every((p) => /^go\.mod:\d+: \S/.test(p)), JSON.stringify(text));
+    }
+    assert.deepEqual(parseGoMod('module m\ngo 1.21 1.22\n').problems, ['go.mod:2: malformed go directive: expected "go 1.N"; assuming go 1.16']);
+    assert.deepEqual(parseGoMod('module m\ngo 1.21\nrequire (\n').problems, ['go.mod:3: require block is never closed with ")"']);
+    assert.deepEqual(parseGoMod('(\nmodule m\n').problems, ['go.mod:1: unexpected "("']);
+    assert.deepEqual(parseGoMod('module m\nfrobnicate x\n').problems, ['go.mod:2: unknown directive: frobnicate']);
+  });
+
+  it('utf8Length counts what TextEncoder encodes, lone surrogates as U+FFFD', () => {
+    for (const s of ['', 'abc', 'é', '世界', '😀', '\ud800', 'a\udc00b', '\ud83d\ude00\ud83d', `x${'\u07ff\u0800\uffff'.repeat(5)}`]) {
+      assert.equal(utf8Length(s), new TextEncoder().encode(s).length, JSON.stringify(s));
+    }
+  });
+
+  it(`MAX_NESTING_DEPTH (${MAX_NESTING_DEPTH}) stays above what real code reaches`, () => {
+    // The deepest declaration of the Go distribution is 946 levels (a generated string concatenation).
+    assert.ok(MAX_NESTING_DEPTH >= 946);
+  });
+});
+
+function depthBelow(node: Node): number {
+  let max = 0;
+  for (const child of node.children) if (child) max = Math.max(max, 1 + depthBelow(child));
+  return max;
+}
+
+/** The combination as it was before it was made linear: every chosen edit checked against every new one. */
+function referenceCombine(findings: readonly Finding[], pick: (f: Finding) => Finding['fixes'][number] | undefined): TextEdit[] {
+  type P = TextEdit['range']['start'];
+  const cmp = (a: P, b: P) => a.line - b.line || a.character - b.character;
+  const empty = (e: TextEdit) => cmp(e.range.start, e.range.end) === 0;
+  const overlaps = (a: TextEdit, b: TextEdit) => (cmp(a.range.start, b.range.end) < 0 && cmp(b.range.start, a.range.end) < 0) || (empty(a) && empty(b) && cmp(a.range.start, b.range.start) === 0);
+  const key = (e: TextEdit) => `${e.range.start.line}:${e.range.start.character}-${e.range.end.line}:${e.range.end.character}=${e.newText}`;
+  const chosen: TextEdit[] = [];
+  const seen = new Set<string>();
+  for (const f of findings) {
+    const fix = pick(f);
+    if (!fix || (fix.otherFiles?.length ?? 0) > 0) continue;
+    const keys = fix.edits.map(key);
+    if (keys.every((k) => seen.has(k))) continue;
+    if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+    fix.edits.forEach((e, i) => {
+      seen.add(keys[i]);
+      chosen.push(e);
+    });
+  }
+  return chosen;
+}
+
+function referenceApply(text: string, edits: readonly TextEdit[]): string {
+  const source = new SourceText(text);
+  const byOffset = edits
+    .map((e, i) => ({ start: source.offsetAt(e.range.start), end: source.offsetAt(e.range.end), newText: e.newText, i }))
+    .sort((a, b) => b.start - a.start || b.end - a.end || b.i - a.i);
+  let out = text;
+  for (const e of byOffset) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
