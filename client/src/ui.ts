@@ -3,6 +3,7 @@
 // how to start the server: a Node process or a web worker.
 import * as vscode from 'vscode';
 import { BaseLanguageClient, LanguageClientOptions, State, WorkDoneProgress } from 'vscode-languageclient';
+import { crashHandler } from './crashHandler';
 
 export interface ServerLauncher {
   documentSelector: NonNullable<LanguageClientOptions['documentSelector']>;
@@ -68,6 +69,8 @@ function createClient(): void {
     documentSelector: launcher!.documentSelector,
     outputChannel: output,
     initializationOptions: launcher!.initializationOptions,
+    // A crashed server is restarted a bounded number of times, each crash said in the output channel.
+    errorHandler: crashHandler(output!),
   };
   launched = launcher!.newClient(options);
   client = launched.client;
