@@ -6,7 +6,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import type { DeclContext } from './declContext';
 import { PoolCall, poolCall } from './poolRefs';
-import { queryFor } from './queryCache';
+import { queryFor } from '../../engine/queryCache';
 
 /** One match per declaration a pool hazard can be in (a var declaration may hold a func literal). */
 export const DECLARATIONS_QUERY = '[(function_declaration) (method_declaration) (var_declaration)] @decl';
@@ -26,7 +26,7 @@ function candidateCalls(decl: Node, text: string): Node[] {
   }
   let calls = byDecl.get(decl.id);
   if (!calls) {
-    calls = MENTIONS_CALLS.test(text) ? queryFor(decl.tree.language, CALLS_QUERY).captures(decl).filter((c) => c.name === 'call').map((c) => c.node) : [];
+    calls = MENTIONS_CALLS.test(text) ? queryFor(decl, CALLS_QUERY).captures(decl).filter((c) => c.name === 'call').map((c) => c.node) : [];
     byDecl.set(decl.id, calls);
   }
   return calls;

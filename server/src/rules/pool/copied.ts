@@ -9,7 +9,7 @@ import { DECLARATIONS_QUERY } from './candidates';
 import { DeclContext, rangeVariableType } from './declContext';
 import { unparen } from './functions';
 import { displayType } from './goTypes';
-import { queryFor } from './queryCache';
+import { queryFor } from '../../engine/queryCache';
 import { poolIndexer } from './summary';
 
 export const copied: Rule = {
@@ -25,7 +25,7 @@ export const copied: Rule = {
     // Most functions cannot reach a pool at all: skip the candidate query for them.
     if (!dc.facts.copyNames.test(ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex))) return;
     const seen = new Set<number>();
-    for (const m of queryFor(ctx.decl.tree.language, COPY_CANDIDATES).matches(ctx.decl)) {
+    for (const m of queryFor(ctx.decl, COPY_CANDIDATES).matches(ctx.decl)) {
       for (const c of m.captures) {
         if (seen.has(c.node.id)) continue;
         seen.add(c.node.id);

@@ -9,7 +9,7 @@ import type { Binding } from '../../engine/scope';
 import { DECLARATIONS_QUERY } from './candidates';
 import { DeclContext } from './declContext';
 import { enclosingFunction } from './functions';
-import { queryFor } from './queryCache';
+import { queryFor } from '../../engine/queryCache';
 import { poolIndexer } from './summary';
 
 const POOL_TYPE_QUERY = '(qualified_type name: (type_identifier) @name (#eq? @name "Pool")) @type';
@@ -26,7 +26,7 @@ export const shortLivedPool: Rule = {
     // Creating a pool means writing its type; most declarations never mention it.
     if (!/\bPool\b/.test(ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex))) return;
     const dc = new DeclContext(ctx);
-    for (const m of queryFor(ctx.decl.tree.language, POOL_TYPE_QUERY).matches(ctx.decl)) {
+    for (const m of queryFor(ctx.decl, POOL_TYPE_QUERY).matches(ctx.decl)) {
       const type = m.captures.find((c) => c.name === 'type')?.node;
       if (!type || dc.typeKey(type) !== 'sync.Pool') continue;
       const fn = enclosingFunction(type);

@@ -9,7 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Indexer } from '../../engine/packageIndex';
 import { enclosingFunction, hasNoParameters, ownDescendants, singleResultType, unparen } from './functions';
 import { importsOf, poolKind, typeKey } from './goTypes';
-import { queryFor } from './queryCache';
+import { queryFor } from '../../engine/queryCache';
 import { TypingEnv, typeOfExpr } from './typing';
 
 export interface FieldFact {
@@ -205,7 +205,7 @@ const NEW_SETS_QUERY = `
 `;
 
 function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, resolve: (name: string) => string | undefined): void {
-  for (const m of queryFor(root.tree.language, NEW_SETS_QUERY).matches(root)) {
+  for (const m of queryFor(root, NEW_SETS_QUERY).matches(root)) {
     const assign = m.captures.find((c) => c.name === 'assign')?.node;
     const literal = m.captures.find((c) => c.name === 'literal')?.node;
     if (assign) {

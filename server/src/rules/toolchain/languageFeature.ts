@@ -18,7 +18,7 @@ import { TypeEnv, isPredeclared, typeOfExpr } from './certainTypes';
 import { nameResolver } from './nameResolver';
 import { escapeRegExp, insideAny, scanNames } from './identifierScan';
 import { PREDECLARED_INTEGER_TYPES, PackageNames, packageNamesIndexer } from './packageNames';
-import { queryFor } from './queries';
+import { queryFor } from '../../engine/queryCache';
 import { needsMessage, raiseGoModFixes } from './raiseGoVersion';
 import { stdPackage } from './stdlibApi';
 

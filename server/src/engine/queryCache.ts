@@ -1,7 +1,6 @@
-// Queries the toolchain/ rules run themselves, only in files old enough to need them, compiled once per
-// grammar (a rule is handed nodes, not the GoGrammar).
-import type { Node } from 'web-tree-sitter';
-import { Language, Query } from 'web-tree-sitter';
+// Queries that rules run themselves, below the candidates their registered query found: compiled once
+// per grammar and source (a rule is handed nodes, not the GoGrammar, so the tree's language is the key).
+import { Language, Node, Query } from 'web-tree-sitter';
 
 const compiled = new WeakMap<Language, Map<string, Query>>();
 
