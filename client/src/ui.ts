@@ -38,7 +38,7 @@ export async function activateGohazard(context: vscode.ExtensionContext, serverL
   status = vscode.window.createStatusBarItem('gohazard.status', vscode.StatusBarAlignment.Right, 100);
   status.name = 'gohazard';
   status.command = 'gohazard.showOutput';
-  const upgradeResults = vscode.languages.createDiagnosticCollection('gohazard upgrade impact');
+  upgradeResults = vscode.languages.createDiagnosticCollection('gohazard upgrade impact');
   context.subscriptions.push(output, status, upgradeResults);
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(() => void updateStatus()),
@@ -49,7 +49,7 @@ export async function activateGohazard(context: vscode.ExtensionContext, serverL
     vscode.commands.registerCommand('gohazard.openVersionSource', openVersionSource),
     vscode.commands.registerCommand('gohazard.showOutput', () => output!.show(true)),
     vscode.commands.registerCommand('gohazard.scanWorkspace', () => scanWorkspace()),
-    vscode.commands.registerCommand('gohazard.upgradeImpact', (uri?: vscode.Uri) => showUpgradeImpact(upgradeResults, uri)),
+    vscode.commands.registerCommand('gohazard.upgradeImpact', (uri?: vscode.Uri) => showUpgradeImpact(upgradeResults!, uri)),
     vscode.commands.registerCommand('gohazard.restartServer', async () => {
       output!.appendLine('restarting the gohazard language server');
       await restart();
@@ -74,7 +74,14 @@ function createClient(): void {
   };
   launched = launcher!.newClient(options);
   client = launched.client;
-  clientSubscriptions = [client.onDidChangeState(() => void updateStatus()), client.onNotification('gohazard/toolchainChanged', () => void updateStatus())];
+  clientSubscriptions = [
+    client.onDidChangeState(() => void updateStatus()),
+    client.onNotification('gohazard/toolchainChanged', () => {
+      // A go.mod or go.work changed: an upgrade-impact list made before may describe another version.
+      upgradeResults?.clear();
+      void updateStatus();
+    }),
+  ];
 }
 
 /** Stops the server; `dispose` also frees the client, which will not start again. */
@@ -185,6 +192,8 @@ interface ToolchainReport {
 }
 
 let statusTimer: ReturnType<typeof setTimeout> | undefined;
+/** The last upgrade-impact list in the Problems panel, until the module's version changes. */
+let upgradeResults: vscode.DiagnosticCollection | undefined;
 
 function scheduleStatusUpdate(): void {
   if (statusTimer) clearTimeout(statusTimer);
