@@ -8,6 +8,7 @@ import { Project } from '../../server/src/engine/project';
 import type { FileFacts } from '../../server/src/engine/rule';
 import { SourceText } from '../../server/src/engine/sourceText';
 import { fixturesRoot, newProject } from '../helpers';
+import { prng } from '../reliability/fuzz/random';
 
 /** Tests about the loop-variable rules switch the other families off so that they stay exact. */
 const loopvarOnly: EngineConfig = { rules: { 'escape/*': 'off', 'alloc/*': 'off', 'pool/*': 'off', 'toolchain/*': 'off' } };
@@ -21,18 +22,6 @@ function analyseFresh(project: Project, text: string, facts = go121, config: Eng
   } finally {
     doc.dispose();
   }
-}
-
-/** A small deterministic PRNG so that a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const snippets = ['x', ' ', '\n', '\r\n', '{', '}', '(', ')', 'item', '世界', '😀', '\tgo func() { fmt.Println(item) }()\n', 'for _, v := range xs {\n', '// c\n', ':=', '"', 'func g() {}\n'];

@@ -16,22 +16,11 @@ import type { Finding } from '../../server/src/engine/types';
 import { loadGrammar, nodeFileHost, toEnginePath } from '../../server/src/node/nodeHost';
 import { poolRules } from '../../server/src/rules/pool';
 import { POOL_INDEX, PoolFileSummary, poolIndexer } from '../../server/src/rules/pool/summary';
+import { prng } from '../reliability/fuzz/random';
 
 // Only the pool family is loaded: these tests must not depend on other families' rules.
 const fixturesRoot = resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 const allPoolRules: EngineConfig = { rules: Object.fromEntries(poolRules.map((r) => [r.id, r.defaultSeverity])) };
-
-/** A small deterministic PRNG so that a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Edits that create and destroy what the pool rules look at: Gets, Puts, resets, New, defer, returns. */
 const snippets = [
