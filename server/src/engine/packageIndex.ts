@@ -34,6 +34,12 @@ interface FileSummary {
   packageName: string;
   /** JSON of the summaries, to tell when dependants must be re-analysed. */
   key: string;
+  /**
+   * Changes exactly when the key of the file's summary changes. Fingerprints carry it rather than the
+   * key: every file of a directory has a fingerprint, and one made of every sibling's JSON grew with the
+   * square of the directory (2 billion characters over the Go distribution, syscall/ half of them).
+   */
+  version: number;
   summaries: Map<string, unknown>;
 }
 
@@ -65,6 +71,7 @@ export class PackageIndex {
   private readonly indexers: readonly Indexer[];
   /** Ids of the indexers whose summary of the analysed file itself a rule has read (PackageView.own). */
   private readonly ownRead = new Set<string>();
+  private lastVersion = 0;
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -98,6 +105,16 @@ export class PackageIndex {
     this.listings.clear();
   }
 
+  /**
+   * Forgets every text, listing and summary it holds. A scan worker calls it after each directory: it
+   * never comes back to one, and the caches (made for an editor's keystrokes) otherwise keep the text
+   * and summaries of every file scanned, hundreds of MB over the Go distribution (bench/memory.mjs).
+   */
+  clear(): void {
+    this.invalidateAll();
+    this.summaries.clear();
+  }
+
   async viewFor(path: string, text: string): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
     // The analysed file itself is summarised from the text handed in (the editor's), like the others.
@@ -124,7 +141,7 @@ export class PackageIndex {
     return {
       packageName: ownPackage,
       files: members.map((m) => m.path),
-      fingerprint: [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.key}`)].join('\n'),
+      fingerprint: [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`)].join('\n'),
       summaries: (id) => members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) })),
       own: (id) => {
         this.ownRead.add(id);
@@ -159,7 +176,7 @@ export class PackageIndex {
   private summaryOf(path: string, text: string, only?: ReadonlySet<string>): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
-    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', summaries: new Map() };
+    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: new Map() };
     // Files too large to analyse by default are not summarised either: their trees would cost more
     // WASM memory than all the others (limits.ts).
     const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
@@ -177,7 +194,9 @@ export class PackageIndex {
           this.onIndexerError(indexer.id, error);
         }
       }
-      const summary = { text, packageName, key: JSON.stringify([...summaries]), summaries };
+      const key = JSON.stringify([...summaries]);
+      const version = cached?.key === key ? cached.version : ++this.lastVersion;
+      const summary = { text, packageName, key, version, summaries };
       if (!only) this.summaries.set(path, summary);
       return summary;
     } finally {

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
       const { findings } = project.analyzeWithFacts(text, facts, job.config);
       results.push({ file, findings, lines, problems: errors.splice(0), text: findings.length > 0 ? text : undefined });
     }
+    // Each directory goes to one worker once: what the package index cached for it is no longer needed.
+    project.packages.clear();
     post({ kind: 'done', dir: job.dir, results });
   });
   post({ kind: 'ready' });
