@@ -130,6 +130,28 @@ describe('fuzzing regressions', function () {
     }
   });
 
+  it('names in 300 nested loops are resolved by toolchain/language-feature (it walked up from each name: cubic)', async () => {
+    const depth = 300;
+    const loops = Array.from({ length: depth }, (_, i) => `for range n${i % 2} {\n`).join('');
+    const text = `//go:build go1.21\n\npackage p\n\nfunc f(n0, n1 int) {\n${loops}_ = 0\n${'}\n'.repeat(depth)}}\n`;
+    const { findings } = await project.analyzeText('/virtual/loops/a.go', text, { rules: { 'toolchain/*': 'warning' } });
+    const rangeOverInt = findings.filter((f) => f.rule === 'toolchain/language-feature' && /range over/i.test(f.message));
+    // go1.21 predates range over int: every loop is reported.
+    assert.equal(rangeOverInt.length, depth, findings.slice(0, 3).map((f) => `${f.rule}: ${f.message}`).join('\n'));
+  });
+
+  it('a declaration of 2,000 loops, each with a closure, gets one capture finding per loop (every variable was checked against every closure)', () => {
+    const loops = Array.from({ length: 2000 }, (_, i) => `\tfor _, v${i} := range xs {\n\t\tgo func() { println(v${i}) }()\n\t}`).join('\n');
+    const doc = new GoDocument(project.grammar, `package p\n\nfunc f(xs []int) {\n${loops}\n}\n`);
+    try {
+      const findings = project.analyzer.analyze(doc, facts121, { rules: { 'loopvar/capture': 'warning' } }).findings.filter((f) => f.rule === 'loopvar/capture');
+      assert.equal(findings.length, 2000);
+      assert.ok(findings.every((f, i) => f.message.startsWith(`loop variable v${i} captured`)));
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('go.mod parsing never throws, whatever the text, and names each syntax error', () => {
     const c = new Choices(prng(3));
     const pieces = ['module', 'go', 'toolchain', 'require', '(', ')', '1.21', '1.x', '//', '\r', '\n', '\r\n', ' ', '\t', 'x', '\u0000', '\ufeff', '"'];

@@ -28,36 +28,55 @@ export interface EscapingAddress {
 /** A loop variable with its references' offsets read once, sorted by start. */
 interface LoopBinding {
   variable: LoopVariable;
-  bodyStart: number;
-  bodyEnd: number;
+  /** Its position among the declaration's bindings, to keep their order. */
+  index: number;
   refs: { node: Node; start: number; order: number }[];
   shared?: boolean;
 }
 
+/** A loop body and the loop variables it belongs to. */
+interface LoopBody {
+  start: number;
+  end: number;
+  bindings: LoopBinding[];
+}
+
 /**
  * Closures in the declaration that refer to a shared loop variable and may outlive its iteration.
- * Reference offsets are read once per variable and searched per literal: reading them again for every
- * literal (each a call into WASM) made a body of thousands of closures quadratic.
+ * Literals and loop bodies are swept in document order with a stack of the bodies enclosing the
+ * current literal, and reference offsets are read once per variable and searched per literal: checking
+ * every variable against every literal, reading offsets from WASM each time, made declarations of
+ * thousands of loops or closures quadratic.
  */
 export function escapingCaptures(decl: Node, scopes: DeclScopes): Capture[] {
   const out: Capture[] = [];
-  const loopBindings: LoopBinding[] = [];
-  for (const binding of scopes.bindings) {
+  const bodies = new Map<number, LoopBody>();
+  scopes.bindings.forEach((binding, index) => {
     const loop = loopOf(binding);
     const body = loop && bodyOf(loop);
-    if (!loop || !body) continue;
+    if (!loop || !body) return;
     const refs = binding.refs.map((node, order) => ({ node, start: node.startIndex, order })).sort((a, b) => a.start - b.start);
-    loopBindings.push({ variable: { binding, loop, body }, bodyStart: body.startIndex, bodyEnd: body.endIndex, refs });
-  }
-  if (loopBindings.length === 0) return out;
+    let entry = bodies.get(body.id);
+    if (!entry) bodies.set(body.id, (entry = { start: body.startIndex, end: body.endIndex, bindings: [] }));
+    entry.bindings.push({ variable: { binding, loop, body }, index, refs });
+  });
+  if (bodies.size === 0) return out;
+  const sorted = [...bodies.values()].sort((a, b) => a.start - b.start || b.end - a.end);
+  const enclosing: LoopBody[] = [];
+  let next = 0;
   for (const literal of decl.descendantsOfType('func_literal')) {
     if (!literal) continue;
     const start = literal.startIndex;
     const end = literal.endIndex;
+    // Bodies nest or are disjoint: one that ends before a later one starts encloses nothing after it.
+    for (; next < sorted.length && sorted[next].start <= start; next++) {
+      while (enclosing.length > 0 && enclosing[enclosing.length - 1].end <= sorted[next].start) enclosing.pop();
+      enclosing.push(sorted[next]);
+    }
+    while (enclosing.length > 0 && enclosing[enclosing.length - 1].end < end) enclosing.pop();
     const byLoop = new Map<number, LifetimeAnalysis>();
     const lifetimes = new Map<number, Lifetime | undefined>();
-    for (const lb of loopBindings) {
-      if (lb.bodyStart > start || end > lb.bodyEnd) continue;
+    for (const lb of enclosing.flatMap((b) => b.bindings).sort((a, b) => a.index - b.index)) {
       const refs = refsWithin(lb.refs, start, end);
       if (refs.length === 0) continue;
       lb.shared ??= isSharedLoopVariable(lb.variable.binding);

@@ -22,15 +22,41 @@ function resolve(use: Node, decl: Node, pkg: PackageScope, text: string): Bindin
   const name = use.text;
   const declaring = declaredAt(use);
   if (declaring) return declaring;
+  const chain = enclosing(decl, use);
   let child = use;
-  for (let p = use.parent; p; child = p, p = p.parent) {
+  for (let i = chain.length - 1; i >= 0; child = chain[i], i--) {
+    const p = chain[i];
     // A block whose text before the use never mentions the name declares nothing of that name there.
     if (p.type === 'statement_list' && !text.slice(p.startIndex, child.startIndex).includes(name)) continue;
     const found = declaredIn(p, child, name, use);
     if (found) return found;
-    if (p.id === decl.id) break;
   }
   return pkg.lookup(name);
+}
+
+/**
+ * The nodes that enclose use, from decl down to use's parent, found by descending from decl (one
+ * search of each level's children, in WASM): `node.parent` searches from the root of the file, so
+ * walking up from a deep use cost depth² per name, and a name in each of hundreds of nested loops made
+ * the rule cubic. Walks up when the descent fails (use not below decl).
+ */
+function enclosing(decl: Node, use: Node): Node[] {
+  const chain: Node[] = [];
+  let n: Node | null = decl;
+  while (n && n.id !== use.id) {
+    chain.push(n);
+    n = n.childWithDescendant(use);
+  }
+  return n ? chain : upwards(decl, use);
+}
+
+function upwards(decl: Node, use: Node): Node[] {
+  const chain: Node[] = [];
+  for (let p = use.parent; p; p = p.parent) {
+    chain.unshift(p);
+    if (p.id === decl.id) break;
+  }
+  return chain;
 }
 
 /** The declaration of name that scope node p makes visible to its child (which contains the use). */
