@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// npm run fuzz [-- [count] [--seed N] [--start I] [--only I,J] [--budget-ms MS] [--cli-every N] [--smoke] [--no-save] [--json]]
+// npm run fuzz [-- [count] [--seed N] [--start I] [--only I,J] [--workers N] [--budget-ms MS] [--cli-every N] [--smoke] [--no-save] [--json]]
 //
 // Feeds generated and mutated Go sources through the engine (in a watched worker thread) and batches
-// of them through `gohazard scan`; see test/reliability/fuzz/. Needs `npm run build` first. Failing
+// of them through `gohazard scan`; see test/reliability/fuzz/. Runs the compiled out/ (npm run fuzz builds first). Failing
 // inputs are saved to bench/results/fuzz-failures/ with the seed and index that replay them.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -38,6 +38,9 @@ for (let i = 0; i < args.length; i++) {
       break;
     case '--budget-ms':
       options.budgetMs = Number(value());
+      break;
+    case '--workers':
+      options.workers = Number(value());
       break;
     case '--cli-every':
       options.cliEvery = Number(value());
@@ -79,7 +82,7 @@ else {
   const lines = [
     `seed ${summary.seed} (corpus ${summary.fingerprint}): ${summary.checked} inputs through the engine, ${summary.cliFiles} through the CLI in ${summary.cliRuns} runs`,
     `time ${(summary.elapsedMs / 1000).toFixed(1)} s, peak RSS ${summary.peakRssMb} MB, worker restarts ${summary.restarts}`,
-    `slowest inputs: ${summary.slowest.slice(0, 5).map((s) => `#${s.index} ${s.ms} ms (${s.recipe.join('; ')})`).join('\n                ')}`,
+    `slowest analyses (CPU time): ${summary.slowest.slice(0, 5).map((s) => `#${s.index} ${s.ms} ms, ${s.size} chars (${s.recipe.join('; ')})`).join('\n                              ')}`,
   ];
   if (summary.slowOnce.length > 0) lines.push(`over budget once, fine on retry: ${summary.slowOnce.map((s) => `#${s.index}`).join(', ')}`);
   lines.push(`${summary.failures.length} failures`);

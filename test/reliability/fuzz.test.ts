@@ -11,7 +11,7 @@ describe('fuzzing (smoke run)', function () {
   this.timeout(600_000);
 
   it(`${SMOKE_INPUTS} generated and mutated inputs: no exception, hang, range outside the document or broken fix`, async () => {
-    const summary = await runFuzz({ seed: 20261123, count: SMOKE_INPUTS, profile: 'smoke', cliEvery: 1000, cliBatch: 30 });
+    const summary = await runFuzz({ seed: 20261123, count: SMOKE_INPUTS, profile: 'smoke', workers: 2, cliEvery: 1000, cliBatch: 30 });
     const report = summary.failures.map((f) => `#${f.index} ${f.kind}: ${f.message.split('\n').slice(0, 6).join('\n    ')}\n    recipe: ${f.recipe.join('; ')}\n    replay: npm run fuzz -- --seed ${f.seed} --only ${f.index} --smoke`);
     assert.equal(summary.checked, SMOKE_INPUTS);
     assert.ok(summary.cliFiles >= 30, `only ${summary.cliFiles} inputs went through the CLI`);

@@ -32,7 +32,13 @@ export class FuzzChecker {
   private goMod: string | undefined;
   private sibling = '';
 
-  constructor(readonly grammar: GoGrammar) {
+  /** CPU time of the last input's analysis proper (facts, parse, rules), by the clock handed in. */
+  lastAnalysisMs = 0;
+
+  constructor(
+    readonly grammar: GoGrammar,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     const host: IndexHost = {
       readFile: async (path) => (path === `${DIR}/go.mod` ? this.goMod : path === SIBLING ? this.sibling : undefined),
       listDirectory: async (dir) => (dir === DIR ? ['a.go', 'b.go', 'go.mod'] : undefined),
@@ -43,6 +49,7 @@ export class FuzzChecker {
 
   async check(input: FuzzInput): Promise<Problem[]> {
     this.ruleErrors = [];
+    this.lastAnalysisMs = 0;
     const problems: Problem[] = [];
     try {
       await this.checkInput(input, problems);
@@ -62,6 +69,7 @@ export class FuzzChecker {
       this.project.packages.invalidate(SIBLING);
     }
     const text = input.text;
+    const started = this.clock();
     const facts: FileFacts = await this.project.facts(FILE, text);
     if (input.goMinor !== undefined) {
       facts.goMinor = input.goMinor;
@@ -72,6 +80,7 @@ export class FuzzChecker {
     try {
       const parsedCleanly = !doc.tree.rootNode.hasError;
       const { findings } = this.project.analyzer.analyze(doc, facts, config, new AnalysisCache());
+      this.lastAnalysisMs = this.clock() - started;
       const source = doc.sourceText;
       for (const f of findings) checkFinding(f, source, problems);
       if (problems.length > 0) return;

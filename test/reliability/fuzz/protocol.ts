@@ -13,7 +13,10 @@ export interface WorkerRequest {
 export type WorkerMessage =
   | { type: 'ready'; fingerprint: string; statPath?: string }
   | { type: 'begin'; index: number; size: number }
-  /** ms: the input's thread CPU time where it can be measured, else wall-clock time. */
-  | { type: 'end'; index: number; ms: number; problems: Problem[]; rss: number }
+  /**
+   * Times are the worker thread's CPU time where it can be measured, else wall-clock time: ms for the
+   * whole check, analysisMs for the analysis proper (facts, parse, rules), which the budget applies to.
+   */
+  | { type: 'end'; index: number; size: number; ms: number; analysisMs: number; problems: Problem[]; rss: number }
   | { type: 'done' }
   | { type: 'fatal'; message: string };

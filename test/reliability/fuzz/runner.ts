@@ -20,7 +20,7 @@ export interface FuzzOptions {
   start?: number;
   /** Check only these indexes (replay). */
   only?: number[];
-  /** Time an input may take; inputs above 100,000 characters get it per 100,000 characters. */
+  /** CPU time the analysis of an input may take; inputs above 100,000 characters get it per 100,000 characters. */
   budgetMs?: number;
   /** Where failing inputs are saved; undefined: not saved. */
   failuresDir?: string;
@@ -28,6 +28,8 @@ export interface FuzzOptions {
   cliEvery?: number;
   cliBatch?: number;
   corpusRoots?: string[];
+  /** Worker threads checking inputs in parallel (default 1). */
+  workers?: number;
   /** Input sizes: 'full' (default) or 'smoke' (small huge literals and shallower nesting, for the test suite). */
   profile?: InputProfile['name'];
   onProgress?: (progress: FuzzProgress) => void;
@@ -75,6 +77,12 @@ export function budgetFor(budgetMs: number, size: number): number {
   return budgetMs * Math.max(1, Math.ceil(size / 100_000));
 }
 const STARTUP_MS = 60000;
+/**
+ * A check analyses an input up to four times (as is, after fix-all, and twice for the incremental
+ * comparison) and parses it once per fix: the watchdog allows that many budgets before it calls the
+ * input a hang. The analysis proper is held to one budget, measured separately.
+ */
+const CHECK_PASSES = 4;
 /** Wall-clock time an input may take, in budgets, however busy the machine. */
 const WALL_FACTOR = 15;
 const MAX_SAVED_PER_SIGNATURE = 5;
@@ -105,40 +113,51 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   };
 
   const cli = new CliBatches(inputFor, options, summary, fail);
-  let pending = all;
   let lastProgress = 0;
-  while (pending.length > 0) {
-    const outcome = await runWorker({ seed: options.seed, indexes: pending, corpusRoots: options.corpusRoots, profile }, budgetMs, (m) => {
-      summary.peakRssMb = Math.max(summary.peakRssMb, Math.round(m.rss / 2 ** 20));
-      summary.checked++;
-      noteSlow(m.index, m.ms, 0);
-      for (const p of m.problems) fail(m.index, p.kind, p.message);
-      cli.completed(m.index);
-      if (options.onProgress && summary.checked - lastProgress >= (options.progressEvery ?? 1000)) {
-        lastProgress = summary.checked;
-        options.onProgress({ done: summary.checked, count: all.length, failures: summary.failures.length, elapsedMs: Date.now() - started, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
-      }
-    });
-    if (outcome.kind === 'done') break;
-    summary.restarts++;
-    const at = outcome.index;
-    if (at === undefined) throw new Error(`fuzz worker failed before its first input: ${outcome.kind === 'crash' ? outcome.message : 'no answer'}`);
-    if (outcome.kind === 'hang') {
-      // A loaded machine can stall one input: it must exceed its budget twice to count as a hang.
-      const retry = await runWorker({ seed: options.seed, indexes: [at], corpusRoots: options.corpusRoots, profile }, budgetMs, (m) => {
-        summary.slowOnce.push({ index: at, ms: Math.round(m.ms) });
-        for (const p of m.problems) fail(at, p.kind, p.message);
+  /** What every checked input is held to, besides its own problems: the analysis budget. */
+  const checked = (m: Extract<WorkerMessage, { type: 'end' }>) => {
+    summary.peakRssMb = Math.max(summary.peakRssMb, Math.round(m.rss / 2 ** 20));
+    noteSlow(m.index, m.analysisMs, m.size);
+    for (const p of m.problems) fail(m.index, p.kind, p.message);
+    const budget = budgetFor(budgetMs, m.size);
+    if (m.analysisMs > budget) fail(m.index, 'hang', `analysis took ${Math.round(m.analysisMs)} ms of CPU time, over its budget of ${budget} ms (input of ${m.size} characters)`);
+  };
+  const runShard = async (indexes: number[]) => {
+    let pending = indexes;
+    while (pending.length > 0) {
+      const outcome = await runWorker({ seed: options.seed, indexes: pending, corpusRoots: options.corpusRoots, profile }, budgetMs, (m) => {
+        summary.checked++;
+        checked(m);
+        cli.completed(m.index);
+        if (options.onProgress && summary.checked - lastProgress >= (options.progressEvery ?? 1000)) {
+          lastProgress = summary.checked;
+          options.onProgress({ done: summary.checked, count: all.length, failures: summary.failures.length, elapsedMs: Date.now() - started, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+        }
       });
-      if (retry.kind === 'hang') fail(at, 'hang', `not done within ${retry.budget} ms of CPU time (input of ${retry.size} characters)`);
-      else if (retry.kind === 'crash') fail(at, 'crash', retry.message);
-      summary.checked++;
-    } else {
-      fail(at, 'crash', outcome.message);
-      summary.checked++;
+      if (outcome.kind === 'done') break;
+      summary.restarts++;
+      const at = outcome.index;
+      if (at === undefined) throw new Error(`fuzz worker failed before its first input: ${outcome.kind === 'crash' ? outcome.message : 'no answer'}`);
+      if (outcome.kind === 'hang') {
+        // A loaded machine can stall one input: it must exceed its budget twice to count as a hang.
+        const retry = await runWorker({ seed: options.seed, indexes: [at], corpusRoots: options.corpusRoots, profile }, budgetMs, (m) => {
+          summary.slowOnce.push({ index: at, ms: Math.round(m.ms) });
+          checked(m);
+        });
+        if (retry.kind === 'hang') fail(at, 'hang', `check not done within ${retry.budget} ms of CPU time (input of ${retry.size} characters)`);
+        else if (retry.kind === 'crash') fail(at, 'crash', retry.message);
+        summary.checked++;
+      } else {
+        fail(at, 'crash', outcome.message);
+        summary.checked++;
+      }
+      cli.completed(at);
+      pending = pending.slice(pending.indexOf(at) + 1);
     }
-    cli.completed(at);
-    pending = pending.slice(pending.indexOf(at) + 1);
-  }
+  };
+  // Input i goes to worker i mod N: each worker thread has its own grammar and its own watchdog.
+  const workers = Math.max(1, Math.min(options.workers ?? 1, all.length));
+  await Promise.all(Array.from({ length: workers }, (_, w) => runShard(all.filter((_, i) => i % workers === w))));
   await cli.flush();
   for (const s of summary.slowest) s.recipe = inputFor(s.index).recipe;
   summary.elapsedMs = Date.now() - started;
@@ -155,7 +174,7 @@ type WorkerOutcome =
 function runWorker(request: WorkerRequest, budgetMs: number, onEnd: (m: Extract<WorkerMessage, { type: 'end' }>) => void): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
     // A leak shows up as a crash at the input where the heap ran out, not as a machine out of memory.
-    const worker = new Worker(join(__dirname, 'worker.js'), { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 3072 } });
+    const worker = new Worker(join(__dirname, 'worker.js'), { workerData: request, resourceLimits: { maxOldGenerationSizeMb: 1536 } });
     let current: { index: number; since: number; cpuSince: number | undefined; budget: number; size: number } | undefined;
     let statPath: string | undefined;
     let startupDeadline = Date.now() + STARTUP_MS;
@@ -183,7 +202,7 @@ function runWorker(request: WorkerRequest, budgetMs: number, onEnd: (m: Extract<
           startupDeadline = Date.now() + STARTUP_MS;
           break;
         case 'begin':
-          current = { index: m.index, since: Date.now(), cpuSince: threadCpuMs(statPath), budget: budgetFor(budgetMs, m.size), size: m.size };
+          current = { index: m.index, since: Date.now(), cpuSince: threadCpuMs(statPath), budget: budgetFor(budgetMs, m.size) * CHECK_PASSES, size: m.size };
           break;
         case 'end':
           current = undefined;
