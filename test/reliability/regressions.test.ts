@@ -8,6 +8,8 @@ import type { Rule } from '../../server/src/engine/rule';
 import { SourceText } from '../../server/src/engine/sourceText';
 import { Finding, TextEdit } from '../../server/src/engine/types';
 import { loadGrammar } from '../../server/src/node/nodeHost';
+import { DeclScopes, PackageScope } from '../../server/src/engine/scope';
+import { TypeEnv } from '../../server/src/rules/escape/typeEnv';
 import { findBuildConstraint } from '../../server/src/toolchain/buildConstraint';
 import { parseGoMod } from '../../server/src/toolchain/goMod';
 import type { Node } from 'web-tree-sitter';
@@ -147,6 +149,25 @@ describe('fuzzing regressions', function () {
       const findings = project.analyzer.analyze(doc, facts121, { rules: { 'loopvar/capture': 'warning' } }).findings.filter((f) => f.rule === 'loopvar/capture');
       assert.equal(findings.length, 2000);
       assert.ok(findings.every((f, i) => f.message.startsWith(`loop variable v${i} captured`)));
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it('constant chains of 2,000 operands have a value at every link (each link re-evaluated the chain below it: quadratic)', () => {
+    const n = 2000;
+    const doc = new GoDocument(project.grammar, `package p\n\nfunc f() {\n\t_ = 1${' + 1'.repeat(n - 1)}\n\t_ = "a"${' + "b"'.repeat(n - 1)}\n}\n`);
+    try {
+      const decl = doc.tree.rootNode.namedChildren.find((d) => d?.type === 'function_declaration')!;
+      const pkg = new PackageScope(doc.tree.rootNode);
+      const env = new TypeEnv(decl, new DeclScopes(decl, pkg), pkg, []);
+      const [ints, strings] = decl.descendantsOfType('assignment_statement').map((a) => a!.childForFieldName('right')!.namedChild(0)!);
+      // Outermost link first, as the escape model asks.
+      const links: Node[] = [];
+      for (let e: Node | null = ints; e?.type === 'binary_expression'; e = e.childForFieldName('left')) links.push(e);
+      assert.equal(links.length, n - 1);
+      links.forEach((link, i) => assert.equal(env.constValue(link), BigInt(n - i)));
+      assert.equal(env.constValue(strings), `a${'b'.repeat(n - 1)}`);
     } finally {
       doc.dispose();
     }

@@ -45,6 +45,8 @@ export class TypeEnv {
   private readonly typeParams = new Set<string>();
   private readonly namedFromFacts = new Map<string, GoType>();
   private readonly funcsFromFacts = new Map<string, StdFunc>();
+  /** Values of binary expressions evaluated from depth 0, by node id (see binaryConst). */
+  private readonly binaryValues = new Map<number, ConstValue | undefined>();
 
   constructor(
     readonly decl: Node,
@@ -405,51 +407,32 @@ export class TypeEnv {
     return n.descendantsOfType(['call_expression', 'unary_expression']).some((d) => d?.type === 'call_expression' || d?.childForFieldName('operator')?.text === '<-');
   }
 
+  /**
+   * Walks the left operands of a chain (`a + b + c + …` nests to the left) iteratively, evaluating from
+   * the innermost out: the model asks for the value of every sub-expression, and recursing down the
+   * chain from each of them made a chain of n operands cost n² node visits (fuzzing: 950 operands took
+   * seconds). A right operand is evaluated one level deeper, wherever it sits in the chain, so the
+   * value of a link evaluated from depth 0 is what a direct evaluation from depth 0 gives: those are
+   * remembered, and a later evaluation of any link from depth 0 costs nothing.
+   */
   private binaryConst(n: Node, iota: number | undefined, depth: number): ConstValue | undefined {
-    const op = n.childForFieldName('operator')?.text;
-    const a = this.constValue(n.childForFieldName('left'), iota, depth + 1);
-    if (a === undefined) return undefined;
-    const b = this.constValue(n.childForFieldName('right'), iota, depth + 1);
-    if (b === undefined) return undefined;
-    if (typeof a === 'bigint' && typeof b === 'bigint') {
-      switch (op) {
-        case '+': return a + b;
-        case '-': return a - b;
-        case '*': return a * b;
-        case '/': return b === 0n ? undefined : a / b;
-        case '%': return b === 0n ? undefined : a % b;
-        case '<<': return b > 4096n ? undefined : a << b;
-        case '>>': return a >> b;
-        case '&': return a & b;
-        case '|': return a | b;
-        case '^': return a ^ b;
-        case '&^': return a & ~b;
-        case '==': return a === b;
-        case '!=': return a !== b;
-        case '<': return a < b;
-        case '<=': return a <= b;
-        case '>': return a > b;
-        case '>=': return a >= b;
-      }
-      return undefined;
+    const memo = iota === undefined && depth === 0 ? this.binaryValues : undefined;
+    if (memo?.has(n.id)) return memo.get(n.id);
+    const chain: Node[] = [];
+    let left: Node | null = n;
+    while (left?.type === 'binary_expression' && !memo?.has(left.id)) {
+      chain.push(left);
+      left = left.childForFieldName('left');
     }
-    if (typeof a === 'boolean' && typeof b === 'boolean') {
-      switch (op) {
-        case '&&': return a && b;
-        case '||': return a || b;
-        case '==': return a === b;
-        case '!=': return a !== b;
+    let value = left && memo?.has(left.id) ? memo.get(left.id) : this.constValue(left, iota, depth + 1);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      if (value !== undefined) {
+        const right = this.constValue(chain[i].childForFieldName('right'), iota, depth + 1);
+        value = right === undefined ? undefined : binaryValue(chain[i].childForFieldName('operator')?.text, value, right);
       }
-      return undefined;
+      memo?.set(chain[i].id, value);
     }
-    if (typeof a === 'string' && typeof b === 'string') {
-      switch (op) {
-        case '+': return a + b;
-        case '==': return a === b;
-        case '!=': return a !== b;
-      }
-    }
-    return undefined;
+    return value;
   }
 
   /** The value of a const binding, following Go's implicit repetition of the previous spec in a group. */
@@ -896,3 +879,44 @@ function runeValue(text: string): number | undefined {
   return undefined;
 }
 
+function binaryValue(op: string | undefined, a: ConstValue, b: ConstValue): ConstValue | undefined {
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    switch (op) {
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/': return b === 0n ? undefined : a / b;
+      case '%': return b === 0n ? undefined : a % b;
+      case '<<': return b > 4096n ? undefined : a << b;
+      case '>>': return a >> b;
+      case '&': return a & b;
+      case '|': return a | b;
+      case '^': return a ^ b;
+      case '&^': return a & ~b;
+      case '==': return a === b;
+      case '!=': return a !== b;
+      case '<': return a < b;
+      case '<=': return a <= b;
+      case '>': return a > b;
+      case '>=': return a >= b;
+    }
+    return undefined;
+  }
+  if (typeof a === 'boolean' && typeof b === 'boolean') {
+    switch (op) {
+      case '&&': return a && b;
+      case '||': return a || b;
+      case '==': return a === b;
+      case '!=': return a !== b;
+    }
+    return undefined;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    switch (op) {
+      case '+': return a + b;
+      case '==': return a === b;
+      case '!=': return a !== b;
+    }
+  }
+  return undefined;
+}
