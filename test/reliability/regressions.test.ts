@@ -173,6 +173,14 @@ describe('fuzzing regressions', function () {
     }
   });
 
+  it('messages that quote source text holding NUL bytes show U+FFFD instead', async () => {
+    const text = 'package p\n\ntype point struct{ x, y int }\n\nfunc f(xs []int) []func() {\n\t_ = new(point{\u0000})\n\tvar fns [\u0000]func()\n\tfor _, v := range xs {\n\t\tfns = append(fns, func() { println(v) })\n\t}\n\treturn fns\n}\n';
+    const { findings } = await project.analyzeText('/virtual/nul/a.go', text, { rules: {} });
+    const quoting = findings.filter((f) => f.message.includes('\uFFFD'));
+    assert.ok(quoting.length >= 1, findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
+    assert.deepEqual(findings.filter((f) => f.message.includes('\u0000')), []);
+  });
+
   it('go.mod parsing never throws, whatever the text, and names each syntax error', () => {
     const c = new Choices(prng(3));
     const pieces = ['module', 'go', 'toolchain', 'require', '(', ')', '1.21', '1.x', '//', '\r', '\n', '\r\n', ' ', '\t', 'x', '\u0000', '\ufeff', '"'];

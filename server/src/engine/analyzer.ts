@@ -254,7 +254,8 @@ function materialize(f: RelativeFinding, base: number, severity: Severity, sourc
     otherFiles: fix.otherFiles,
     preferred: fix.preferred,
   }));
-  const message = f.message.replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1));
+  // Messages quote source text, which may hold NUL bytes: shown as U+FFFD, never as a control character.
+  const message = f.message.replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1)).replace(/\u0000/g, '\uFFFD');
   const finding: Finding = { rule: f.rule, severity, range: range(f.start, f.end), message, fixes };
   if (f.goVersion) finding.goVersion = f.goVersion;
   return finding;
