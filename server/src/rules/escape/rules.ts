@@ -46,6 +46,7 @@ export function claimMessage(claim: Claim, file: FileFacts): string {
 }
 
 const CALL = '(call_expression) @call';
+const LOOP = /\bfor\b/;
 
 function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string): Rule {
   return {
@@ -57,6 +58,9 @@ function escapeRule(name: EscapeRuleName, summary: string, help: string, query: 
     check(ctx: RuleContext, matches: QueryMatch[]) {
       if (matches.length === 0) return;
       const loopsOnly = (ctx.config.escapeScope ?? 'loops') === 'loops';
+      // Claims in loops are about allocations inside a for body: without one, modelling the
+      // declaration (the largest cost of a scan) cannot yield a claim worth reporting.
+      if (loopsOnly && !LOOP.test(ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex))) return;
       for (const claim of modelFor(ctx).claims) {
         if (claim.rule !== name || (loopsOnly && !claim.inLoop)) continue;
         ctx.report({ node: claim.node, message: claimMessage(claim, ctx.file) });
