@@ -12,7 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
-import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan } from './limits';
+import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
 
@@ -115,7 +115,12 @@ export class PackageIndex {
     this.summaries.clear();
   }
 
-  async viewFor(path: string, text: string): Promise<PackageView | undefined> {
+  /**
+   * ownTree, when given, returns the tree of the analysed file if it still holds `text` (an editor's
+   * document may change while the siblings are read): summarising it from that tree spares a parse of
+   * the whole file on every keystroke.
+   */
+  async viewFor(path: string, text: string, ownTree?: () => Node | undefined): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
     // The analysed file itself is summarised from the text handed in (the editor's), like the others.
     const ownPackage = packageClauseName(text);
@@ -136,7 +141,7 @@ export class PackageIndex {
     // costs far more than the keystroke's analysis (bench/keystroke.mjs). A first read adds that
     // summary to the fingerprint from then on, so declarations cached without it are checked again.
     const ownIds = new Set(this.ownRead);
-    const own = new Map(this.summaryOf(path, text, ownIds).summaries);
+    const own = new Map(this.summaryOf(path, text, ownIds, ownTree?.()).summaries);
     const ownKey = JSON.stringify([...ownIds].sort().map((id) => [id, own.get(id) ?? null]));
     return {
       packageName: ownPackage,
@@ -147,7 +152,7 @@ export class PackageIndex {
         this.ownRead.add(id);
         if (!ownIds.has(id)) {
           ownIds.add(id);
-          own.set(id, this.summaryOf(path, text, new Set([id])).summaries.get(id));
+          own.set(id, this.summaryOf(path, text, new Set([id]), ownTree?.()).summaries.get(id));
         }
         return own.get(id);
       },
@@ -172,16 +177,21 @@ export class PackageIndex {
     return pending;
   }
 
-  /** A file's summaries by every indexer, cached; with `only`, by those indexers alone and not cached. */
-  private summaryOf(path: string, text: string, only?: ReadonlySet<string>): FileSummary {
+  /**
+   * A file's summaries by every indexer, cached; with `only`, by those indexers alone and not cached.
+   * From the given tree of the text, or else a tree parsed for the purpose.
+   */
+  private summaryOf(path: string, text: string, only?: ReadonlySet<string>, tree?: Node): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
     if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: new Map() };
     // Files too large to analyse by default are not summarised either: their trees would cost more
     // WASM memory than all the others (limits.ts).
-    const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    if (tree && text.length > DEFAULT_MAX_FILE_BYTES / 3 && utf8Length(text) > DEFAULT_MAX_FILE_BYTES) tree = undefined;
+    const doc = tree ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
     try {
-      const root = doc.tree.rootNode;
+      const root = tree ?? doc!.tree.rootNode;
+      const source = tree ? new SourceText(text) : doc!.sourceText;
       const clause = root.namedChildren.find((n) => n?.type === 'package_clause');
       const packageName = clause?.namedChild(0)?.text ?? '';
       const summaries = new Map<string, unknown>();
@@ -189,7 +199,7 @@ export class PackageIndex {
       const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => !only || only.has(i.id));
       for (const indexer of indexers) {
         try {
-          summaries.set(indexer.id, indexer.summarize(root, doc.sourceText));
+          summaries.set(indexer.id, indexer.summarize(root, source));
         } catch (error) {
           this.onIndexerError(indexer.id, error);
         }
@@ -200,7 +210,7 @@ export class PackageIndex {
       if (!only) this.summaries.set(path, summary);
       return summary;
     } finally {
-      doc.dispose();
+      doc?.dispose();
     }
   }
 }

@@ -1,5 +1,6 @@
 // The analysis service that the CLI, the language server and the tests share: one grammar, one
 // analyzer, and the go.mod knowledge of the files it has seen.
+import type { Node } from 'web-tree-sitter';
 import { Analyzer, AnalysisCache, AnalysisResult, RuleErrorHandler } from './analyzer';
 import { EngineConfig } from './config';
 import { GoDocument } from './document';
@@ -28,8 +29,9 @@ export class Project {
     this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])), onRuleError);
   }
 
-  facts(path: string, text: string): Promise<FileFacts> {
-    return resolveFileFacts(path, text, this.modules, this.packages, this.toolchain);
+  /** ownTree: see PackageIndex.viewFor. */
+  facts(path: string, text: string, ownTree?: () => Node | undefined): Promise<FileFacts> {
+    return resolveFileFacts(path, text, this.modules, this.packages, this.toolchain, ownTree);
   }
 
   /** The file's Go version, where it comes from, and how it relates to the installed toolchain. */

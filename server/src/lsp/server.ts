@@ -341,7 +341,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     upgrade.invalidate();
     try {
       const settings = await settingsFor(file.uri);
-      const facts = await project!.facts(file.path, file.doc.text);
+      const text = file.doc.text;
+      const doc = file.doc;
+      const current = () => goFiles.get(file.uri) === file && doc.text === text && !doc.unparsedReason;
+      const facts = await project!.facts(file.path, text, () => (current() ? doc.tree.rootNode : undefined));
       if (generation !== file.generation || goFiles.get(file.uri) !== file) return;
       file.doc.setLimits({ maxBytes: settings.maxFileBytes });
       if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude)) {

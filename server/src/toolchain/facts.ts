@@ -1,6 +1,7 @@
 // Everything the engine needs to know about a file before analysing it, resolved through the host's
 // file reader: the nearest go.mod, the file's own //go:build line, the toolchain assumed to compile it
 // and, for rules that look across files, the rest of its package.
+import type { Node } from 'web-tree-sitter';
 import type { PackageIndex } from '../engine/packageIndex';
 import type { FileFacts } from '../engine/rule';
 import { findBuildConstraint } from './buildConstraint';
@@ -14,8 +15,8 @@ export interface ToolchainKnowledge {
   installedVersion?: string;
 }
 
-export async function resolveFileFacts(path: string, text: string, modules: ModuleResolver, index: PackageIndex, toolchain: ToolchainKnowledge): Promise<FileFacts> {
-  const [module, pkg] = await Promise.all([modules.moduleFor(path), index.viewFor(path, text)]);
+export async function resolveFileFacts(path: string, text: string, modules: ModuleResolver, index: PackageIndex, toolchain: ToolchainKnowledge, ownTree?: () => Node | undefined): Promise<FileFacts> {
+  const [module, pkg] = await Promise.all([modules.moduleFor(path), index.viewFor(path, text, ownTree)]);
   const toolchainMinor = toolchain.installedMinor ?? CURRENT_GO_MINOR;
   const version = fileLanguageVersion(path, module, findBuildConstraint(text), toolchainMinor);
   return {
