@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { BaseLanguageClient, LanguageClientOptions, State, WorkDoneProgress } from 'vscode-languageclient';
 import { crashHandler } from './crashHandler';
 
+/** Sent when the user trusts the workspace (server/src/lsp/server.ts). */
+const WORKSPACE_TRUSTED_NOTIFICATION = 'gohazard/workspaceTrusted';
+
 export interface ServerLauncher {
   documentSelector: NonNullable<LanguageClientOptions['documentSelector']>;
   initializationOptions: object;
@@ -54,6 +57,10 @@ export async function activateGohazard(context: vscode.ExtensionContext, serverL
       output!.appendLine('restarting the gohazard language server');
       await restart();
     }),
+    // Restricted mode lifted: the running server may now read the installed toolchain's version.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client?.state === State.Running) void client.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION);
+    }),
   );
   createClient();
   void updateStatus();
@@ -68,7 +75,8 @@ function createClient(): void {
   const options: LanguageClientOptions = {
     documentSelector: launcher!.documentSelector,
     outputChannel: output,
-    initializationOptions: launcher!.initializationOptions,
+    // Read at each (re)start: trust granted meanwhile counts.
+    initializationOptions: () => ({ ...launcher!.initializationOptions, trusted: vscode.workspace.isTrusted }),
     // A crashed server is restarted a bounded number of times, each crash said in the output channel.
     errorHandler: crashHandler(output!),
   };

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { InitializeRequest } from 'vscode-languageserver-protocol/node';
 import { cliPath, repoRoot } from '../helpers';
 import { TestClient } from '../lsp/lspClient';
+import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../server/src/lsp/server';
 
 /** Modules allowed to start processes, and why. */
 const MAY_RUN_PROGRAMS: Record<string, string> = {
@@ -97,7 +98,7 @@ describe('trust', function () {
   });
 
   for (const trusted of [true, false]) {
-    it(`the language server ${trusted ? 'reads the go version in a trusted workspace' : 'runs no program in an untrusted workspace (restricted mode)'}`, async () => {
+    it(`the language server ${trusted ? 'reads the go version in a trusted workspace' : 'runs no program in an untrusted workspace (restricted mode) until the user trusts it'}`, async () => {
       const go = fakeGo();
       const marker = join(mkdtempSync(join(tmpdir(), 'gohazard-marker-')), 'ran');
       const dir = workspace(marker);
@@ -123,6 +124,14 @@ describe('trust', function () {
         while (!logs.some((l) => expected.test(l)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
         assert.ok(logs.some((l) => expected.test(l)), logs.join('\n'));
         assert.deepEqual(go.runs().map((r) => r.split('|')[2]), trusted ? ['env GOVERSION'] : []);
+        if (!trusted) {
+          // The user trusts the workspace: the running server reads the version then, once.
+          await client.connection.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION);
+          await client.connection.sendNotification(WORKSPACE_TRUSTED_NOTIFICATION);
+          const until = Date.now() + 10_000;
+          while (!logs.some((l) => /installed Go toolchain: go1\.22\.1/.test(l)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+          assert.deepEqual(go.runs().map((r) => r.split('|')[2]), ['env GOVERSION'], logs.join('\n'));
+        }
         assert.equal(existsSync(marker), false, 'something of the workspace ran');
       } finally {
         if (client.process.exitCode === null) client.process.kill();

@@ -36,6 +36,8 @@ import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
+/** From the client when the user trusts the workspace: the server may run the go version probe. */
+export const WORKSPACE_TRUSTED_NOTIFICATION = 'gohazard/workspaceTrusted';
 
 interface Settings {
   enable: boolean;
@@ -163,14 +165,28 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (!platform.probeToolchain) {
       log(`${platform.toolchainUnavailable ?? 'no program can run here'}: the installed Go toolchain stays unknown`);
     } else if (trusted) {
-      const probe = platform.probeToolchain;
-      void fetchSettings(undefined)
-        .then((settings) => hints.probe(() => probe(settings.goPath), log))
-        .then((found) => found && reanalyseAll());
+      probeToolchain();
     } else {
       log('workspace not trusted: gohazard analyses files but runs no program (the installed Go toolchain stays unknown)');
     }
   });
+
+  // The user trusted the workspace after the server started (VS Code's "Trust" in restricted mode).
+  connection.onNotification(WORKSPACE_TRUSTED_NOTIFICATION, () => {
+    guard('workspaceTrusted', () => {
+      if (trusted) return;
+      trusted = true;
+      log('workspace trusted: reading the installed Go toolchain version');
+      if (platform.probeToolchain) probeToolchain();
+    });
+  });
+
+  function probeToolchain(): void {
+    const probe = platform.probeToolchain!;
+    void fetchSettings(undefined)
+      .then((settings) => hints.probe(() => probe(settings.goPath), log))
+      .then((found) => found && reanalyseAll());
+  }
 
   connection.onDidChangeConfiguration((change) => {
     pushedSettings = (change.settings as { gohazard?: unknown } | undefined)?.gohazard;
