@@ -72,6 +72,8 @@ export class PackageIndex {
   /** Ids of the indexers whose summary of the analysed file itself a rule has read (PackageView.own). */
   private readonly ownRead = new Set<string>();
   private lastVersion = 0;
+  /** Trees their owner keeps alive until clear() (see lend). */
+  private readonly lent = new Map<string, { text: string; root: Node }>();
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -113,6 +115,16 @@ export class PackageIndex {
   clear(): void {
     this.invalidateAll();
     this.summaries.clear();
+    this.lent.clear();
+  }
+
+  /**
+   * A tree of path's text that its owner keeps alive until clear(): the file is summarised from it
+   * rather than parsed again. A scan worker lends the trees of a directory it is about to analyse, so
+   * that each file is parsed once for its summary and its analysis.
+   */
+  lend(path: string, text: string, root: Node): void {
+    this.lent.set(path, { text, root });
   }
 
   /**
@@ -185,6 +197,8 @@ export class PackageIndex {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
     if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: new Map() };
+    const lent = this.lent.get(path);
+    if (!tree && lent?.text === text) tree = lent.root;
     // Files too large to analyse by default are not summarised either: their trees would cost more
     // WASM memory than all the others (limits.ts).
     if (tree && text.length > DEFAULT_MAX_FILE_BYTES / 3 && utf8Length(text) > DEFAULT_MAX_FILE_BYTES) tree = undefined;
