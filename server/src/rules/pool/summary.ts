@@ -93,7 +93,7 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
       }
     }
   }
-  if (bodies && (text === undefined || /\bNew\b/.test(text))) summarizeNewSets(root, summary, env, resolve);
+  if (bodies && (text === undefined || /\bNew\b/.test(text))) summarizeNewSets(root, summary, env, imports, text);
   for (const list of Object.values(summary.methods)) list.sort();
   return summary;
 }
@@ -204,8 +204,44 @@ const NEW_SETS_QUERY = `
 (composite_literal type: (qualified_type name: (type_identifier) @name (#eq? @name "Pool"))) @literal
 `;
 
-function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, resolve: (name: string) => string | undefined): void {
-  for (const m of queryFor(root, NEW_SETS_QUERY).matches(root)) {
+/**
+ * New installations found in declarations, by the declaration's text and what the file's imports and
+ * package-level types, fields and variables say (all that the typing reads besides the declaration).
+ * The edited file's own summary is made again on every keystroke: reading each declaration again cost
+ * half of a keystroke's time in a file of many pools (bench/keystroke.mjs). Least recently used first.
+ */
+const newSetsByDecl = new Map<string, NewSetFact[]>();
+/** Characters of keys kept, at most (a key holds a whole declaration). */
+const NEW_SETS_CACHED_CHARS = 4_000_000;
+let newSetsCachedChars = 0;
+
+function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, imports: Map<string, string>, text: string | undefined): void {
+  const context = JSON.stringify([[...imports], summary.types, summary.fields, summary.vars]);
+  const resolve = (name: string) => imports.get(name);
+  for (const decl of root.namedChildren) {
+    if (!decl) continue;
+    const declText = text === undefined ? decl.text : text.slice(decl.startIndex, decl.endIndex);
+    if (!/\bNew\b/.test(declText)) continue;
+    const key = `${context}\u0000${declText}`;
+    let sets = newSetsByDecl.get(key);
+    if (sets) newSetsByDecl.delete(key);
+    else {
+      sets = newSetsIn(decl, env, resolve);
+      newSetsCachedChars += key.length;
+    }
+    newSetsByDecl.set(key, sets);
+    for (const oldest of newSetsByDecl.keys()) {
+      if (newSetsCachedChars <= NEW_SETS_CACHED_CHARS || oldest === key) break;
+      newSetsByDecl.delete(oldest);
+      newSetsCachedChars -= oldest.length;
+    }
+    summary.newSets.push(...sets);
+  }
+}
+
+function newSetsIn(decl: Node, env: TypingEnv, resolve: (name: string) => string | undefined): NewSetFact[] {
+  const out: NewSetFact[] = [];
+  for (const m of queryFor(decl, NEW_SETS_QUERY).matches(decl)) {
     const assign = m.captures.find((c) => c.name === 'assign')?.node;
     const literal = m.captures.find((c) => c.name === 'literal')?.node;
     if (assign) {
@@ -215,15 +251,16 @@ function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, 
         if (l?.type !== 'selector_expression' || l.childForFieldName('field')?.text !== 'New') return;
         const value = left.length === right.length ? right[i] : undefined;
         const target = targetOf(l.childForFieldName('operand'), env);
-        if (target !== undefined) summary.newSets.push({ target, newType: value ? newTypeOfValue(value, env) : '?' });
+        if (target !== undefined) out.push({ target, newType: value ? newTypeOfValue(value, env) : '?' });
       });
     } else if (literal && typeKey(literal.childForFieldName('type'), resolve) === 'sync.Pool') {
       const value = newField(literal);
       if (!value) continue;
       const target = literalDestination(literal, env);
-      if (target !== undefined) summary.newSets.push({ target, newType: newTypeOfValue(value, env) });
+      if (target !== undefined) out.push({ target, newType: newTypeOfValue(value, env) });
     }
   }
+  return out;
 }
 
 /**
