@@ -120,6 +120,20 @@ describe('fuzzing regressions', function () {
     }
   });
 
+  it('fix-all applies two fixes that share an edit (both add one import), the shared edit once', () => {
+    const at = (line: number, character: number) => ({ line, character });
+    const edit = (line: number, from: number, to: number, newText: string): TextEdit => ({ range: { start: at(line, from), end: at(line, to) }, newText });
+    const addImport = edit(2, 0, 0, 'import "strconv"\n');
+    const finding = (line: number): Finding => ({
+      rule: 'alloc/sprintf-simple',
+      severity: 'info',
+      range: { start: at(line, 1), end: at(line, 20) },
+      message: 'm',
+      fixes: [{ title: 'use strconv', preferred: true, edits: [addImport, edit(line, 5, 20, 'strconv.Itoa(n)')] }],
+    });
+    assert.deepEqual(fixAllEdits([finding(5), finding(6)]), [addImport, edit(5, 5, 20, 'strconv.Itoa(n)'), edit(6, 5, 20, 'strconv.Itoa(n)')]);
+  });
+
   it('a loop body of 3,000 closures gets one capture finding each, with both fixes, in linear time', () => {
     const body = Array.from({ length: 3000 }, () => '\t\tgo func() { println(x) }()').join('\n');
     const doc = new GoDocument(project.grammar, `package p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n${body}\n\t}\n}\n`);
@@ -225,13 +239,12 @@ function referenceCombine(findings: readonly Finding[], pick: (f: Finding) => Fi
   for (const f of findings) {
     const fix = pick(f);
     if (!fix || (fix.otherFiles?.length ?? 0) > 0) continue;
-    const keys = fix.edits.map(key);
-    if (keys.every((k) => seen.has(k))) continue;
-    if (fix.edits.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
-    fix.edits.forEach((e, i) => {
-      seen.add(keys[i]);
+    const fresh = fix.edits.filter((e, i) => !seen.has(key(e)) && fix.edits.findIndex((o) => key(o) === key(e)) === i);
+    if (fresh.length === 0 || fresh.some((e) => chosen.some((c) => overlaps(c, e)))) continue;
+    for (const e of fresh) {
+      seen.add(key(e));
       chosen.push(e);
-    });
+    }
   }
   return chosen;
 }

@@ -1,5 +1,5 @@
 // Combining and applying fixes. Several findings often carry the same fix (one `v := v` insertion
-// serves every reference to v), so identical edits are applied once, and an edit that overlaps one
+// serves every reference to v), or fixes share an edit (an import), so identical edits are applied once, and an edit that overlaps one
 // already chosen is left for a later run rather than corrupting the text. Only preferred fixes are
 // safe to apply unattended (fix-all); alternatives are offered one at a time.
 import { SourceText } from './sourceText';
@@ -34,13 +34,14 @@ function combineFixes(findings: readonly Finding[], pick: (f: Finding) => Fix | 
   for (const f of findings) {
     const fix = pick(f);
     if (!fix || (fix.otherFiles?.length ?? 0) > 0) continue;
-    const keys = fix.edits.map(editKey);
-    if (keys.every((k) => seen.has(k))) continue;
-    if (fix.edits.some(conflicts)) continue;
-    if (fix.edits.some((e, i) => fix.edits.some((o, j) => j < i && overlaps(o, e)))) irregular = true;
-    for (let i = 0; i < fix.edits.length; i++) {
-      const e = fix.edits[i];
-      seen.add(keys[i]);
+    // An edit chosen already, to the letter, serves this fix too (two fixes adding one import).
+    const fresh = new Map<string, TextEdit>();
+    for (const e of fix.edits) if (!seen.has(editKey(e))) fresh.set(editKey(e), e);
+    const edits = [...fresh.values()];
+    if (edits.length === 0 || edits.some(conflicts)) continue;
+    if (edits.some((e, i) => edits.some((o, j) => j < i && overlaps(o, e)))) irregular = true;
+    for (const [key, e] of fresh) {
+      seen.add(key);
       chosen.push(e);
       sorted.splice(upperBound(sorted, (c) => cmp(c.range.start, e.range.start) < 0 || (cmp(c.range.start, e.range.start) === 0 && cmp(c.range.end, e.range.end) <= 0)), 0, e);
       if (isEmpty(e)) emptyAt.add(pointKey(e.range.start));
