@@ -16,6 +16,8 @@ export interface ScanRequest {
   maxFileBytes?: number;
   /** Defaults to the number of cores, but never more workers than directories. */
   threads?: number;
+  /** Heap of each worker (V8 old generation) in MB, 0 for V8's default: a directory that needs more is tried again without the limit. */
+  workerHeapMb?: number;
   onProgress?: (done: number, total: number, dir: string) => void;
   /** Results of each directory as soon as it is done (e.g. to publish diagnostics). */
   onResults?: (results: FileResult[]) => void;
@@ -25,6 +27,8 @@ export interface ScanOutcome {
   results: FileResult[];
   cancelled: boolean;
   threads: number;
+  /** Directories whose worker died, tried again without the heap limit. */
+  retried: string[];
 }
 
 export class ScanHandle {
@@ -39,6 +43,14 @@ export class ScanHandle {
     Atomics.store(new Int32Array(this.flag), 0, 1);
   }
 }
+
+/**
+ * Heap of a scan worker: V8 otherwise lets each worker's heap grow far beyond what it keeps alive
+ * (GOROOT/src: peak RSS 0.8–1.1 GB with two workers, 0.66 GB with 256 MB each; bench/memory.mjs).
+ */
+const DEFAULT_WORKER_HEAP_MB = 384;
+/** Workers that may die in one scan (retries included) before it fails. */
+const MAX_LOST_WORKERS = 4;
 
 /** The worker script sits next to this module, compiled (out/) or bundled (dist/). */
 function workerScript(): string {
@@ -61,16 +73,49 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
   let done = 0;
   const init: WorkerInit = { cancelFlag: flag, toolchain: request.toolchain ?? {}, goMinor: request.goMinor, parseOnly: request.parseOnly, maxFileBytes: request.maxFileBytes };
 
-  const runWorker = () =>
+  // A worker that dies in a directory (out of its heap, a WASM abort) costs at most that directory,
+  // not the scan: the directory is tried once more by a worker without the heap limit, then its files
+  // are reported as not analysed, and new workers take the rest of the queue.
+  let lostWorkers = 0;
+  const retried = new Set<ScanJob>();
+  const heapMb = request.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
+  const runWorker = (retry?: ScanJob): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerScript(), { workerData: init });
+      const limited = retry === undefined;
+      const worker = new Worker(workerScript(), { workerData: init, resourceLimits: limited && heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined });
+      let current: ScanJob | undefined;
+      let settled = false;
       const next = () => {
-        const job = Atomics.load(cancelled, 0) === 0 ? queue.shift() : undefined;
-        if (job) worker.postMessage(job);
-        else void worker.terminate().then(() => resolve());
+        current = Atomics.load(cancelled, 0) === 0 ? (retry ?? queue.shift()) : undefined;
+        if (current) worker.postMessage(current);
+        else {
+          settled = true;
+          void worker.terminate().then(() => resolve());
+        }
+      };
+      const died = (reason: string) => {
+        if (settled) return;
+        settled = true;
+        const job = current;
+        if (!job || ++lostWorkers > MAX_LOST_WORKERS) {
+          reject(new Error(`scan worker failed: ${reason}`));
+          return;
+        }
+        if (!retried.has(job)) {
+          retried.add(job);
+          runWorker(job).then(resolve, reject);
+          return;
+        }
+        const lost = job.files.map((file) => ({ file, findings: [], lines: 0, problems: [`not analysed: the scan worker analysing ${job.dir} stopped (${reason})`] }));
+        results.push(...lost);
+        done += lost.length;
+        request.onResults?.(lost);
+        request.onProgress?.(done, total, job.dir);
+        runWorker().then(resolve, reject);
       };
       worker.on('message', (m: WorkerMessage) => {
         if (m.kind === 'failed') {
+          settled = true;
           reject(new Error(`scan worker failed: ${m.message}`));
           void worker.terminate();
           return;
@@ -80,13 +125,21 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
           done += m.results.length;
           request.onResults?.(m.results);
           request.onProgress?.(done, total, m.dir);
+          if (!limited) {
+            // The unlimited worker was for one directory: the rest of the queue goes to a limited one.
+            settled = true;
+            void worker.terminate();
+            runWorker().then(resolve, reject);
+            return;
+          }
         }
         next();
       });
-      worker.on('error', reject);
+      worker.on('error', (error) => died((error as Error)?.message ?? String(error)));
+      worker.on('exit', (code) => died(`exit code ${code}`));
     });
 
   await Promise.all(Array.from({ length: threads }, runWorker));
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { results, cancelled: Atomics.load(cancelled, 0) !== 0, threads };
+  return { results, cancelled: Atomics.load(cancelled, 0) !== 0, threads, retried: [...retried].map((job) => job.dir) };
 }
