@@ -129,7 +129,8 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
             // The unlimited worker was for one directory: the rest of the queue goes to a limited one.
             settled = true;
             void worker.terminate();
-            runWorker().then(resolve, reject);
+            if (queue.length > 0 && Atomics.load(cancelled, 0) === 0) runWorker().then(resolve, reject);
+            else resolve();
             return;
           }
         }
@@ -139,7 +140,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
 
-  await Promise.all(Array.from({ length: threads }, runWorker));
+  await Promise.all(Array.from({ length: threads }, () => runWorker()));
   results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { results, cancelled: Atomics.load(cancelled, 0) !== 0, threads, retried: [...retried].map((job) => job.dir) };
 }
