@@ -36,7 +36,10 @@ function combineFixes(findings: readonly Finding[], pick: (f: Finding) => Fix | 
     if (!fix || (fix.otherFiles?.length ?? 0) > 0) continue;
     // An edit chosen already, to the letter, serves this fix too (two fixes adding one import).
     const fresh = new Map<string, TextEdit>();
-    for (const e of fix.edits) if (!seen.has(editKey(e))) fresh.set(editKey(e), e);
+    for (const e of fix.edits) {
+      const key = editKey(e);
+      if (!seen.has(key)) fresh.set(key, e);
+    }
     const edits = [...fresh.values()];
     if (edits.length === 0 || edits.some(conflicts)) continue;
     if (edits.some((e, i) => edits.some((o, j) => j < i && overlaps(o, e)))) irregular = true;

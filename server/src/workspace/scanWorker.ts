@@ -60,7 +60,8 @@ async function main(): Promise<void> {
         }
         const path = toEnginePath(resolve(file));
         const doc = docs.get(file);
-        const facts = await project.facts(path, text, () => (doc && !doc.unparsedReason ? doc.tree.rootNode : undefined));
+        // A lent tree serves the file's own summary too.
+        const facts = await project.facts(path, text);
         if (init.goMinor !== undefined) {
           facts.goMinor = init.goMinor;
           facts.versionSource = { kind: 'override' };
