@@ -1047,9 +1047,20 @@ export class EscapeModel {
   }
 
   private funcLiteral(lit: Node, k: Hole, standalone: boolean): void {
-    const loc = this.newLoc('alloc', this.fn, this.depth);
-    loc.alloc = { kind: 'closure', node: lit, text: 'func literal', claimable: true };
+    const { loc, captured } = this.closureAlloc(lit, true);
     this.flow(this.addr(k, 'addr'), loc);
+    // A literal bound to a local may be inlined at its calls: gc then reports what it allocates
+    // at the call sites, not here.
+    if (!standalone && lit.childForFieldName('body')) this.uncertain.push(lit.childForFieldName('body')!);
+    const fn = this.walkFunction(lit, this.fn, standalone);
+    fn.closureLoc = loc;
+    if (captured.length === 0) loc.alloc!.claimable = false;
+  }
+
+  /** The allocation of a func literal's closure, with the variables it captures marked as captured. */
+  private closureAlloc(lit: Node, claimable: boolean): { loc: Loc; captured: Binding[] } {
+    const loc = this.newLoc('alloc', this.fn, this.depth);
+    loc.alloc = { kind: 'closure', node: lit, text: 'func literal', claimable };
     const captured = this.capturedBy(lit);
     for (const b of captured) {
       const v = this.varLoc(b);
@@ -1060,12 +1071,7 @@ export class EscapeModel {
       }
     }
     this.closures.push({ loc, captured });
-    // A literal bound to a local may be inlined at its calls: gc then reports what it allocates
-    // at the call sites, not here.
-    if (!standalone && lit.childForFieldName('body')) this.uncertain.push(lit.childForFieldName('body')!);
-    const fn = this.walkFunction(lit, this.fn, standalone);
-    fn.closureLoc = loc;
-    if (captured.length === 0) loc.alloc.claimable = false;
+    return { loc, captured };
   }
 
   /** Local variables of enclosing functions that a func literal refers to. */
@@ -1173,17 +1179,7 @@ export class EscapeModel {
       }
       case 'funcLiteral': {
         // Called directly: not a value that escapes; arguments go to its parameters, results to the call's destinations.
-        const loc = this.newLoc('alloc', this.fn, this.depth);
-        loc.alloc = { kind: 'closure', node: callee.lit, text: 'func literal', claimable: false };
-        const captured = this.capturedBy(callee.lit);
-        for (const b of captured) {
-          const v = this.varLoc(b);
-          if (!v.captured) {
-            v.captured = true;
-            if (v.depth === this.depth) v.reassigned = false;
-          }
-        }
-        this.closures.push({ loc, captured });
+        this.closureAlloc(callee.lit, false);
         if (callee.lit.childForFieldName('body')) this.uncertain.push(callee.lit.childForFieldName('body')!);
         this.walkFunction(callee.lit, this.fn, false, holes, args);
         return;
