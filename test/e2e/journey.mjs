@@ -75,6 +75,47 @@ export function visibleRows(rows) {
  * @param {{ tools: any, vsix: string, runDir: string, log: (line: string) => void }} options
  * @returns {Promise<{ steps: { name: string, state: 'passed' | 'failed' | 'skipped', error?: string }[], shots: string }>}
  */
+/**
+ * What both workbenches must show for each file of the hazard table: the toolchain summary in the status
+ * bar and a code lens, the Problems rows (and nothing else), the hover messages, each quick fix and its undo.
+ */
+export function addFileChecks(add, j, table, files, openPrefix = '') {
+  const summary = table.toolchainSummary[table.workspaceGoVersion];
+  for (const [file, rows] of files) {
+    add(`${openPrefix}${file}: the status bar and a code lens say "${summary}"`, `${file}-status-bar`, async () => {
+      await j.openFile(file);
+      await j.expectStatus(summary);
+      await j.editor().locator('.codelens-decoration', { hasText: summary }).first().waitFor({ timeout: UI_TIMEOUT });
+    });
+    add(`${file}: the Problems panel lists ${visibleRows(rows).map((r) => r.rule).join(', ') || 'nothing'}`, `${file}-problems`, async () => {
+      for (const row of visibleRows(rows)) await j.expectProblem(row);
+      // and nothing else (hints are not listed there)
+      await j.expectProblemCount(visibleRows(rows).length, file);
+    });
+    for (const row of visibleRows(rows)) {
+      add(`${file}: hovering the ${row.rule} squiggle shows its message`, `${file}-hover`, async () => {
+        await j.hoverDiagnostic(row);
+        await j.page.locator('.monaco-hover', { hasText: row.visibleText }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      });
+    }
+    for (const row of rows.filter((r) => r.quickFix)) {
+      add(`${file}: Ctrl+. offers "${row.quickFix}" and applying it gives the fixed code`, `${file}-quick-fix`, async () => {
+        await j.page.keyboard.press('Escape');
+        await j.clickDiagnostic(row);
+        await j.page.keyboard.press(`${mod}+Period`);
+        await j.applyQuickFix(row.quickFix, `${file}-quick-fix-menu`);
+        await j.expectEditorText(table.goldenText(file));
+        await j.expectNoProblem(row);
+      });
+      add(`${file}: undo (Ctrl+Z) brings the hazard back`, `${file}-undo`, async () => {
+        await j.page.keyboard.press(`${mod}+KeyZ`);
+        await j.expectEditorText(await j.workspaceText(file));
+        await j.expectProblem(row);
+      });
+    }
+  }
+}
+
 export async function runJourney({ tools, vsix, runDir, log }) {
   const table = loadTable();
   const dirs = runDirectories(runDir);
@@ -129,43 +170,7 @@ function journeySteps(j, table, url, workspace) {
     await j.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'go.mod' }).first().waitFor({ timeout: 60_000 });
   });
 
-  for (const [file, rows] of files) {
-    const summary = table.toolchainSummary[table.workspaceGoVersion];
-    add(`open ${file}: the status bar and a code lens say "${summary}"`, `${file}-status-bar`, async () => {
-      await j.openFile(file);
-      await j.expectStatus(summary);
-      await j.editor().locator('.codelens-decoration', { hasText: summary }).first().waitFor({ timeout: UI_TIMEOUT });
-    });
-    add(`${file}: the Problems panel lists ${visibleRows(rows).map((r) => r.rule).join(', ') || 'nothing'}`, `${file}-problems`, async () => {
-      for (const row of visibleRows(rows)) await j.expectProblem(row);
-      // and nothing else (hints are not listed there)
-      await j.expectProblemCount(visibleRows(rows).length, file);
-    });
-    for (const row of visibleRows(rows)) {
-      add(`${file}: hovering the ${row.rule} squiggle shows its message`, `${file}-hover`, async () => {
-        await j.hoverDiagnostic(row);
-        await j.page.locator('.monaco-hover', { hasText: row.visibleText }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-      });
-    }
-    for (const row of rows.filter((r) => r.quickFix)) {
-      add(`${file}: Ctrl+. offers "${row.quickFix}" and applying it gives the fixed code`, `${file}-quick-fix`, async () => {
-        await j.page.keyboard.press('Escape');
-        await j.clickDiagnostic(row);
-        await j.page.keyboard.press(`${mod}+Period`);
-        const action = j.page.locator('.action-widget .monaco-list-row', { hasText: row.quickFix });
-        await action.first().waitFor({ timeout: UI_TIMEOUT });
-        await j.shot(`${file}-quick-fix-menu`);
-        await action.first().click();
-        await j.expectEditorText(table.goldenText(file));
-        await j.expectNoProblem(row);
-      });
-      add(`${file}: undo (Ctrl+Z) brings the hazard back`, `${file}-undo`, async () => {
-        await j.page.keyboard.press(`${mod}+KeyZ`);
-        await j.expectEditorText(await j.workspaceText(file));
-        await j.expectProblem(row);
-      });
-    }
-  }
+  addFileChecks(add, j, table, files, 'open ');
 
   {
     const [file] = [...files.keys()];
@@ -228,6 +233,14 @@ export class Journey {
 
   async shot(name) {
     await this.page.screenshot({ path: join(this.dirs.shots, `${name}.png`) });
+  }
+
+  /** Chooses a quick fix in the open Ctrl+. menu, with a screenshot of the menu. */
+  async applyQuickFix(title, shot) {
+    const action = this.page.locator('.action-widget .monaco-list-row', { hasText: title });
+    await action.first().waitFor({ timeout: UI_TIMEOUT });
+    await this.shot(shot);
+    await action.first().click();
   }
 
   quickInput() {

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { copyWorkspace, launchBrowser, runDirectories, sleep, tail } from './codeServer.mjs';
-import { Journey, loadTable, visibleRows } from './journey.mjs';
+import { addFileChecks, Journey, loadTable, visibleRows } from './journey.mjs';
 import { cleanEnv, repoRoot } from './tools.mjs';
 
 const STATUS_ITEM = '[id="gohazard.gohazard.gohazard.status"]';
@@ -95,38 +95,7 @@ function webSteps(j, table, url, copies) {
     return `time to first diagnostics: ${now - opened} ms from opening the file (extension activation, worker start, grammar, analysis), ${now - loaded} ms after the workbench showed the workspace`;
   });
 
-  for (const [file, rows] of files) {
-    add(`${file}: the status bar and a code lens say "${summary}"`, `${file}-status-bar`, async () => {
-      await j.openFile(file);
-      await j.expectStatus(summary);
-      await j.editor().locator('.codelens-decoration', { hasText: summary }).first().waitFor({ timeout: UI_TIMEOUT });
-    });
-    add(`${file}: the Problems panel lists ${visibleRows(rows).map((r) => r.rule).join(', ') || 'nothing'}`, `${file}-problems`, async () => {
-      for (const row of visibleRows(rows)) await j.expectProblem(row);
-      await j.expectProblemCount(visibleRows(rows).length, file);
-    });
-    for (const row of visibleRows(rows)) {
-      add(`${file}: hovering the ${row.rule} squiggle shows its message`, `${file}-hover`, async () => {
-        await j.hoverDiagnostic(row);
-        await j.page.locator('.monaco-hover', { hasText: row.visibleText }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-      });
-    }
-    for (const row of rows.filter((r) => r.quickFix)) {
-      add(`${file}: Ctrl+. offers "${row.quickFix}" and applying it gives the fixed code`, `${file}-quick-fix`, async () => {
-        await j.page.keyboard.press('Escape');
-        await j.clickDiagnostic(row);
-        await j.page.keyboard.press(`${mod}+Period`);
-        await j.applyQuickFix(row.quickFix);
-        await j.expectEditorText(table.goldenText(file));
-        await j.expectNoProblem(row);
-      });
-      add(`${file}: undo (Ctrl+Z) brings the hazard back`, `${file}-undo`, async () => {
-        await j.page.keyboard.press(`${mod}+KeyZ`);
-        await j.expectEditorText(await j.workspaceText(file));
-        await j.expectProblem(row);
-      });
-    }
-  }
+  addFileChecks(add, j, table, files);
 
   add('the status bar tooltip says the installed toolchain cannot be read in the browser', 'status-bar-tooltip', async () => {
     await j.openFile(firstFile);
@@ -224,10 +193,10 @@ function webSteps(j, table, url, copies) {
 /** The journey's gestures, with files opened from the Explorer and quick fixes chosen with the keyboard. */
 class WebJourney extends Journey {
   /** VS Code 1.91's action widget does not take Playwright's clicks on its rows: walk to the fix with the arrow keys. */
-  async applyQuickFix(title) {
+  async applyQuickFix(title, shot) {
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
     await rows.filter({ hasText: title }).first().waitFor({ timeout: UI_TIMEOUT });
-    await this.shot('quick-fix-menu');
+    await this.shot(shot);
     const titles = await rows.allInnerTexts();
     const index = titles.findIndex((t) => t.includes(title));
     for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
