@@ -23,112 +23,17 @@ import {
   under,
 } from './goTypes';
 import { inlineCost } from './inlining';
-import type { FuncSummary, InlineSummary, PackageFacts } from './packageFacts';
+import type { FuncSummary, InlineSummary } from './packageFacts';
 import { toDesc } from './packageFacts';
 import { EMPTY_INTERFACE, Leak, StdFunc } from './stdFacts';
 import { TypeEnv, argsOf, stripParens } from './typeEnv';
 import { Constness, ValueFacts, definingValue, isLocalVariable } from './values';
+import { collectClaims } from './claims';
+import type { AddrHow, Alloc, AllocKind, Claim, Edge, Fn, Hole, Loc, ModelOptions, Via } from './graph';
+import { hasElements } from './graph';
 
-export type EscapeRuleName = 'address-escapes' | 'interface-arg' | 'closure' | 'make-nonconst' | 'large-local' | 'slice-of-local-array' | 'append' | 'string-copy';
+export type { Claim, ClaimKind, EscapeRuleName, ModelOptions } from './graph';
 
-export interface ModelOptions {
-  /** Language version of the file (go1.N): decides per-iteration loop variables. */
-  goMinor: number;
-  /** Toolchain assumed to compile the file (go1.N): decides stack buffers, inlining, limits. */
-  toolchainMinor: number;
-  /** Facts about the package's other files. */
-  facts?: PackageFacts;
-  /** Compute the function's escape tags (for package summaries) instead of claims. */
-  summaryOnly?: boolean;
-}
-
-/** One predicted `-gcflags=-m` heap report. */
-export interface Claim {
-  rule: EscapeRuleName;
-  /** The node gc reports at. */
-  node: Node;
-  /** gc's own wording: "moved to heap: x", "&T{...} escapes to heap". */
-  text: string;
-  /** Why, as a chain: "its address is returned 3 lines below" (positions are relative: findings are cached per declaration). */
-  reason: string;
-  /** The allocation happens once per iteration of a loop of its function. */
-  inLoop: boolean;
-  /** The claim depends on the toolchain version. */
-  toolchainDependent: boolean;
-  kind: ClaimKind;
-}
-
-/** What kind of -m record a claim predicts, for matching claims with compiler output. */
-export type ClaimKind = 'moved' | 'closure' | 'append' | 'make' | 'new' | 'addr' | 'box';
-
-type AllocKind = 'addrlit' | 'new' | 'make' | 'makemap' | 'slicelit' | 'maplit' | 'closure' | 'box' | 'append' | 'inlined' | 'conv' | 'concat';
-type AddrHow = 'addr' | 'slice' | 'capture' | 'method' | 'large';
-
-interface Via {
-  text: string;
-  node: Node;
-  /** Said after the position: "passed to w.Write on this line (an interface method: …)". */
-  note?: string;
-}
-
-interface Edge {
-  src: Loc;
-  derefs: number;
-  via?: Via;
-  how?: AddrHow;
-}
-
-interface Alloc {
-  kind: AllocKind;
-  node: Node;
-  text: string;
-  /** Set when a claim about this allocation would be justified (e.g. boxing certainly allocates). */
-  claimable: boolean;
-  /** Why it is too large for the stack, when it is. */
-  large?: string;
-  constSize?: boolean;
-  sizeArg?: Node;
-  inlineNote?: string;
-}
-
-interface Fn {
-  node: Node;
-  parent?: Fn;
-  /** Compiled as a function of its own (not possibly inlined into its parent). */
-  standalone: boolean;
-  results: Loc[];
-  resultTypes: GoType[];
-  /** For a directly called literal: where its results flow. */
-  callHoles?: Hole[];
-  closureLoc?: Loc;
-}
-
-interface Loc {
-  id: number;
-  kind: 'heap' | 'var' | 'result' | 'alloc' | 'temp';
-  fn: Fn | undefined;
-  depth: number;
-  edges: Edge[];
-  binding?: Binding;
-  alloc?: Alloc;
-  paramOut?: boolean;
-  reassigned?: boolean;
-  addrtaken?: boolean;
-  captured?: boolean;
-  escaped?: { root: Loc; steps: Edge[] };
-  walkgen: number;
-  derefs: number;
-  dst?: Loc;
-  dstEdge?: Edge;
-  queued: number;
-}
-
-interface Hole {
-  dst: Loc | undefined;
-  derefs: number;
-  via?: Via;
-  how?: AddrHow;
-}
 
 const DISCARD: Hole = { dst: undefined, derefs: 0 };
 
@@ -148,7 +53,7 @@ const FUNC_TYPES = new Set(['function_declaration', 'method_declaration', 'func_
 export class EscapeModel {
   readonly env: TypeEnv;
   readonly values: ValueFacts;
-  readonly claims: Claim[] = [];
+  claims: Claim[] = [];
   private readonly locs: Loc[] = [];
   private readonly heap: Loc;
   private readonly varLocs = new Map<Binding, Loc>();
@@ -180,7 +85,9 @@ export class EscapeModel {
     this.heapAllocReasons();
     this.solve();
     // Generic code is analysed per instantiation shape, and not at all when never instantiated.
-    if (!options.summaryOnly && !this.env.isGeneric) this.collectClaims();
+    if (!options.summaryOnly && !this.env.isGeneric) {
+      this.claims = collectClaims({ decl, locs: this.locs, heap: this.heap, options, isUncertain: (node) => this.uncertain.some((u) => u.startIndex <= node.startIndex && node.endIndex <= u.endIndex) });
+    }
   }
 
   // ---------------------------------------------------------------- escape tags (package summaries)
@@ -1318,7 +1225,9 @@ export class EscapeModel {
         this.spill(this.heapHole(via, n), { kind: 'append', node: n, text: 'append', claimable: true, inlineNote: `${name} is inlined (go1.26 reports its append at the call)` }, 0);
       } else {
         const note = inl.sinceToolchain ? `${name} is inlined (since go1.${inl.sinceToolchain}) and allocates here` : `${name} is inlined and allocates here`;
-        allocHole = this.spill(k0, { kind: 'inlined', node: n, text: inl.text, claimable: true, inlineNote: note });
+        // gc reports the inlined allocation either way; claimed only where it runs.
+        const runs = !inl.onlyWithoutFormatting || (args.length === 1 && /^("[^"%\\]*"|`[^`%]*`)$/.test(args[0].text));
+        allocHole = this.spill(k0, { kind: 'inlined', node: n, text: inl.text, claimable: runs, inlineNote: note });
       }
     }
     if (fn.inlined && !(this.big && fn.inlined.cost > BIG_FUNCTION_MAX_COST)) {
@@ -1455,186 +1364,9 @@ export class EscapeModel {
     if (root.fn && l.fn && root.fn !== l.fn && isAncestor(root.fn, l.fn) && l.fn.closureLoc?.escaped) return true;
     return false;
   }
-
-  // ---------------------------------------------------------------- claims
-
-  private collectClaims(): void {
-    for (const loc of this.locs) {
-      if (!loc.escaped) continue;
-      if (loc.kind === 'var' && loc.binding) this.claimVariable(loc);
-      else if (loc.alloc?.claimable) this.claimAlloc(loc, loc.alloc);
-    }
-  }
-
-  private isUncertain(node: Node): boolean {
-    return this.uncertain.some((u) => u.startIndex <= node.startIndex && node.endIndex <= u.endIndex);
-  }
-
-  /** Text the parser could not make sense of (code being typed) yields no claims. */
-  private inBrokenCode(node: Node): boolean {
-    for (let p: Node | null = node; p && p.id !== this.decl.id; p = p.parent) if (p.type === 'ERROR' || p.isMissing) return true;
-    return false;
-  }
-
-  private claimVariable(loc: Loc): void {
-    const b = loc.binding!;
-    const first = loc.escaped!.steps[0];
-    const how = first?.how ?? 'addr';
-    const rule: EscapeRuleName = how === 'slice' ? 'slice-of-local-array' : how === 'capture' ? 'closure' : how === 'large' ? 'large-local' : 'address-escapes';
-    if ((this.isUncertain(b.id) && how !== 'large') || this.inBrokenCode(b.id)) return;
-    const header = b.kind === 'range' ? b.declarator.parent : b.kind === 'for' ? b.declarator.parent?.parent : undefined;
-    const inLoop = header ? this.options.goMinor >= 22 || !!loopBodyOf(header) : !!loopBodyOf(b.id);
-    let reason: string;
-    const root = loc.escaped!.root;
-    const at = b.id;
-    if (how === 'large') reason = first.via?.text ?? 'too large for the stack';
-    else if (how === 'slice') reason = `a slice of it is ${this.describe(loc, at)}`;
-    else if (how === 'capture' && root.alloc?.kind === 'closure' && root.escaped) {
-      reason = `captured by reference (it is reassigned or its address is taken) by the func literal ${where(root.alloc.node, at)}, which escapes: ${this.describe(root, at, 1)}`;
-    } else if (how === 'capture') reason = `captured by reference by a func literal that is ${this.describe(loc, at)}`;
-    else if (how === 'method') reason = `its address (a pointer-receiver method call) is ${this.describe(loc, at)}`;
-    else reason = `its address is ${this.describe(loc, at)}`;
-    this.claims.push({ rule, node: b.id, text: `moved to heap: ${b.name}`, reason, inLoop, toolchainDependent: how === 'large', kind: 'moved' });
-  }
-
-  private claimAlloc(loc: Loc, a: Alloc): void {
-    if ((this.isUncertain(a.node) && !a.large) || this.inBrokenCode(a.node)) return;
-    const inLoop = !!loopBodyOf(a.node);
-    let rule: EscapeRuleName;
-    let kind: ClaimKind;
-    let toolchainDependent = false;
-    const at = reportNode(a.node);
-    let reason = a.large && loc.escaped!.steps[0]?.how === 'large' ? a.large : this.describe(loc, at);
-    switch (a.kind) {
-      case 'addrlit':
-        rule = a.large ? 'large-local' : 'address-escapes';
-        kind = 'addr';
-        break;
-      case 'new':
-        rule = a.large ? 'large-local' : 'address-escapes';
-        kind = 'new';
-        break;
-      case 'inlined':
-        rule = 'address-escapes';
-        kind = 'addr';
-        reason = `${a.inlineNote}; the result is ${reason}`;
-        toolchainDependent = true;
-        break;
-      case 'make':
-        if (a.large && !a.constSize) {
-          rule = 'make-nonconst';
-          toolchainDependent = true;
-        } else if (a.large) {
-          rule = 'large-local';
-        } else if (!a.constSize) {
-          rule = 'make-nonconst';
-          toolchainDependent = true;
-          reason += `; a make that does not escape would get a 32-byte stack buffer (go1.25+)`;
-        } else return;
-        kind = 'make';
-        break;
-      case 'box':
-        rule = 'interface-arg';
-        kind = 'box';
-        break;
-      case 'closure':
-        rule = 'closure';
-        kind = 'closure';
-        break;
-      case 'append':
-        if (this.options.toolchainMinor < 26) return;
-        rule = 'append';
-        kind = 'append';
-        toolchainDependent = true;
-        reason = a.inlineNote
-          ? `${a.inlineNote}; ${reason}, so the buffer it grows is heap-allocated`
-          : `its result is ${reason}, so the backing store it grows is heap-allocated (go1.26+ keeps non-escaping append buffers on the stack)`;
-        break;
-      case 'slicelit':
-      case 'maplit':
-        rule = 'address-escapes';
-        kind = 'box';
-        reason = `its ${a.kind === 'slicelit' ? 'backing array' : 'map'} is ${reason}`;
-        break;
-      case 'makemap':
-        rule = 'address-escapes';
-        kind = 'make';
-        break;
-      case 'conv':
-      case 'concat':
-        rule = 'string-copy';
-        kind = 'box';
-        reason = `the ${a.kind === 'concat' ? 'concatenated string' : 'copy'} is ${reason}, so its bytes are heap-allocated (a copy that does not escape uses a 32-byte stack buffer)`;
-        break;
-      default:
-        return;
-    }
-    if (a.kind === 'closure' && this.isUncertain(a.node)) return;
-    if (a.inlineNote && a.kind !== 'inlined' && a.kind !== 'append') reason = `${a.inlineNote}; ${reason}`;
-    this.claims.push({ rule, node: at, text: `${a.text} escapes to heap`, reason, inLoop, toolchainDependent, kind });
-  }
-
-  /** The chain from an escaping location to what it escapes to, with positions relative to `from`. */
-  private describe(loc: Loc, from: Node, depth = 0): string {
-    const esc = loc.escaped!;
-    const names: string[] = [];
-    for (const step of esc.steps.slice(1)) {
-      const l = step.src;
-      if (l.kind === 'var' && l.binding && !names.includes(l.binding.name)) names.push(l.binding.name);
-    }
-    const last = esc.steps[esc.steps.length - 1];
-    const root = esc.root;
-    const via = (fallback: string) => (last?.via ? `${last.via.text} ${where(last.via.node, from)}${last.via.note ? ` (${last.via.note})` : ''}` : fallback);
-    let sink: string;
-    if (root === this.heap) sink = via('stored on the heap');
-    else if (root.paramOut) sink = via('returned');
-    else if (root.escaped && root.alloc?.kind === 'closure') {
-      sink = `captured by the func literal ${where(root.alloc.node, from)}, which escapes${depth < 1 ? ` (${this.describe(root, from, depth + 1)})` : ''}`;
-    } else if (root.escaped && root.alloc) {
-      sink = `stored in ${root.alloc.text} ${where(root.alloc.node, from)}, which escapes${depth < 1 ? ` (${this.describe(root, from, depth + 1)})` : ''}`;
-    } else if (root.escaped && root.binding) {
-      sink = `stored in ${root.binding.name}, which is moved to the heap`;
-    } else if (root.binding) {
-      sink = `${via(`assigned to ${root.binding.name}`)}, and ${root.binding.name} is declared outside the loop, so it outlives the iteration`;
-    } else sink = 'kept beyond its stack frame';
-    const chain = names.filter((n) => !(root.binding && n === root.binding.name));
-    return chain.length > 0 ? `${sink} (via ${chain.slice(0, 3).join(', ')})` : sink;
-  }
 }
 
 // ---------------------------------------------------------------- helpers
-
-/**
- * Where gc reports an allocation: the last operator of a concatenation, the `{` of a composite
- * literal, the `(` of a call, the operand of a conversion. Reported as the whole expression
- * when that starts on the same line.
- */
-function reportNode(n: Node): Node {
-  let at: Node | null = n;
-  switch (n.type) {
-    case 'binary_expression':
-      at = n.childForFieldName('operator');
-      break;
-    case 'composite_literal':
-      at = n.childForFieldName('body');
-      break;
-    case 'call_expression': {
-      const args = n.childForFieldName('arguments');
-      const fn = n.childForFieldName('function');
-      // string(b): the operand; other calls: the parenthesis.
-      at = fn?.type === 'identifier' && fn.text === 'string' && args?.namedChild(0) ? args.namedChild(0) : args;
-      break;
-    }
-    case 'type_conversion_expression':
-      at = n.childForFieldName('operand');
-      break;
-    case 'selector_expression':
-      at = n.childForFieldName('field');
-      break;
-  }
-  if (!at || at.startPosition.row === n.startPosition.row) return n;
-  return at;
-}
 
 /** The variable at the root of a field/index chain `x.f[i].g` (not through calls or dereferences). */
 function storeRoot(e: Node): Node | undefined {
@@ -1661,26 +1393,10 @@ function isAncestor(a: Fn, b: Fn): boolean {
   return false;
 }
 
-/**
- * Where a node is, relative to the reported one: "on this line", "3 lines below". Findings are
- * cached per declaration and shifted when it moves, so messages never hold absolute lines.
- */
-export function where(target: Node, from: Node): string {
-  const d = target.startPosition.row - from.startPosition.row;
-  if (d === 0) return 'on this line';
-  if (d === 1) return 'on the next line';
-  if (d === -1) return 'on the line above';
-  return d > 0 ? `${d} lines below` : `${-d} lines above`;
-}
-
 function exprsOf(list: Node | null | undefined): Node[] {
   if (!list) return [];
   if (list.type !== 'expression_list') return [list];
   return list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-}
-
-function hasElements(body: Node | null): boolean {
-  return !!body && body.namedChildren.some((c) => c && c.type !== 'comment');
 }
 
 function isTypeLike(n: Node): boolean {
@@ -1711,20 +1427,6 @@ function isStandaloneLiteral(lit: Node): boolean {
 
 function enclosingFunc(n: Node): Node | undefined {
   for (let p = n.parent; p; p = p.parent) if (FUNC_TYPES.has(p.type)) return p;
-  return undefined;
-}
-
-/** The body of the innermost loop of the same function that contains a node. */
-export function loopBodyOf(node: Node): Node | undefined {
-  let child = node;
-  for (let p = node.parent; p; p = p.parent) {
-    if (FUNC_TYPES.has(p.type)) return undefined;
-    if (p.type === 'for_statement') {
-      const body = p.childForFieldName('body');
-      if (body && body.id === child.id) return body;
-    }
-    child = p;
-  }
   return undefined;
 }
 

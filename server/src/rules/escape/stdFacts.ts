@@ -37,6 +37,11 @@ export interface InlineAlloc {
   /** gc's inlining cost: above 20, very large callers do not inline it. */
   cost: number;
   kind?: 'append';
+  /**
+   * fmt.Errorf since go1.26: the inlined errors.New runs only when nothing is formatted (no
+   * arguments after the format and no % in it); otherwise the error is made inside fmt.
+   */
+  onlyWithoutFormatting?: boolean;
 }
 
 export interface StdFunc {
@@ -271,7 +276,7 @@ def('fmt.Fprintln', '(io.Writer, ...any) (int, error)', { 0: 'heap', 1: 'heap' }
 def('fmt.Appendf', '([]byte, string, ...any) []byte', { 0: 'result', 2: 'heap' });
 def('fmt.Append', '([]byte, ...any) []byte', { 0: 'result', 1: 'heap' });
 def('fmt.Appendln', '([]byte, ...any) []byte', { 0: 'result', 1: 'heap' });
-def('fmt.Errorf', '(string, ...any) error', { 0: 'heap', 1: 'heap' }, { text: '&errors.errorString{...}', from: [0], sinceToolchain: 26, cost: 79 });
+def('fmt.Errorf', '(string, ...any) error', { 0: 'heap', 1: 'heap' }, { text: '&errors.errorString{...}', from: [0], sinceToolchain: 26, cost: 79, onlyWithoutFormatting: true });
 def('fmt.Sscanf', '(string, string, ...any) (int, error)', { 2: 'heap' });
 def('fmt.Sscan', '(string, ...any) (int, error)', { 1: 'heap' });
 def('fmt.Sscanln', '(string, ...any) (int, error)', { 1: 'heap' });
