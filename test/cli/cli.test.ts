@@ -42,11 +42,14 @@ describe('gohazard scan', () => {
     assert.equal(out.files, 1);
     assert.deepEqual(
       out.findings.map((f: Record<string, unknown>) => [f.file, f.line, f.column, f.endLine, f.endColumn, f.rule, f.severity]),
-      [
-        ['examples/workers.go', 12, 9, 12, 13, 'loopvar/semantics-change', 'hint'],
-        ['examples/workers.go', 16, 16, 16, 20, 'loopvar/capture', 'warning'],
-      ],
+      [['examples/workers.go', 16, 16, 16, 20, 'loopvar/capture', 'warning']],
     );
+    // One problem, one finding: what changes at go1.22 for that variable is its related location.
+    assert.deepEqual(
+      out.findings[0].related.map((r: Record<string, unknown>) => [r.line, r.column, r.endLine, r.endColumn]),
+      [[12, 9, 12, 13]],
+    );
+    assert.match(out.findings[0].related[0].message, /loop variable name changes meaning at go1\.22/);
   });
 
   it('prints SARIF 2.1.0 with rule metadata', () => {
@@ -58,12 +61,12 @@ describe('gohazard scan', () => {
     const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'loopvar/capture');
     assert.ok(rule.shortDescription.text && rule.help.text);
     assert.deepEqual(run0.results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [
-      ['loopvar/semantics-change', 'note'],
       ['loopvar/capture', 'warning'],
     ]);
-    const capture = run0.results[1];
+    const capture = run0.results[0];
     assert.equal(run0.tool.driver.rules[capture.ruleIndex].id, 'loopvar/capture');
     assert.deepEqual(capture.locations[0].physicalLocation.region, { startLine: 16, startColumn: 16, endLine: 16, endColumn: 20 });
+    assert.deepEqual(capture.relatedLocations[0].physicalLocation.region, { startLine: 12, startColumn: 9, endLine: 12, endColumn: 13 });
   });
 
   it('counts columns in bytes after non-ASCII text, and skips testdata', () => {

@@ -11,7 +11,7 @@ import { TextEdit } from '../../server/src/engine/types';
 import { Project } from '../../server/src/engine/project';
 import { toEnginePath } from '../../server/src/node/nodeHost';
 import { filesBelow, fixturesRoot, repoRoot } from '../helpers';
-import { compareWithWants, parseWants } from './wants';
+import { compareWithWants, parseRelated, parseWants } from './wants';
 
 /** Rule ids that have a fixture folder: test/fixtures/<family>/<rule>. */
 export function fixtureRuleIds(): string[] {
@@ -32,10 +32,13 @@ export function fixtureFiles(ruleId: string): string[] {
 }
 
 /**
- * Only the rule under test runs; every other rule is off. Files named `*_all.go` hold cases that only
- * `gohazard.escape.scope: all` reports (outside loops), and are analysed with that scope.
+ * Only the rule under test runs; every other rule is off. A rule's fixtures test what is true, so cost
+ * rules run in the allocations view (`gohazard.escape.scope: loops`); files named `*_all.go` hold
+ * cases that only `all` reports (outside loops). The fixtures of test/fixtures/policy/ test what is
+ * shown: every rule runs with the default configuration.
  */
 export function configFor(project: Project, ruleId: string, file: string): EngineConfig {
+  if (ruleId.startsWith('policy/')) return { rules: {} };
   const rules: EngineConfig['rules'] = { 'gohazard/suppression': 'off' };
   for (const r of project.analyzer.rules) rules[r.id] = r.id === ruleId ? r.defaultSeverity : 'off';
   return { rules, escapeScope: file.endsWith('_all.go') ? 'all' : 'loops' };
@@ -50,6 +53,14 @@ export async function checkFixture(project: Project, ruleId: string, file: strin
     parseWants(text),
     findings.map((f) => ({ line: f.range.start.line, message: f.message, rule: f.rule })),
   );
+  const related = parseRelated(text);
+  if (related.length > 0) {
+    const reported = findings.flatMap((f) => (f.related ?? []).map((r) => ({ line: r.range.start.line, message: r.message, rule: `related of ${f.rule}` })));
+    problems.push(...compareWithWants(name, related, reported).map((p) => p.replace('missing report', 'missing related location').replace('unexpected report', 'unexpected related location')));
+  }
+  for (const f of findings) {
+    if (f.range.start.line !== f.range.end.line) problems.push(`${name}:${f.range.start.line + 1}: [${f.rule}] is drawn over ${f.range.end.line - f.range.start.line + 1} lines, not one`);
+  }
   problems.push(...checkGolden(project, name, text, `${file}.golden`, fixAllEdits(findings), 'preferred fixes'));
   problems.push(...checkGolden(project, name, text, `${file}.alt.golden`, alternativeFixEdits(findings), 'alternative fixes'));
   return problems;

@@ -1,6 +1,8 @@
 // `// want "regexp"` expectations, as golang.org/x/tools/go/analysis/analysistest writes them: a
 // trailing comment on the line that must be reported, with one or more quoted regular expressions
 // ("…" with Go escapes, or `…` raw), each matching the message of one finding on that line.
+// `// related "regexp"` does the same for the related locations of findings (a place the message
+// names, another use of a variable); a file with none is not checked for them.
 
 export interface Want {
   /** Zero-based line. */
@@ -9,20 +11,31 @@ export interface Want {
 }
 
 const quoted = String.raw`"(?:[^"\\]|\\.)*"|` + '`[^`]*`';
-const wantComment = new RegExp(String.raw`//\s*want\s+((?:(?:${quoted})\s*)+)$`);
+const quotedList = String.raw`(?:(?:${quoted})\s*)+`;
+/** `// want "a" "b"`, optionally followed by `related "c"` on the same line (or `// related "c"` alone). */
+const expectation = new RegExp(String.raw`//\s*(?:want\s+(${quotedList}))?(?:related\s+(${quotedList}))?$`);
 const oneQuoted = new RegExp(quoted, 'g');
 
-export function parseWants(text: string): Want[] {
+function parse(text: string, group: 1 | 2): Want[] {
   const wants: Want[] = [];
   text.split('\n').forEach((raw, line) => {
-    const m = wantComment.exec(raw.replace(/\r$/, '').trimEnd());
-    if (!m) return;
-    for (const q of m[1].match(oneQuoted) ?? []) {
+    const m = expectation.exec(raw.replace(/\r$/, '').trimEnd());
+    if (!m?.[group]) return;
+    for (const q of m[group].match(oneQuoted) ?? []) {
       const body = q.startsWith('`') ? q.slice(1, -1) : (JSON.parse(q) as string);
       wants.push({ line, pattern: new RegExp(body) });
     }
   });
   return wants;
+}
+
+export function parseWants(text: string): Want[] {
+  return parse(text, 1);
+}
+
+/** `related "regexp"` expectations: related locations of findings on that line. */
+export function parseRelated(text: string): Want[] {
+  return parse(text, 2);
 }
 
 export interface Reported {
@@ -43,3 +56,4 @@ export function compareWithWants(file: string, wants: Want[], reported: Reported
   for (const r of left) problems.push(`${file}:${r.line + 1}: unexpected report [${r.rule}] ${r.message}`);
   return problems;
 }
+

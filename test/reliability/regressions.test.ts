@@ -58,6 +58,7 @@ describe('fuzzing regressions', function () {
       summary: '',
       help: '',
       defaultSeverity: 'warning',
+      kind: 'hazard',
       query: '(go_statement) @g',
       indexer: { id: 'test/throwing', summarize: () => { throw new RangeError('Maximum call stack size exceeded'); } },
       check: (ctx, matches) => ctx.report({ node: matches[0].captures[0].node, message: 'go statement' }),
@@ -189,7 +190,7 @@ describe('fuzzing regressions', function () {
 
   it('messages that quote source text holding NUL bytes show U+FFFD instead', async () => {
     const text = 'package p\n\ntype point struct{ x, y int }\n\nfunc f(xs []int) []func() {\n\t_ = new(point{\u0000})\n\tvar fns [\u0000]func()\n\tfor _, v := range xs {\n\t\tfns = append(fns, func() { println(v) })\n\t}\n\treturn fns\n}\n';
-    const { findings } = await project.analyzeText('/virtual/nul/a.go', text, { rules: {} });
+    const { findings } = await project.analyzeText('/virtual/nul/a.go', text, { rules: {}, escapeScope: 'all' });
     const quoting = findings.filter((f) => f.message.includes('\uFFFD'));
     assert.ok(quoting.length >= 1, findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
     assert.deepEqual(findings.filter((f) => f.message.includes('\u0000')), []);

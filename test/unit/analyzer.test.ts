@@ -94,7 +94,7 @@ describe('analyzer', () => {
   it('keeps going when a rule throws, and says which rule', async () => {
     const errors: string[] = [];
     const { Analyzer } = await import('../../server/src/engine/analyzer');
-    const broken = new Analyzer(project.grammar, [{ id: 'loopvar/broken', summary: '', help: '', defaultSeverity: 'warning', query: '(go_statement) @g', check: () => { throw new Error('boom'); } }], (id) => errors.push(id));
+    const broken = new Analyzer(project.grammar, [{ id: 'loopvar/broken', summary: '', help: '', defaultSeverity: 'warning', kind: 'hazard', query: '(go_statement) @g', check: () => { throw new Error('boom'); } }], (id) => errors.push(id));
     const doc = new GoDocument(project.grammar, 'package p\nfunc f() { go g() }\n');
     assert.deepEqual(broken.analyze(doc, go121, defaultConfig).findings, []);
     assert.deepEqual(errors, ['loopvar/broken']);

@@ -17,7 +17,7 @@ import { probeGoToolchain } from '../node/goToolchain';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
-                [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope loops|all]
+                [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope hot|loops|all]
                 [--go-version 1.N] [--threads N] [--max-file-size MB]
                 [paths | dir/... ]
   gohazard toolchain [--format text|json] [paths | dir/...]
@@ -100,7 +100,7 @@ function parseScanArgs(args: string[]): ScanOptions {
       }
       case '--escape-scope': {
         const v = value();
-        if (v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be loops or all, not "${v}"`);
+        if (v !== 'hot' && v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be hot, loops or all, not "${v}"`);
         options.config.escapeScope = v;
         break;
       }

@@ -7,7 +7,7 @@
 // start, and reused while the context is unchanged, so an edit re-checks only the declarations whose
 // text changed, and a moved declaration only has its findings shifted.
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
-import { EngineConfig, ruleOptionsKey, severityFor } from './config';
+import { EngineConfig, escapeScopeOf, explicitSeverity, ruleOptionsKey, severityFor } from './config';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
@@ -16,6 +16,9 @@ import { SourceText } from './sourceText';
 import { applySuppressions, suppressionRule } from './suppressions';
 import { MAX_NESTING_DEPTH, nestsDeeperThan, skippedRule } from './limits';
 import { Finding, Fix, RuleDoc, Severity } from './types';
+import { Heat, heatOf, holdsBenchmarkLoop, isTestFile } from './policy/heat';
+import { CandidateFinding, present } from './policy/present';
+import { headRange } from './policy/ranges';
 
 interface RelativeFinding {
   rule: string;
@@ -24,6 +27,10 @@ interface RelativeFinding {
   message: string;
   fixes: OffsetFix[];
   goVersion?: string;
+  related?: { start: number; end: number; message: string }[];
+  subject?: string;
+  heat?: Heat;
+  weak?: boolean;
 }
 
 /** Per-document memory of earlier results; keep one per open document. */
@@ -54,6 +61,7 @@ interface CombinedQuery {
 export class Analyzer {
   private readonly combined = new Map<string, CombinedQuery>();
   readonly ruleIds: ReadonlySet<string>;
+  private readonly kindOf: ReadonlyMap<string, RuleDoc['kind']>;
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -61,11 +69,12 @@ export class Analyzer {
     private readonly onRuleError: RuleErrorHandler = () => {},
   ) {
     this.ruleIds = new Set(rules.map((r) => r.id));
+    this.kindOf = new Map(rules.map((r) => [r.id, r.kind]));
   }
 
   /** Every rule's documentation, including the engine's own suppression check. */
   get docs(): RuleDoc[] {
-    return [...this.rules.map(({ id, summary, help, defaultSeverity }) => ({ id, summary, help, defaultSeverity })), suppressionRule, skippedRule];
+    return [...this.rules.map(({ id, summary, help, defaultSeverity, kind }) => ({ id, summary, help, defaultSeverity, kind })), suppressionRule, skippedRule];
   }
 
   analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {
@@ -116,14 +125,23 @@ export class Analyzer {
     }
     cache.byDeclText = next;
 
-    const findings: Finding[] = [];
+    const candidates: CandidateFinding[] = [];
     for (let i = 0; i < decls.length; i++) {
       const base = decls[i].startIndex;
       for (const f of next.get(texts[i])!) {
         const severity = severityOf.get(f.rule);
-        if (severity) findings.push(materialize(f, base, severity, source));
+        if (!severity) continue;
+        candidates.push({
+          finding: materialize(f, base, severity, source),
+          kind: this.kindOf.get(f.rule) ?? 'hazard',
+          explicit: explicitSeverity(f.rule, config),
+          heat: f.heat,
+          weak: f.weak,
+          subject: f.subject === undefined ? undefined : `${i}:${f.subject}`,
+        });
       }
     }
+    const findings = present(candidates, { scope: escapeScopeOf(config), profile: file.profile });
     findings.sort(compareFindings);
     const { kept, problems } = applySuppressions(findings, doc.tree, source, this.ruleIds);
     const suppressionSeverity = severityFor(suppressionRule.id, suppressionRule.defaultSeverity, config);
@@ -187,7 +205,11 @@ export class Analyzer {
     }
     let scopes: DeclScopes | undefined;
     const base = decl.startIndex;
+    const testFile = isTestFile(file.path);
+    let mayBeHot: boolean | undefined;
     for (const [rule, ruleMatches] of byRule) {
+      // By default cost findings are shown only in hot code: a declaration that cannot hold any is not checked for them.
+      if (rule.kind === 'cost' && escapeScopeOf(config) === 'hot' && !(mayBeHot ??= declMayBeHot(decl, source, file))) continue;
       const ctx: RuleContext = {
         file,
         config,
@@ -196,7 +218,7 @@ export class Analyzer {
         pkg,
         scopes: () => (scopes ??= new DeclScopes(decl, pkg)),
         lineOf: (node: Node) => `\u0000L${node.startIndex - base}\u0000`,
-        report: (r: Report) => out.push(relative(rule.id, r, base)),
+        report: (r: Report) => out.push(relative(rule, r, decl, testFile)),
       };
       try {
         rule.check(ctx, ruleMatches);
@@ -239,11 +261,31 @@ function declIndexAt(starts: number[], offset: number): number {
   return lo;
 }
 
-function relative(rule: string, r: Report, base: number): RelativeFinding {
-  const start = (r.node?.startIndex ?? r.start ?? base) - base;
-  const end = (r.node?.endIndex ?? r.end ?? base) - base;
+function relative(rule: Rule, r: Report, decl: Node, testFile: boolean): RelativeFinding {
+  const base = decl.startIndex;
+  const range = r.node ? headRange(r.node) : { start: r.start ?? base, end: r.end ?? base };
   const fixes = (r.fixes ?? []).map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start - base, end: e.end - base })) }));
-  return { rule, start, end, message: r.message, fixes, goVersion: r.goVersion };
+  const out: RelativeFinding = { rule: rule.id, start: range.start - base, end: range.end - base, message: r.message, fixes, goVersion: r.goVersion };
+  if (r.related?.length) {
+    out.related = r.related.map((rel) => {
+      const at = headRange(rel.node);
+      return { start: at.start - base, end: at.end - base, message: rel.message };
+    });
+  }
+  if (r.subject) out.subject = r.subject.map((n) => n.startIndex - base).join(',');
+  if (r.weak) out.weak = true;
+  if (rule.kind === 'cost' || rule.kind === 'resource') {
+    const node = r.node ?? decl.descendantForIndex(range.start, range.end) ?? decl;
+    out.heat = heatOf(node, testFile);
+    if (r.cold) out.heat.cold ??= r.cold;
+  }
+  return out;
+}
+
+/** Whether anything in the declaration may be hot: it holds a benchmark loop, or the profile has a hot function in it. */
+function declMayBeHot(decl: Node, source: SourceText, file: FileFacts): boolean {
+  if (holdsBenchmarkLoop(decl, source.text.slice(decl.startIndex, decl.endIndex))) return true;
+  return file.profile?.hotWithin(decl.startPosition.row, decl.endPosition.row) ?? false;
 }
 
 function materialize(f: RelativeFinding, base: number, severity: Severity, source: SourceText): Finding {
@@ -254,11 +296,15 @@ function materialize(f: RelativeFinding, base: number, severity: Severity, sourc
     otherFiles: fix.otherFiles,
     preferred: fix.preferred,
   }));
-  // Messages quote source text, which may hold NUL bytes: shown as U+FFFD, never as a control character.
-  const message = f.message.replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1)).replace(/\u0000/g, '\uFFFD');
-  const finding: Finding = { rule: f.rule, severity, range: range(f.start, f.end), message, fixes };
+  const finding: Finding = { rule: f.rule, severity, range: range(f.start, f.end), message: resolveLines(f.message, base, source), fixes };
   if (f.goVersion) finding.goVersion = f.goVersion;
+  if (f.related) finding.related = f.related.map((r) => ({ range: range(r.start, r.end), message: resolveLines(r.message, base, source) }));
   return finding;
+}
+
+// Messages quote source text, which may hold NUL bytes: shown as U+FFFD, never as a control character.
+function resolveLines(message: string, base: number, source: SourceText): string {
+  return message.replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1)).replace(/\u0000/g, '\uFFFD');
 }
 
 /** Placeholders made by RuleContext.lineOf: a node's offset relative to its declaration. */

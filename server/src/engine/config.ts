@@ -2,12 +2,15 @@
 import { familyOf } from './rule';
 import { Severity, SeveritySetting } from './types';
 
-export type EscapeScope = 'loops' | 'all';
+/**
+ * Where cost rules (escape/*, alloc/*) report: `hot` code only (benchmark loops, profile-hot
+ * functions: the default), or every fact inside loops, or every fact (the allocations view).
+ */
+export type EscapeScope = 'hot' | 'loops' | 'all';
 
 export interface EngineConfig {
   /** Rule id (`loopvar/capture`) or family (`loopvar/*`) to a severity or `off`. */
   rules: Record<string, SeveritySetting>;
-  /** Where escape/ rules report: only allocations inside loops (default) or everywhere. */
   escapeScope?: EscapeScope;
 }
 
@@ -15,7 +18,11 @@ export const defaultConfig: EngineConfig = { rules: {} };
 
 /** The parts of the configuration, other than severities, that change what rules report. */
 export function ruleOptionsKey(config: EngineConfig): string {
-  return config.escapeScope ?? 'loops';
+  return escapeScopeOf(config);
+}
+
+export function escapeScopeOf(config: EngineConfig): EscapeScope {
+  return config.escapeScope ?? 'hot';
 }
 
 const settings = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
@@ -34,5 +41,10 @@ export function sanitizeRules(input: unknown): { rules: Record<string, SeverityS
 }
 
 export function severityFor(ruleId: string, fallback: Severity, config: EngineConfig): SeveritySetting {
-  return config.rules[ruleId] ?? config.rules[`${familyOf(ruleId)}/*`] ?? fallback;
+  return explicitSeverity(ruleId, config) ?? fallback;
+}
+
+/** The severity the user set for the rule, or else for its family. */
+export function explicitSeverity(ruleId: string, config: EngineConfig): SeveritySetting | undefined {
+  return config.rules[ruleId] ?? config.rules[`${familyOf(ruleId)}/*`];
 }

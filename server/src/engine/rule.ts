@@ -8,6 +8,8 @@ import type { SourceText } from './sourceText';
 import type { FileEdit, RuleDoc } from './types';
 import type { VersionSource } from '../toolchain/fileVersion';
 import type { Indexer, PackageView } from './packageIndex';
+import type { ColdReason } from './policy/heat';
+import type { ProfileView } from './policy/profile';
 
 export interface FileFacts {
   path: string;
@@ -22,6 +24,8 @@ export interface FileFacts {
   toolchainKnown: boolean;
   /** The other files of the package, for rules that registered an indexer. */
   package?: PackageView;
+  /** The CPU profile that applies to the file, if any. */
+  profile?: ProfileView;
 }
 
 /** An edit by UTF-16 offsets into the analysed file. */
@@ -39,13 +43,24 @@ export interface OffsetFix {
 }
 
 export interface Report {
-  /** The reported node, or an explicit offset range. */
+  /** The reported node (drawn on one line: see policy/ranges.ts), or an explicit offset range. */
   node?: Node;
   start?: number;
   end?: number;
   message: string;
   fixes?: OffsetFix[];
   goVersion?: string;
+  /** Other places that explain the finding (where a value is kept, another use of a variable). */
+  related?: { node: Node; message: string }[];
+  /**
+   * The nodes that identify the problem (a loop variable's declaration, a call): findings of one
+   * declaration with the same subject are one problem, and the policy shows one of them.
+   */
+  subject?: Node[];
+  /** What the rule knows that makes the code cold (policy/heat.ts), e.g. a closure started with go. */
+  cold?: ColdReason;
+  /** The rule sees the shape of the hazard but no evidence that it happens: shown as a hint. */
+  weak?: boolean;
 }
 
 export interface RuleContext {

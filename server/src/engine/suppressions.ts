@@ -14,6 +14,7 @@ export const suppressionRule: RuleDoc = {
   summary: 'A //gohazard:ignore comment without a reason or without a known rule id.',
   help: 'Write `//gohazard:ignore <rule-id or family/*> <reason>` on the reported line or the line above it. The reason is required so that reviewers can tell why the hazard is acceptable.',
   defaultSeverity: 'warning',
+  kind: 'hazard',
 };
 
 interface Suppression {

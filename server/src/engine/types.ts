@@ -34,19 +34,34 @@ export interface Fix {
   preferred?: boolean;
 }
 
+/** Another place in the same file that explains a finding: where a value is stored, another use. */
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
 export interface Finding {
   rule: string;
   severity: Severity;
   range: Range;
   message: string;
   fixes: Fix[];
+  related?: RelatedLocation[];
   /** The Go language version the finding depends on, when it does (e.g. "go1.21"). */
   goVersion?: string;
 }
+
+/**
+ * What a rule's findings are about, which decides how the policy (engine/policy/present.ts) shows
+ * them: a hazard wherever it is; a resource (held longer than the code suggests) wherever the code is
+ * not cold; a cost only where the code is hot; an explanation as a hint.
+ */
+export type RuleKind = 'hazard' | 'resource' | 'cost' | 'explanation';
 
 export interface RuleDoc {
   id: string;
   summary: string;
   help: string;
   defaultSeverity: Severity;
+  kind: RuleKind;
 }

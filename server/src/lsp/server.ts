@@ -117,7 +117,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       return { config: settings.engine, exclude: settings.exclude };
     },
     (path) => [...goFiles.values()].some((f) => f.path === path),
-    (f) => toDiagnostic(f),
+    (f, uri) => toDiagnostic(f, uri),
     log,
   );
   workspaceScan.register();
@@ -368,7 +368,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       } else {
         file.findings = project!.analyzer.analyze(file.doc, facts, settings.engine, file.cache).findings;
       }
-      await connection.sendDiagnostics({ uri: file.uri, version: file.version, diagnostics: file.findings.map(toDiagnostic) });
+      await connection.sendDiagnostics({ uri: file.uri, version: file.version, diagnostics: file.findings.map((f) => toDiagnostic(f, file.uri)) });
     } catch (error) {
       log(`analysis of ${file.uri} failed: ${(error as Error)?.stack ?? error}`);
     }
@@ -398,7 +398,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
-    const escapeScope = obj.escape?.scope === 'all' ? 'all' : 'loops';
+    const escapeScope = obj.escape?.scope === 'all' || obj.escape?.scope === 'loops' ? obj.escape.scope : 'hot';
     const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
     maxFileBytes = typeof obj.maxFileSize === 'number' && obj.maxFileSize >= 0 ? megabytesToBytes(obj.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
     return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false, maxFileBytes };
@@ -411,13 +411,14 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     return path;
   }
 
-  function toDiagnostic(f: Finding): Diagnostic {
+  function toDiagnostic(f: Finding, uri: string): Diagnostic {
     return {
       range: f.range,
       severity: severities[f.severity],
       code: f.rule,
       source: 'gohazard',
       message: f.message,
+      relatedInformation: f.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
       data: f.goVersion ? { goVersion: f.goVersion } : undefined,
     };
   }
@@ -440,7 +441,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (wants(CodeActionKind.QuickFix)) {
       for (const f of relevantFindings(file, params)) {
         for (const fix of f.fixes) {
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix, platform) });
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f, file.uri)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix, platform) });
         }
       }
     }

@@ -37,7 +37,7 @@ export class WorkspaceScan {
     private readonly roots: () => string[],
     private readonly settings: () => Promise<ScanSettings>,
     private readonly isOpen: (path: string) => boolean,
-    private readonly toDiagnostic: (f: Finding) => Diagnostic,
+    private readonly toDiagnostic: (f: Finding, uri: string) => Diagnostic,
     private readonly log: (message: string) => void,
   ) {}
 
@@ -114,7 +114,8 @@ export class WorkspaceScan {
   private publish(results: ScannedFile[]): void {
     for (const r of results) {
       if (this.isOpen(r.path)) continue;
-      void this.connection.sendDiagnostics({ uri: this.platform.pathToUri(r.path), diagnostics: r.findings.map(this.toDiagnostic) });
+      const uri = this.platform.pathToUri(r.path);
+      void this.connection.sendDiagnostics({ uri, diagnostics: r.findings.map((f) => this.toDiagnostic(f, uri)) });
     }
   }
 

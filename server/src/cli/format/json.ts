@@ -13,6 +13,17 @@ export function formatJson(report: ScanReport): string {
       rule: f.rule,
       severity: f.severity,
       message: f.message,
+      ...(f.related?.length
+        ? {
+            related: f.related.map((r) => ({
+              line: r.range.start.line + 1,
+              column: byteColumn(file.source, r.range.start) + 1,
+              endLine: r.range.end.line + 1,
+              endColumn: byteColumn(file.source, r.range.end) + 1,
+              message: r.message,
+            })),
+          }
+        : {}),
     })),
   );
   return `${JSON.stringify({ version: 1, files: report.files, findings }, null, 2)}\n`;

@@ -1,6 +1,6 @@
 // SARIF 2.1.0, as code-scanning services read it. SARIF counts columns in UTF-16 code units by
 // default and we declare that explicitly, so these columns are the engine's own, 1-based.
-import type { Severity } from '../../engine/types';
+import type { Range, Severity } from '../../engine/types';
 import type { ScanReport } from '../report';
 
 const levels: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -33,23 +33,19 @@ export function formatSarif(report: ScanReport): string {
             ruleIndex: ruleIndex.get(f.rule),
             level: levels[f.severity],
             message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: file.path, uriBaseId: '%SRCROOT%' },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
-                },
-              },
-            ],
+            locations: [{ physicalLocation: physicalLocation(file.path, f.range) }],
+            ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: physicalLocation(file.path, r.range) })) } : {}),
           })),
         ),
       },
     ],
   };
   return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+function physicalLocation(path: string, range: Range) {
+  return {
+    artifactLocation: { uri: path, uriBaseId: '%SRCROOT%' },
+    region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
+  };
 }

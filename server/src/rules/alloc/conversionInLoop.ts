@@ -20,6 +20,7 @@ export const conversionInLoop: Rule = {
   summary: 'A []byte(s) or string(b) conversion of a loop-invariant value is repeated on every iteration.',
   help: 'Converting between string and []byte copies the bytes (and allocates when the result is longer than 32 bytes or escapes). When the converted variable does not change inside the loop and the result is only passed to a call or used as the key of a map write, convert once before the loop and reuse the result, provided the callee neither keeps nor modifies the slice. Not reported: map lookups `m[string(b)]`, comparisons, switch tags and `for range []byte(s)`, which the compiler performs without copying, and results that are stored (hoisting would make them share one array).',
   defaultSeverity: 'info',
+  kind: 'cost',
   query: '(type_conversion_expression type: (slice_type element: (type_identifier) @elem) operand: (_) @x) @conv\n(call_expression function: (identifier) @fn arguments: (argument_list . (_) @x .) (#eq? @fn "string")) @conv',
   check(ctx: RuleContext, matches: QueryMatch[]) {
     const env = typeEnvFor(ctx);

@@ -13,6 +13,7 @@ export const stringConcatLoop: Rule = {
   summary: 'A string declared before a loop is concatenated inside it: each iteration copies the whole string.',
   help: 'Strings are immutable: `s += x` allocates a new string and copies all of s into it, so building a string over n iterations costs O(n²) bytes and n allocations. Declare a `strings.Builder` (or a []byte) before the loop, write the parts with WriteString, and take `b.String()` after the loop. Reported only when the variable is certainly a string: declared with a string literal, as `var s string`, or as a string parameter.',
   defaultSeverity: 'info',
+  kind: 'cost',
   query: '(assignment_statement left: (expression_list . (identifier) @lhs .)) @assign',
   check(ctx: RuleContext, matches: QueryMatch[]) {
     const env = typeEnvFor(ctx);

@@ -1,10 +1,11 @@
 // The escape/ rules: each reports the predicted heap allocations of one kind, as `go build
 // -gcflags=-m` words them, followed by the reason chain. One escape model per declaration serves
-// all of them; by default (gohazard.escape.scope = loops) only allocations made once per loop
-// iteration are reported.
-import type { QueryMatch } from 'web-tree-sitter';
-import type { FileFacts, Rule, RuleContext } from '../../engine/rule';
+// all of them. Which claims become diagnostics is the policy's decision (engine/policy): by default
+// those in hot code; with gohazard.escape.scope `loops` every claim inside a loop, with `all` every one.
+import type { Node, QueryMatch } from 'web-tree-sitter';
+import type { FileFacts, Report, Rule, RuleContext } from '../../engine/rule';
 import type { SourceText } from '../../engine/sourceText';
+import { escapeScopeOf } from '../../engine/config';
 import { escapeIndexer } from './indexer';
 import { Claim, EscapeModel, EscapeRuleName } from './model';
 import { packageFactsOf } from './packageFacts';
@@ -29,20 +30,32 @@ export function modelFor(ctx: RuleContext): EscapeModel {
   let model = byDecl.get(key);
   if (!model) {
     const facts = packageFactsOf(ctx.file.package);
-    model = new EscapeModel(ctx.decl, ctx.scopes(), ctx.pkg, { goMinor: ctx.file.goMinor, toolchainMinor: ctx.file.toolchainMinor, facts });
+    model = new EscapeModel(ctx.decl, ctx.scopes(), ctx.pkg, { goMinor: ctx.file.goMinor, toolchainMinor: ctx.file.toolchainMinor, facts, lineOf: ctx.lineOf });
     byDecl.set(key, model);
   }
   return model;
 }
 
-/** "toolchain go1.26" or "assumed toolchain go1.26 (no go toolchain found)". */
+/** "the installed toolchain go1.26" or "toolchain go1.26, assumed: no go toolchain found". */
 export function toolchainNote(file: FileFacts): string {
-  return file.toolchainKnown ? `toolchain go1.${file.toolchainMinor}` : `assumed toolchain go1.${file.toolchainMinor}: no go toolchain found`;
+  return file.toolchainKnown ? `the installed toolchain go1.${file.toolchainMinor}` : `toolchain go1.${file.toolchainMinor}, assumed: no go toolchain found`;
 }
 
-export function claimMessage(claim: Claim, file: FileFacts): string {
-  const note = claim.toolchainDependent ? ` [${toolchainNote(file)}]` : '';
-  return `${claim.text} — ${claim.reason}${note}`;
+/**
+ * The claim as a report: gc's words and the chain in the message, the places the chain names and,
+ * for claims that depend on the compiler's version, the toolchain they were predicted for as
+ * related information (not at the end of every message).
+ */
+export function claimReport(claim: Claim, file: FileFacts): Report {
+  const related = [...claim.related];
+  if (claim.toolchainDependent) related.push({ node: claim.node, message: `predicted for ${toolchainNote(file)}` });
+  return { node: claim.node, message: `${claim.text} — ${claim.reason}`, related, cold: claim.goroutine ? 'goroutine' : undefined, subject: claim.rule === 'interface-arg' ? boxingCall(claim.node) : undefined };
+}
+
+/** Values boxed for one call are one problem: the call's arguments are the claims' subject. */
+function boxingCall(node: Node): Node[] | undefined {
+  const args = node.parent;
+  return args?.type === 'argument_list' && args.parent?.type === 'call_expression' ? [args.parent] : undefined;
 }
 
 const CALL = '(call_expression) @call';
@@ -54,16 +67,17 @@ function escapeRule(name: EscapeRuleName, summary: string, help: string, query: 
     summary,
     help,
     defaultSeverity: 'info',
+    kind: 'cost',
     query,
     check(ctx: RuleContext, matches: QueryMatch[]) {
       if (matches.length === 0) return;
-      const loopsOnly = (ctx.config.escapeScope ?? 'loops') === 'loops';
+      const loopsOnly = escapeScopeOf(ctx.config) === 'loops';
       // Claims in loops are about allocations inside a for body: without one, modelling the
       // declaration (the largest cost of a scan) cannot yield a claim worth reporting.
       if (loopsOnly && !LOOP.test(ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex))) return;
       for (const claim of modelFor(ctx).claims) {
         if (claim.rule !== name || (loopsOnly && !claim.inLoop)) continue;
-        ctx.report({ node: claim.node, message: claimMessage(claim, ctx.file) });
+        ctx.report(claimReport(claim, ctx.file));
       }
     },
   };

@@ -17,6 +17,7 @@ export const capture: Rule = {
   help:
     'Before Go 1.22 a loop declares one variable that every iteration reuses. A func literal that refers to it and runs after the iteration ended (started with go, deferred, passed to errgroup.Group.Go or sync.WaitGroup.Go, a parallel subtest, or stored where the next iteration can reach it) sees a later value, often the last one. Copy the variable inside the body (`v := v`), pass it as an argument, or move the module to go 1.22 or later, where each iteration has its own variable.',
   defaultSeverity: 'warning',
+  kind: 'hazard',
   query: '(func_literal) @literal',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx: RuleContext, matches: QueryMatch[]) {
@@ -41,14 +42,15 @@ export const capture: Rule = {
       const request = requests.get(c);
       const copy = request && fixes.get(request);
       const argument = argumentFixes.get(c.literal.id);
-      for (const ref of c.refs) {
-        ctx.report({
-          node: ref,
-          message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})`,
-          fixes: [copy, argument].filter((f) => f !== undefined),
-          goVersion: languageVersion(ctx.file.goMinor),
-        });
-      }
+      const [first, ...more] = c.refs;
+      ctx.report({
+        node: first,
+        message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})`,
+        fixes: [copy, argument].filter((f) => f !== undefined),
+        goVersion: languageVersion(ctx.file.goMinor),
+        related: more.map((ref) => ({ node: ref, message: `${name} is used here too, after the iteration may have ended` })),
+        subject: [c.variable.binding.id, c.literal],
+      });
     }
   },
 };

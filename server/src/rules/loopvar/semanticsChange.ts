@@ -15,6 +15,7 @@ export const semanticsChange: Rule = {
   help:
     'Go 1.22 gives each iteration its own loop variable. A loop whose variable is captured by a closure or whose address is kept past the iteration observes a different variable after the upgrade: closures and pointers see the value of their own iteration instead of the last one, 3-clause loops stop sharing the variable that the post statement updates, and the variable is allocated once per iteration. Review these loops before raising the `go` line in go.mod (`gohazard upgrade-impact` lists them for a whole module).',
   defaultSeverity: 'hint',
+  kind: 'explanation',
   indexer: pointerMethodsIndexer,
   // Closures, addresses, and selectors that may be method values (not called).
   query: `
@@ -23,7 +24,9 @@ export const semanticsChange: Rule = {
     (argument_list (selector_expression) @value)
     (expression_list (selector_expression) @value)
     (literal_element (selector_expression) @value)
-    (send_statement value: (selector_expression) @value)`,
+    (send_statement value: (selector_expression) @value)
+    (go_statement (call_expression function: (selector_expression) @call))
+    (defer_statement (call_expression function: (selector_expression) @call))`,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx, matches) {
     if (!anyInLoopBody(matches)) return;
@@ -45,6 +48,7 @@ export const semanticsChange: Rule = {
         node: variable.binding.id,
         message: `loop variable ${name} changes meaning at go1.22: the ${kind} is ${how} (line ${ctx.lineOf(where)}); today every iteration shares one ${name}, from go1.22 each iteration gets its own, allocated per iteration`,
         goVersion: 'go1.22',
+        subject: [variable.binding.id],
       });
     }
   },

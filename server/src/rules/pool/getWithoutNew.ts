@@ -15,6 +15,7 @@ export const getWithoutNew: Rule = {
   help:
     'Without a New func, Get returns nil when the pool is empty — on first use and after every garbage collection that clears the pool. `p.Get().(T)` then panics on the nil interface. Give the pool a New (`sync.Pool{New: func() any { return new(T) }}`) or use `v, ok := p.Get().(T)` and allocate when !ok. Reported when the pool\'s declaration (a package variable, a local, or a struct field held by value) has no New and no `p.New = …` or pool literal with New installs one anywhere in the package.',
   defaultSeverity: 'error',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {

@@ -18,6 +18,7 @@ export const missingPut: Rule = {
   help:
     'An object taken with Get that is not put back (and is not returned, stored or passed on) is simply dropped: the pool saves nothing and the next Get allocates. gohazard follows every path from the Get — branches, switch cases, loops, early returns — and reports the first path that leaves the function (or starts the next loop iteration) still holding the object. Quick fix when no path puts it back: insert `defer pool.Put(x)` right after the Get.',
   defaultSeverity: 'warning',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {

@@ -18,6 +18,7 @@ export const missingReset: Rule = {
   help:
     'What goes back into a pool comes out of the next Get as it is. Reset the object between Get and Put on every path — `buf.Reset()`, `b = b[:0]` / `*bp = (*bp)[:0]`, `clear(m)`, zeroing its fields, or a reset helper — or the next user sees the previous user\'s data (and may send it somewhere). Resetting right after Get counts. Reported when a path from the Get uses the object and reaches the Put without a reset, and either another path resets it (so resetting matters) or the type plainly accumulates data: bytes.Buffer, strings.Builder, maps, slices that are appended to, and package types with a Reset method. A fixed-size scratch buffer that is only overwritten, or an object put back untouched, is fine.',
   defaultSeverity: 'warning',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {

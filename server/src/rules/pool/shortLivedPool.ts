@@ -20,6 +20,7 @@ export const shortLivedPool: Rule = {
   help:
     'A sync.Pool that is a local variable is created empty on every call and dropped when the function returns: Get always falls through to New and whatever is Put is garbage — more work than allocating directly. The same holds for a pool created inside an HTTP handler, once per request. Declare the pool once: a package-level `var`, or a field of a value that lives as long as the work it serves (created in its constructor). A function that creates a pool and returns it or stores it elsewhere is such a constructor and is not reported.',
   defaultSeverity: 'warning',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {

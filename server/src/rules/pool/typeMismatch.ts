@@ -17,6 +17,7 @@ export const typeMismatch: Rule = {
   help:
     'A pool should hold one type: the one its New returns. `p.Get().(T)` with a different T panics when Get returns a New-made value (the comma-ok form silently never succeeds), and `p.Put(x)` of a different type leaves a value in the pool that a later `Get().(T)` panics on. New\'s type is read from its func literal (`return new(T)`, `&T{}`, `make(…)`, `&b` of a local) or from the package function it names, in any file of the package; gohazard says nothing when it cannot tell, or when either type is an interface.',
   defaultSeverity: 'error',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {

@@ -19,6 +19,7 @@ export const useAfterPut: Rule = {
   help:
     'Once Put returns, another goroutine may Get the same object and write to it, so any later use of it — or of an alias taken before the Put, such as `buf.Bytes()`, `*bp` or a sub-slice — races with that user. This includes returning such an alias from a function that has `defer pool.Put(buf)`: the deferred Put runs before the caller sees the result. Copy what must outlive the Put (`string(b)`, `bytes.Clone`, `append([]byte(nil), b...)`) or move the Put after the last use. Re-assigning the variable (`buf = nil`, a new Get) ends the hazard.',
   defaultSeverity: 'error',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {

@@ -74,6 +74,7 @@ export const languageFeature: Rule = {
   help:
     "The `go` line of go.mod (or a file's `//go:build go1.N` line) sets the language version the compiler accepts, and newer syntax fails to build with \"requires go1.N or later\": generics (go1.18), `min`/`max`/`clear` (go1.21), `range` over an integer (go1.22) or a function (go1.23), generic type aliases (go1.24), `new(expr)` (go1.26), and older changes such as `0b`/`0o` literals and digit separators (go1.13) or type aliases (go1.9). Reported only when the syntax is certain; a user-declared `min` is not the built-in. Raise the `go` line (the quick fix does) or rewrite the code for the older version.",
   defaultSeverity: 'error',
+  kind: 'hazard',
   indexer: packageNamesIndexer,
   query: QUERY,
   appliesTo: (file) => file.goMinor < NEWEST_FEATURE,

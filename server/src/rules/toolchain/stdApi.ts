@@ -22,6 +22,7 @@ export const stdApi: Rule = {
   help:
     "The `go` line of go.mod (or a file's `//go:build go1.N` line) promises that the code builds with that Go release, but a newer toolchain compiles calls to standard-library API that the promised release does not have (`slices` and `maps` are go1.21, `iter` go1.23, `testing.B.Loop` go1.24, `sync.WaitGroup.Go` go1.25): the build breaks for whoever uses the older release. Versions come from Go's own api/go1.N.txt files, as `go vet -stdversion` uses them. Methods are found through variables whose type is written in the file (`b *testing.B`, `var wg sync.WaitGroup`). Raise the `go` line (the quick fix does) or use an older API.",
   defaultSeverity: 'warning',
+  kind: 'hazard',
   indexer: legacyBuildIndexer,
   query: '[(function_declaration) (method_declaration) (var_declaration) (const_declaration) (type_declaration) (import_declaration)] @decl',
   appliesTo: (file) => file.goMinor < newestStdVersion,

@@ -1,0 +1,281 @@
+// How often does the code at a node run? Decided from the syntax alone, once, for every rule whose
+// findings are about cost: a finding is worth a squiggle where the code is hot (a benchmark loop,
+// or a function a CPU profile says is hot — see present.ts), never where it is cold.
+//
+// Cold, as ../shared/JUDGING.md has it:
+// - exit-path: in a loop, on a path that leaves it (the block ends in return, panic, os.Exit,
+//   log.Fatal, t.Fatal, runtime.Goexit, goto, or a break out of every loop around): at most once
+//   per loop, not once per iteration;
+// - error-path: the body of `if err != nil { … }`;
+// - error-report: an argument of an error constructor, a logger, panic or a test report
+//   (fmt.Errorf, errors.New, log.Printf, logger.Warn, t.Errorf, b.Fatal);
+// - init: `func init` and package-level variable initialisers;
+// - once: the function given to sync.Once.Do, sync.OnceFunc/OnceValue/OnceValues;
+// - test: a _test.go file outside benchmark loops;
+// - goroutine: the closure of `go func(){…}()`, which must exist.
+// Hot: the body of a benchmark loop (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for range b.N`,
+// `for pb.Next()`), unless one of the cold reasons above applies inside it.
+import type { Node } from 'web-tree-sitter';
+
+export type ColdReason = 'exit-path' | 'error-path' | 'error-report' | 'init' | 'once' | 'test' | 'goroutine';
+
+/** Serialisable: it is cached with the findings of a declaration. */
+export interface Heat {
+  cold?: ColdReason;
+  /** The benchmark function whose measured loop holds the node. */
+  benchmark?: string;
+  /** The node runs once per iteration of a loop of its own function. */
+  inLoop: boolean;
+}
+
+const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+export function isTestFile(path: string): boolean {
+  return path.endsWith('_test.go');
+}
+
+export function heatOf(node: Node, testFile: boolean): Heat {
+  let cold: ColdReason | undefined;
+  let benchmark: string | undefined;
+  // Exit paths are judged against the loops of the node's own function.
+  let ownFunction = true;
+  const loops: Node[] = [];
+  const exited = new Set<number>();
+  let exitsAll = false;
+  let child: Node = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    switch (p.type) {
+      case 'statement_list':
+        if (ownFunction && !isFunctionBody(p)) {
+          const exit = loopExit(lastStatement(p));
+          if (exit === 'all') exitsAll = true;
+          else if (exit) exited.add(exit.id);
+        }
+        break;
+      case 'block':
+        if (p.parent?.type === 'if_statement' && p.parent.childForFieldName('consequence')?.id === p.id && isErrCheck(p.parent.childForFieldName('condition'))) cold ??= 'error-path';
+        break;
+      case 'for_statement':
+        if (p.childForFieldName('body')?.id === child.id) {
+          if (ownFunction) loops.push(p);
+          benchmark ??= benchmarkOfLoop(p);
+        }
+        break;
+      case 'argument_list':
+        if (p.parent?.type === 'call_expression' && reportsAnError(p.parent)) cold ??= 'error-report';
+        break;
+      case 'func_literal':
+        if (isOnceBody(p)) cold ??= 'once';
+        break;
+      case 'var_declaration':
+        if (p.parent?.type === 'source_file') cold ??= 'init';
+        break;
+      case 'function_declaration':
+        if (p.childForFieldName('name')?.text === 'init') cold ??= 'init';
+        break;
+    }
+    if (FUNCTIONS.has(p.type) && ownFunction) {
+      ownFunction = false;
+      if (loops.length > 0 && loops.every((l) => exitsAll || exited.has(l.id))) cold ??= 'exit-path';
+    }
+  }
+  if (node.type === 'func_literal' && node.parent?.type === 'call_expression' && node.parent.parent?.type === 'go_statement') cold ??= 'goroutine';
+  if (testFile && !benchmark) cold ??= 'test';
+  const inLoop = loops.some((l) => !exitsAll && !exited.has(l.id));
+  const heat: Heat = { inLoop };
+  if (cold) heat.cold = cold;
+  if (benchmark) heat.benchmark = benchmark;
+  return heat;
+}
+
+/**
+ * Whether the node lies on a path that leaves `loop` (a block between them ends in return, panic, a
+ * goto, or a break out of the loop): it runs in the loop's last iteration only, so nothing it keeps
+ * can see a later one.
+ */
+export function leavesLoop(node: Node, loop: Node): boolean {
+  let leaves = false;
+  for (let p = node.parent; p && p.id !== loop.id; p = p.parent) {
+    // Inside a func literal, its own returns end the literal, not the loop: only what encloses the literal counts.
+    if (FUNCTIONS.has(p.type)) leaves = false;
+    if (p.type !== 'statement_list') continue;
+    const exit = loopExit(lastStatement(p));
+    if (exit === 'all' || (exit && exit.id === loop.id)) leaves = true;
+  }
+  return leaves;
+}
+
+/** Whether any node of the declaration could be hot without a profile: it holds a benchmark loop. */
+export function holdsBenchmarkLoop(decl: Node, text: string): boolean {
+  if (!/\.(N\b|Loop\s*\(|Next\s*\()/.test(text)) return false;
+  return decl.descendantsOfType('for_statement').some((loop) => loop !== null && benchmarkOfLoop(loop) !== undefined);
+}
+
+function isFunctionBody(list: Node): boolean {
+  const block = list.parent;
+  return block?.type === 'block' && FUNCTIONS.has(block.parent?.type ?? '');
+}
+
+function lastStatement(list: Node): Node | undefined {
+  for (let i = list.namedChildCount - 1; i >= 0; i--) {
+    const c = list.namedChild(i);
+    if (c && c.type !== 'comment') return c;
+  }
+  return undefined;
+}
+
+/** What a block's last statement leaves: every loop of the function ('all'), one loop, or nothing. */
+function loopExit(stmt: Node | undefined): 'all' | Node | undefined {
+  if (!stmt) return undefined;
+  switch (stmt.type) {
+    case 'return_statement':
+    case 'goto_statement':
+      return 'all';
+    case 'expression_statement': {
+      const call = stmt.namedChild(0);
+      return call?.type === 'call_expression' && neverReturns(call) ? 'all' : undefined;
+    }
+    case 'break_statement':
+      return breakTarget(stmt);
+    default:
+      return undefined;
+  }
+}
+
+/** panic, os.Exit, log.Fatal*, runtime.Goexit, and test reports that stop the test (t.Fatal, t.FailNow, t.Skip*). */
+function neverReturns(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  if (fn.type === 'identifier') return fn.text === 'panic';
+  if (fn.type !== 'selector_expression') return false;
+  const pkg = fn.childForFieldName('operand')?.text;
+  const name = fn.childForFieldName('field')?.text ?? '';
+  if (pkg === 'os' && name === 'Exit') return true;
+  if (pkg === 'runtime' && name === 'Goexit') return true;
+  if (pkg === 'log' && /^(Fatal|Panic)/.test(name)) return true;
+  return /^(Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|FailNow|SkipNow|Skip|Skipf)$/.test(name);
+}
+
+function breakTarget(stmt: Node): Node | undefined {
+  const label = stmt.namedChild(0)?.text;
+  for (let p = stmt.parent; p; p = p.parent) {
+    if (FUNCTIONS.has(p.type)) return undefined;
+    if (label) {
+      if (p.type === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
+        const loop = p.namedChildren.find((c) => c?.type === 'for_statement');
+        return loop ?? undefined;
+      }
+      continue;
+    }
+    if (p.type === 'for_statement') return p;
+    if (p.type === 'expression_switch_statement' || p.type === 'type_switch_statement' || p.type === 'select_statement') return undefined;
+  }
+  return undefined;
+}
+
+/** `err != nil`, `e != nil`, `someErr != nil`, with anything else and-ed or or-ed to it. */
+function isErrCheck(cond: Node | null): boolean {
+  if (!cond) return false;
+  if (cond.type === 'parenthesized_expression') return isErrCheck(cond.namedChild(0));
+  if (cond.type !== 'binary_expression') return false;
+  const op = cond.childForFieldName('operator')?.text;
+  if (op === '&&' || op === '||') return isErrCheck(cond.childForFieldName('left')) || isErrCheck(cond.childForFieldName('right'));
+  if (op !== '!=') return false;
+  const left = cond.childForFieldName('left');
+  const right = cond.childForFieldName('right');
+  return right?.text === 'nil' && left?.type === 'identifier' && /^(err|e|.*Err|.*Error)$/.test(left.text);
+}
+
+const ERROR_CONSTRUCTORS: Record<string, RegExp> = {
+  fmt: /^Errorf$/,
+  errors: /^(New|Errorf|Wrap|Wrapf|WithMessage|WithMessagef|WithStack|Join)$/,
+  xerrors: /^(New|Errorf)$/,
+  log: /^(Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|Output)$/,
+  slog: /^(Debug|Info|Warn|Error|DebugContext|InfoContext|WarnContext|ErrorContext|Log|LogAttrs)$/,
+  http: /^Error$/,
+};
+
+/** Methods that report an error or a warning whoever the receiver is. */
+const ERROR_METHODS = /^(Error|Errorf|Errorln|Errorw|Fatal|Fatalf|Fatalln|Fatalw|Panic|Panicf|Panicln|Panicw|DPanic|DPanicf|DPanicw|Warn|Warnf|Warnln|Warnw|Warning|Warningf|Warningln|Critical|Criticalf|Skip|Skipf)$/;
+/** Methods that log, when the receiver is a logger or a test. */
+const LOG_METHODS = /^(Print|Printf|Println|Info|Infof|Infoln|Infow|Debug|Debugf|Debugln|Debugw|Trace|Tracef|Log|Logf|Notice|Noticef)$/;
+const LOGGER_RECEIVER = /^(t|b|f|tb|l|lg|lgr|log|logger|slog|sugar|klog|glog)$|log/i;
+
+/** A call whose arguments only describe an error or a log line: panic, error constructors, loggers, test reports. */
+function reportsAnError(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  if (fn.type === 'identifier') return fn.text === 'panic';
+  if (fn.type !== 'selector_expression') return false;
+  const operand = fn.childForFieldName('operand');
+  const name = fn.childForFieldName('field')?.text ?? '';
+  const pkg = operand?.type === 'identifier' ? operand.text : undefined;
+  if (pkg && ERROR_CONSTRUCTORS[pkg]?.test(name)) return true;
+  if (ERROR_METHODS.test(name)) return true;
+  return LOG_METHODS.test(name) && LOGGER_RECEIVER.test(receiverName(operand));
+}
+
+function receiverName(operand: Node | null): string {
+  if (!operand) return '';
+  if (operand.type === 'selector_expression') return operand.childForFieldName('field')?.text ?? '';
+  if (operand.type === 'call_expression') return receiverName(operand.childForFieldName('function'));
+  return operand.text;
+}
+
+/** The func literal handed to sync.Once's Do, or to sync.OnceFunc / OnceValue / OnceValues. */
+function isOnceBody(lit: Node): boolean {
+  const args = lit.parent;
+  if (args?.type !== 'argument_list' || args.namedChildCount !== 1) return false;
+  const fn = args.parent?.childForFieldName('function');
+  if (fn?.type !== 'selector_expression') return false;
+  const name = fn.childForFieldName('field')?.text;
+  if (name === 'Do') return true;
+  return fn.childForFieldName('operand')?.text === 'sync' && /^Once(Func|Value|Values)$/.test(name ?? '');
+}
+
+/**
+ * The benchmark whose measured loop this is: `for b.Loop()`, `for …; i < b.N; …`, `for range b.N`
+ * with b a *testing.B parameter, or `for pb.Next()` with pb a *testing.PB parameter.
+ */
+function benchmarkOfLoop(loop: Node): string | undefined {
+  let receiver: Node | null | undefined;
+  let wants: 'B' | 'PB' = 'B';
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
+  const condition = clause?.type === 'for_clause' ? clause.childForFieldName('condition') : clause ? null : loop.childForFieldName('condition') ?? loop.namedChildren.find((c) => c?.type === 'call_expression');
+  if (clause?.type === 'range_clause') {
+    const right = clause.childForFieldName('right');
+    if (right?.type === 'selector_expression' && right.childForFieldName('field')?.text === 'N') receiver = right.childForFieldName('operand');
+  } else if (condition?.type === 'call_expression') {
+    const fn = condition.childForFieldName('function');
+    const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
+    if (name === 'Loop' || name === 'Next') {
+      receiver = fn!.childForFieldName('operand');
+      wants = name === 'Next' ? 'PB' : 'B';
+    }
+  } else if (condition?.type === 'binary_expression' && /^(<|<=|>|>=)$/.test(condition.childForFieldName('operator')?.text ?? '')) {
+    for (const side of [condition.childForFieldName('right'), condition.childForFieldName('left')]) {
+      if (side?.type === 'selector_expression' && side.childForFieldName('field')?.text === 'N') receiver = side.childForFieldName('operand');
+    }
+  }
+  if (receiver?.type !== 'identifier') return undefined;
+  return benchmarkParameter(loop, receiver.text, wants);
+}
+
+/** The name of the top-level benchmark function when `name` is a *testing.B (or *testing.PB) parameter of a function around the node. */
+function benchmarkParameter(node: Node, name: string, wants: 'B' | 'PB'): string | undefined {
+  let found = false;
+  let top: Node | undefined;
+  for (let p = node.parent; p; p = p.parent) {
+    if (!FUNCTIONS.has(p.type)) continue;
+    top = p;
+    if (found) continue;
+    for (const param of p.childForFieldName('parameters')?.namedChildren ?? []) {
+      if (param?.type !== 'parameter_declaration') continue;
+      const type = param.childForFieldName('type')?.text.replace(/\s+/g, '');
+      if (type !== `*testing.${wants}`) continue;
+      if (param.childrenForFieldName('name').some((n) => n?.text === name)) found = true;
+    }
+  }
+  if (!found) return undefined;
+  return top?.childForFieldName('name')?.text ?? 'the benchmark';
+}
