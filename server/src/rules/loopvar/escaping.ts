@@ -4,7 +4,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes, PackageScope } from '../../engine/scope';
 import { LifetimeAnalysis, Lifetime, rootIdentifier } from './lifetime';
-import { contains, isSharedLoopVariable, loopOf, bodyOf, LoopVariable } from './loops';
+import { contains, isSharedLoopVariable, loopOf, bodyOf, LoopVariable, sameFunction } from './loops';
+import { leavesLoop } from '../../engine/policy/heat';
 import { hasPointerMethod, loopVariableType } from './types';
 import type { PackageView } from '../../engine/packageIndex';
 
@@ -130,7 +131,8 @@ export function escapingAddresses(decl: Node, scopes: DeclScopes, pkg: PackageSc
     const binding = root && scopes.bindingOf(root);
     if (!binding || !isSharedLoopVariable(binding)) continue;
     // `&v.f` is an address inside v only when v is not a pointer; then it points into *v instead.
-    if (operand.type === 'selector_expression' && !isCertainlyNotPointer(binding, scopes, pkg)) continue;
+    // `&v.p.f` may point through a pointer field p into memory v does not hold: not counted.
+    if (operand.type === 'selector_expression' && (operand.childForFieldName('operand')?.type !== 'identifier' || !isCertainlyNotPointer(binding, scopes, pkg))) continue;
     const loop = loopOf(binding)!;
     const body = bodyOf(loop);
     if (!body || !contains(body, unary)) continue;
@@ -151,7 +153,10 @@ export function escapingMethodValues(decl: Node, scopes: DeclScopes, pkg: Packag
   for (const selector of decl.descendantsOfType('selector_expression')) {
     if (!selector) continue;
     const parent = selector.parent;
-    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === selector.id) continue;
+    // A call binds &v only for its duration, unless the call itself is started with go or deferred.
+    const called = parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === selector.id;
+    const later = called ? parent.parent : null;
+    if (called && later?.type !== 'go_statement' && later?.type !== 'defer_statement') continue;
     const operand = selector.childForFieldName('operand');
     const binding = operand?.type === 'identifier' ? scopes.bindingOf(operand) : undefined;
     if (!binding || !isSharedLoopVariable(binding)) continue;
@@ -160,6 +165,13 @@ export function escapingMethodValues(decl: Node, scopes: DeclScopes, pkg: Packag
     const loop = loopOf(binding)!;
     const body = bodyOf(loop);
     if (!body || !contains(body, selector)) continue;
+    if (later) {
+      if (later.type === 'defer_statement' && !sameFunction(later, loop)) continue;
+      if (leavesLoop(later, loop)) continue;
+      const how = later.type === 'go_statement' ? 'started with go' : 'deferred until the function returns';
+      out.push({ variable: { binding, loop, body }, address: selector, lifetime: { how: `a pointer-receiver method call (it holds &${binding.name}) ${how}` } });
+      continue;
+    }
     const lifetime = new LifetimeAnalysis(scopes, body, loop).ofAddress(selector);
     if (lifetime) out.push({ variable: { binding, loop, body }, address: selector, lifetime: { how: `a method value with a pointer receiver (it holds &${binding.name}) ${lifetime.how}` } });
   }

@@ -8,6 +8,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import { contains, sameFunction } from './loops';
+import { goroutineJoined, groupJoined } from './joins';
+import { leavesLoop } from '../../engine/policy/heat';
 
 export interface Lifetime {
   /** Why the value outlives the iteration, e.g. "started with go". */
@@ -28,15 +30,17 @@ export class LifetimeAnalysis {
 
   /** How a func literal inside the loop body may run after the iteration ends. */
   ofFuncLiteral(lit: Node): Lifetime | undefined {
+    // Made in the loop's last iteration (break, return follow): the variable never changes again.
+    if (leavesLoop(lit, this.loop)) return undefined;
     const parent = lit.parent;
-    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === lit.id) return this.ofCall(parent);
+    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === lit.id) return this.ofCall(parent, lit);
     if (parent?.type === 'argument_list') {
       const call = parent.parent;
       const callee = call?.childForFieldName('function');
       if (call && callee?.type === 'selector_expression') {
         const method = callee.childForFieldName('field')?.text;
         const receiver = callee.childForFieldName('operand')?.text ?? '';
-        if (method === 'Go' || method === 'TryGo') return { how: `passed to ${receiver}.${method}, which runs it in a new goroutine` };
+        if (method === 'Go' || method === 'TryGo') return groupJoined(call, receiver, this.body) ? undefined : { how: `passed to ${receiver}.${method}, which runs it in a new goroutine` };
         if (method === 'Run' && parent.namedChildren[1]?.id === lit.id) {
           const parallel = parallelCall(lit);
           return parallel ? { how: `run as a parallel subtest by ${receiver}.Run`, after: parallel } : undefined;
@@ -48,13 +52,17 @@ export class LifetimeAnalysis {
 
   /** How the address `&v` (or `&v.f`) may be used after the iteration ends. */
   ofAddress(addr: Node): Lifetime | undefined {
+    if (leavesLoop(addr, this.loop)) return undefined;
     return this.ofValue(addr, 0);
   }
 
-  /** A call of something made in the iteration: `go f()` and a `defer f()` of the loop's own function outlive it. */
-  private ofCall(call: Node): Lifetime | undefined {
+  /**
+   * A call of something made in the iteration: `go f()` and a `defer f()` of the loop's own function
+   * outlive it, unless the iteration waits for the goroutine before it ends.
+   */
+  private ofCall(call: Node, literal?: Node): Lifetime | undefined {
     const stmt = call.parent;
-    if (stmt?.type === 'go_statement') return { how: 'started with go' };
+    if (stmt?.type === 'go_statement') return literal && goroutineJoined(stmt, literal, this.body) ? undefined : { how: 'started with go' };
     if (stmt?.type === 'defer_statement' && sameFunction(stmt, this.loop)) return { how: 'deferred until the function returns' };
     return undefined;
   }

@@ -1,0 +1,148 @@
+// Does the iteration wait for the goroutine it started before it ends? Then the goroutine cannot see
+// a later iteration's value: `wg.Wait()` after `go func() { defer wg.Done(); … }()`, `g.Wait()` after
+// `g.Go(func() error { … })`, or a receive from a channel that the goroutine closes or sends on as
+// the last thing it does on every path.
+import type { Node } from 'web-tree-sitter';
+
+/** What a goroutine signals when it ends. */
+interface Signals {
+  /** Receivers of `X.Done()` (sync.WaitGroup) — waited for with `X.Wait()`. */
+  waitGroups: Set<string>;
+  /** Channels it closes or sends on — waited for with a receive. */
+  channels: Set<string>;
+}
+
+/** `go func() {…}()` whose goroutine the rest of the iteration (up to the loop body) waits for. */
+export function goroutineJoined(goStatement: Node, literal: Node, loopBody: Node): boolean {
+  const signals = signalsAtExit(literal);
+  if (!signals) return false;
+  return waitsAfter(goStatement, loopBody, (n) => waitsFor(n, signals));
+}
+
+/** `g.Go(func…)` (errgroup, WaitGroup.Go) followed in the iteration by `g.Wait()`. */
+export function groupJoined(call: Node, group: string, loopBody: Node): boolean {
+  const statement = statementOf(call);
+  if (!statement) return false;
+  return waitsAfter(statement, loopBody, (n) => n.type === 'call_expression' && isMethodCall(n, group, 'Wait'));
+}
+
+/**
+ * The signals a literal gives on every way out: a deferred Done/close anywhere at its top level, or
+ * a Done/close/send as the last statement of its body and just before each of its returns.
+ */
+function signalsAtExit(literal: Node): Signals | undefined {
+  const body = literal.childForFieldName('body');
+  const statements = topLevelStatements(body);
+  const signals: Signals = { waitGroups: new Set(), channels: new Set() };
+  for (const s of statements) {
+    if (s.type === 'defer_statement') addSignal(s.namedChild(0), signals);
+  }
+  if (signals.waitGroups.size + signals.channels.size > 0) return signals;
+  const last = statements[statements.length - 1];
+  if (!last || !addSignal(signalExpression(last), signals)) return undefined;
+  for (const ret of returnsOf(body)) {
+    const list = ret.parent;
+    const index = list?.namedChildren.findIndex((c) => c?.id === ret.id) ?? -1;
+    const before = index > 0 ? list!.namedChild(index - 1) : null;
+    if (!before || !addSignal(signalExpression(before), signals)) return undefined;
+  }
+  return signals;
+}
+
+/** The call or send a statement consists of. */
+function signalExpression(statement: Node): Node | null {
+  if (statement.type === 'send_statement') return statement;
+  if (statement.type === 'expression_statement') return statement.namedChild(0);
+  return null;
+}
+
+/** Records `X.Done()`, `close(ch)` or `ch <- v`; false for anything else. */
+function addSignal(node: Node | null, signals: Signals): boolean {
+  if (!node) return false;
+  if (node.type === 'send_statement') {
+    const channel = node.childForFieldName('channel')?.text;
+    if (!channel) return false;
+    signals.channels.add(channel);
+    return true;
+  }
+  if (node.type !== 'call_expression') return false;
+  const fn = node.childForFieldName('function');
+  if (fn?.type === 'identifier' && fn.text === 'close') {
+    const channel = node.childForFieldName('arguments')?.namedChild(0)?.text;
+    if (!channel) return false;
+    signals.channels.add(channel);
+    return true;
+  }
+  if (fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Done') {
+    signals.waitGroups.add(fn.childForFieldName('operand')?.text ?? '');
+    return true;
+  }
+  return false;
+}
+
+function waitsFor(n: Node, signals: Signals): boolean {
+  if (n.type === 'call_expression') {
+    const fn = n.childForFieldName('function');
+    return fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Wait' && signals.waitGroups.has(fn.childForFieldName('operand')?.text ?? '');
+  }
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return signals.channels.has(n.childForFieldName('operand')?.text ?? '');
+  return false;
+}
+
+/**
+ * Whether a node matching `isWait` follows `from` before the iteration ends: in the statements after
+ * it in its block and in every block around it up to the loop body (nested func literals are code
+ * that may run later, and are not searched).
+ */
+function waitsAfter(from: Node, loopBody: Node, isWait: (n: Node) => boolean): boolean {
+  let statement: Node | null = from;
+  while (statement && statement.id !== loopBody.id) {
+    const list: Node | null = statement.parent;
+    if (list?.type === 'statement_list') {
+      let found = false;
+      for (let s = statement.nextNamedSibling; s && !found; s = s.nextNamedSibling) found = contains(s, isWait);
+      if (found) return true;
+    }
+    statement = list;
+  }
+  return false;
+}
+
+function contains(root: Node, isWait: (n: Node) => boolean): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (isWait(n)) return true;
+    if (n.type === 'func_literal') continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return false;
+}
+
+function topLevelStatements(body: Node | null): Node[] {
+  const list = body?.namedChildren.find((c) => c?.type === 'statement_list');
+  return (list?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type !== 'comment');
+}
+
+/** Return statements of a literal's own body (not of literals nested in it). */
+function returnsOf(body: Node | null): Node[] {
+  const out: Node[] = [];
+  const stack = body ? [body] : [];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.type === 'return_statement') out.push(n);
+    if (n.type === 'func_literal') continue;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return out;
+}
+
+function isMethodCall(call: Node, receiver: string, method: string): boolean {
+  const fn = call.childForFieldName('function');
+  return fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === method && fn.childForFieldName('operand')?.text === receiver;
+}
+
+function statementOf(node: Node): Node | undefined {
+  for (let n: Node | null = node; n; n = n.parent) if (n.parent?.type === 'statement_list') return n;
+  return undefined;
+}
