@@ -21,8 +21,9 @@ export const unboundedSize: Rule = {
   id: 'pool/unbounded-size',
   summary: 'A growable buffer goes back into the pool without a size cap (Go issue 23199).',
   help:
-    'A `*bytes.Buffer` or an appended-to `*[]byte` grows to its largest use. Put back at that size, it keeps the memory alive in the pool and hands it to every later user, so one large request raises the footprint of all of them (golang.org/issue/23199). Drop large buffers instead of pooling them: `if buf.Cap() <= 64<<10 { pool.Put(buf) }` (fmt uses that limit). Reported when the function puts back such a buffer and compares neither its cap nor its len. Quick fix: wrap the Put in that check.',
+    'A `*bytes.Buffer` or an appended-to `*[]byte` grows to its largest use. Put back at that size, it keeps the memory alive in the pool and hands it to every later user, so one large request raises the footprint of all of them (golang.org/issue/23199). Drop large buffers instead of pooling them: `if buf.Cap() <= 64<<10 { pool.Put(buf) }` (fmt uses that limit). Reported when the function puts back such a buffer and compares neither its cap nor its len: as a warning when the buffer is filled from a reader (ReadFrom, io.Copy), whose input can be as large as a peer sends; otherwise as a hint, since nothing shows that its uses can be large. Quick fix: wrap the Put in that check.',
   defaultSeverity: 'warning',
+  kind: 'hazard',
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {
@@ -44,10 +45,14 @@ export const unboundedSize: Rule = {
       const names = obj ? obj.tracked.map((b) => b.name) : [arg.text];
       if (isCapped(body, names)) continue;
       if (kind !== 'buffer' && !grows(body.text, names)) continue;
+      const source = readsUnbounded(body.text, names);
       ctx.report({
         node: put.call,
-        message: `${put.call.text} puts back a ${displayType(type!)} of whatever size it grew to: one large use keeps a large buffer alive in the pool for every later Get (golang.org/issue/23199); drop buffers above a limit instead, e.g. ${condition(kind, arg.text)}`,
+        message: source
+          ? `${put.call.text} puts back a ${displayType(type!)} that ${source}, at whatever size that made it: one large input keeps a large buffer alive in the pool for every later Get (golang.org/issue/23199); drop buffers above a limit instead, e.g. ${condition(kind, arg.text)}`
+          : `${put.call.text} puts back a ${displayType(type!)} of whatever size it grew to: if its uses can be large, one of them keeps a large buffer alive in the pool for every later Get (golang.org/issue/23199); drop buffers above a limit, e.g. ${condition(kind, arg.text)}`,
         fixes: capFix(put, kind, arg, dc),
+        weak: !source,
       });
     }
   },
@@ -73,6 +78,17 @@ function isCapped(body: Node, names: string[]): boolean {
     if (b && ['<', '<=', '>', '>='].includes(op) && sized.test(b.text)) return true;
   }
   return false;
+}
+
+/**
+ * Evidence that the buffer's size is set by its input rather than by the program: it is filled from
+ * a reader (ReadFrom, io.Copy, io.CopyBuffer), whose data can be as large as the peer sends.
+ */
+function readsUnbounded(text: string, names: string[]): string | undefined {
+  const alternatives = names.map(escapeRegExp).join('|');
+  const m = new RegExp(`\\b(${alternatives})\\.ReadFrom\\(|\\bio\\.(Copy|CopyBuffer)\\(\\s*&?(${alternatives})\\b`).exec(text);
+  if (!m) return undefined;
+  return m[2] ? `io.${m[2]} fills from a reader` : 'ReadFrom fills from a reader';
 }
 
 /** Appends to the slice (or through the pointer) in the function: it grows. */
