@@ -40,6 +40,10 @@ export class LifetimeAnalysis {
       if (call && callee?.type === 'selector_expression') {
         const method = callee.childForFieldName('field')?.text;
         const receiver = callee.childForFieldName('operand')?.text ?? '';
+        // time.AfterFunc(d, f), context.AfterFunc(ctx, f): f runs later, in a goroutine of its own.
+        if (method === 'AfterFunc' && (receiver === 'time' || receiver === 'context') && parent.namedChildren[1]?.id === lit.id) {
+          return { how: `passed to ${receiver}.AfterFunc, which runs it later in its own goroutine` };
+        }
         if (method === 'Go' || method === 'TryGo') return groupJoined(call, receiver, this.body) ? undefined : { how: `passed to ${receiver}.${method}, which runs it in a new goroutine` };
         if (method === 'Run' && parent.namedChildren[1]?.id === lit.id) {
           const parallel = parallelCall(lit);
