@@ -8,6 +8,7 @@ import type { Rule, RuleContext } from '../../engine/rule';
 import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
 import { DeclContext } from './declContext';
 import { walkPaths } from './flow';
+import { unparenParent } from './functions';
 import { displayType, shapeOf } from './goTypes';
 import { ObjectUse, PooledObject, holdsGet, pooledObjects, usesWithin } from './pooledObjects';
 import { poolIndexer } from './summary';
@@ -16,7 +17,7 @@ export const missingReset: Rule = {
   id: 'pool/missing-reset',
   summary: 'An object from Get is put back without being reset on some path, leaking its data to the next user.',
   help:
-    'What goes back into a pool comes out of the next Get as it is. Reset the object between Get and Put on every path — `buf.Reset()`, `b = b[:0]` / `*bp = (*bp)[:0]`, `clear(m)`, zeroing its fields, or a reset helper — or the next user sees the previous user\'s data (and may send it somewhere). Resetting right after Get counts. Reported when a path from the Get uses the object and reaches the Put without a reset, and either another path resets it (so resetting matters) or the type plainly accumulates data: bytes.Buffer, strings.Builder, maps, slices that are appended to, and package types with a Reset method. A fixed-size scratch buffer that is only overwritten, or an object put back untouched, is fine.',
+    'What goes back into a pool comes out of the next Get as it is. Reset the object between Get and Put on every path — `buf.Reset()`, `b = b[:0]` / `*bp = (*bp)[:0]`, `clear(m)`, zeroing its fields, or a reset helper — or the next user sees the previous user\'s data (and may send it somewhere). Resetting right after Get counts. Reported when a path from the Get uses the object and reaches the Put without a reset, and either another path resets it (so resetting matters) or the type plainly accumulates data: bytes.Buffer, strings.Builder, maps, slices that are appended to, and package types with a Reset method. A fixed-size scratch buffer that is only overwritten, an object put back untouched, or a map whose entries the function returns (an intern table or lookup cache, which keeps its data on purpose) is fine.',
   defaultSeverity: 'warning',
   kind: 'hazard',
   query: DECLARATIONS_QUERY,
@@ -113,11 +114,34 @@ function holdsData(obj: PooledObject, dc: DeclContext): boolean {
   if (!type) return false;
   if (type === 'bytes.Buffer' || type === 'strings.Builder') return true;
   const shape = shapeOf(type, dc.facts.namedType);
-  if (shape === 'map') return true;
+  // A map whose entries the function hands back to its caller is a cache (an intern table, a
+  // lookup cache): keeping its data between users is its purpose.
+  if (shape === 'map') return !servesLookups(obj);
   // A slice only accumulates what is appended to it; a fixed-size scratch buffer is overwritten.
   if (shape === 'slice') return appendsTo(obj);
   const base = type.replace(/\[.*$/, '');
   return ['Reset', 'reset', 'Clear', 'clear'].some((m) => dc.facts.hasMethod(base, m));
+}
+
+/** Whether a value looked up in the object (`m[k]`) is returned, directly or through a variable. */
+function servesLookups(obj: PooledObject): boolean {
+  const holders = new Set<string>();
+  for (const u of obj.uses) {
+    const { node, parent } = unparenParent(u.ref);
+    if (parent?.type !== 'index_expression' || parent.childForFieldName('operand')?.id !== node.id) continue;
+    const { parent: list } = unparenParent(parent);
+    const statement = list?.parent;
+    if (list?.type === 'expression_list' && statement?.type === 'return_statement') return true;
+    if (list?.type === 'expression_list' && (statement?.type === 'short_var_declaration' || statement?.type === 'assignment_statement') && statement.childForFieldName('right')?.id === list.id) {
+      const first = statement.childForFieldName('left')?.namedChild(0);
+      if (first?.type === 'identifier') holders.add(first.text);
+    }
+  }
+  if (holders.size === 0) return false;
+  for (const ret of obj.fn.descendantsOfType('return_statement')) {
+    for (const value of ret?.namedChild(0)?.namedChildren ?? []) if (value?.type === 'identifier' && holders.has(value.text)) return true;
+  }
+  return false;
 }
 
 /** Whether the object (or an alias) is the first argument of append or an Append… function. */

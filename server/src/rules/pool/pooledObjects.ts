@@ -313,7 +313,7 @@ function isReset(ref: Node): boolean {
     }
     if (parent.type === 'slice_expression' && parent.childForFieldName('operand')?.id === expr.id) {
       const start = parent.childForFieldName('start');
-      return parent.childForFieldName('end')?.text === '0' && (!start || start.text === '0');
+      return parent.childForFieldName('end')?.text === '0' && (!start || start.text === '0') && keepsEmptied(parent);
     }
     if (parent.type === 'selector_expression' && parent.childForFieldName('operand')?.id === expr.id) {
       const call = parent.parent;
@@ -331,6 +331,26 @@ function isReset(ref: Node): boolean {
     if (parent.type === 'expression_list' && expr.type === 'unary_expression') return assignedZero(expr);
     return false;
   }
+}
+
+/**
+ * `x[:0]` empties the object only when that is what it becomes: assigned back (`b = b[:0]`,
+ * `*bp = (*bp)[:0]`), rebuilt (`append(b[:0], …)`) or handed to Put. `w.Write(buf[:0])` leaves the
+ * object as it was.
+ */
+function keepsEmptied(slice: Node): boolean {
+  const { parent } = unparenParent(slice);
+  if (parent?.type === 'expression_list') {
+    const statement = parent.parent;
+    return statement?.type === 'assignment_statement' && statement.childForFieldName('right')?.id === parent.id;
+  }
+  if (parent?.type === 'argument_list') {
+    const fn = parent.parent?.childForFieldName('function');
+    // append(b[:0], …) rebuilds the contents from nothing.
+    if (fn?.type === 'identifier' && fn.text === 'append') return parent.namedChild(0)?.id === unparenParent(slice).node.id;
+    return fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Put';
+  }
+  return false;
 }
 
 /** `target = <zero value>` where target is the left side of a plain assignment. */
