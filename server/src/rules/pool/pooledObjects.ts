@@ -179,6 +179,13 @@ function classify(ref: Node, binding: Binding, fn: Node, dc: DeclContext, tracke
       case 'type_assertion_expression':
         expr = parent;
         continue;
+      case 'index_expression': {
+        // &x[i] is the object's own memory, whoever gets it (unsafe.Pointer(&buf[0]), a returned pointer).
+        const { parent: outer } = unparenParent(parent);
+        if (parent.childForFieldName('operand')?.id !== expr.id || outer?.type !== 'unary_expression' || outer.childForFieldName('operator')?.type !== '&') return use('read', expr, strong);
+        expr = outer;
+        continue;
+      }
       case 'argument_list':
       case 'variadic_argument': {
         const next = argumentUse(expr, parent, strong, use, dc);
