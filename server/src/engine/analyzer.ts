@@ -13,7 +13,7 @@ import { GoGrammar } from './grammar';
 import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
 import { DeclScopes, PackageScope } from './scope';
 import { SourceText } from './sourceText';
-import { applySuppressions, suppressionRule } from './suppressions';
+import { applySuppressions, SameAs, suppressionRule } from './suppressions';
 import { MAX_NESTING_DEPTH, nestsDeeperThan, skippedRule } from './limits';
 import { Finding, Fix, RuleDoc, Severity } from './types';
 import { Heat, heatOf, holdsBenchmarkLoop, isTestFile } from './policy/heat';
@@ -62,6 +62,7 @@ export class Analyzer {
   private readonly combined = new Map<string, CombinedQuery>();
   readonly ruleIds: ReadonlySet<string>;
   private readonly kindOf: ReadonlyMap<string, RuleDoc['kind']>;
+  private readonly sameAs: SameAs;
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -70,6 +71,7 @@ export class Analyzer {
   ) {
     this.ruleIds = new Set(rules.map((r) => r.id));
     this.kindOf = new Map(rules.map((r) => [r.id, r.kind]));
+    this.sameAs = new Map(rules.flatMap((r) => (r.sameAs ? [[r.id, r.sameAs]] : [])));
   }
 
   /** Every rule's documentation, including the engine's own suppression check. */
@@ -143,7 +145,7 @@ export class Analyzer {
     }
     const findings = present(candidates, { scope: escapeScopeOf(config), profile: file.profile });
     findings.sort(compareFindings);
-    const { kept, problems } = applySuppressions(findings, doc.tree, source, this.ruleIds);
+    const { kept, problems } = applySuppressions(findings, doc.tree, source, this.ruleIds, this.sameAs);
     const suppressionSeverity = severityFor(suppressionRule.id, suppressionRule.defaultSeverity, config);
     if (suppressionSeverity !== 'off') kept.push(...problems.map((p) => ({ ...p, severity: suppressionSeverity })));
     kept.sort(compareFindings);

@@ -84,6 +84,11 @@ export interface Rule extends RuleDoc {
   query: string;
   /** Summarises each file of a package for cross-file checks; see PackageIndex. */
   indexer?: Indexer;
+  /**
+   * Other tools' names for this check — golangci-lint linters, staticcheck checks — whose
+   * suppression comments (`//nolint:staticcheck`, `//lint:ignore SA6002 …`) silence it too.
+   */
+  sameAs?: readonly string[];
   /** Whether the rule has anything to say about this file at all (e.g. only below go1.22). */
   appliesTo?(file: FileFacts): boolean;
   check(ctx: RuleContext, matches: QueryMatch[]): void;

@@ -2,7 +2,12 @@
 //   //gohazard:ignore <rule-id|family/*>[,<…>] <reason>   on the reported line or the line above it
 //   //nolint, //nolint:gohazard, //nolint:all             as golangci-lint users write them: trailing a
 //                                                          line, or alone on a line for the statement or
-//                                                          declaration that starts on the next line.
+//                                                          declaration that starts on the next line;
+//   //nolint:<linter>                                      also for a rule that checks what that linter
+//                                                          checks (Rule.sameAs: //nolint:staticcheck on
+//                                                          a Put that SA6002 would flag);
+//   //lint:ignore <check>[,<check>] <reason>                staticcheck's own form, for those checks
+//                                                          (SA6002), on the line or the line above.
 // A gohazard:ignore without a reason, or naming no known rule, is itself reported.
 import type { Node, Tree } from 'web-tree-sitter';
 import { familyOf } from './rule';
@@ -29,9 +34,13 @@ export interface SuppressionResult {
   problems: Finding[];
 }
 
-export function applySuppressions(findings: Finding[], tree: Tree, source: SourceText, knownRules: ReadonlySet<string>): SuppressionResult {
+/** For each rule, the other tools' names (golangci-lint linters, staticcheck checks) that check the same thing. */
+export type SameAs = ReadonlyMap<string, readonly string[]>;
+
+export function applySuppressions(findings: Finding[], tree: Tree, source: SourceText, knownRules: ReadonlySet<string>, sameAs: SameAs = new Map()): SuppressionResult {
   const text = source.text;
-  if (!text.includes('//gohazard:ignore') && !text.includes('//nolint')) return { kept: findings, problems: [] };
+  if (!text.includes('//gohazard:ignore') && !text.includes('//nolint') && !text.includes('//lint:ignore')) return { kept: findings, problems: [] };
+  const checkedBy = (rule: string, names: readonly string[]) => names.some((n) => sameAs.get(rule)?.includes(n));
   const suppressions: Suppression[] = [];
   const problems: Finding[] = [];
   const knownFamilies = new Set([...knownRules].map(familyOf));
@@ -56,16 +65,25 @@ export function applySuppressions(findings: Finding[], tree: Tree, source: Sourc
     const m = /^\/\/nolint(?::([\w,-]+))?(?:\s|$)/.exec(comment.text);
     if (!m) continue;
     const linters = m[1]?.split(',') ?? [];
-    if (linters.length > 0 && !linters.includes('gohazard') && !linters.includes('all')) continue;
+    const all = linters.length === 0 || linters.includes('gohazard') || linters.includes('all');
+    const matches = all ? () => true : (rule: string) => checkedBy(rule, linters);
     const start = source.positionAt(comment.startIndex);
     const lineBefore = source.lineText(start.line).slice(0, start.character);
     if (lineBefore.trim() !== '') {
-      suppressions.push({ from: start.line, to: start.line, matches: () => true });
+      suppressions.push({ from: start.line, to: start.line, matches });
     } else {
       const next = nodeStartingOnLine(tree, source, start.line + 1);
       const to = next ? next.endPosition.row : start.line + 1;
-      suppressions.push({ from: start.line, to, matches: () => true });
+      suppressions.push({ from: start.line, to, matches });
     }
+  }
+
+  for (const comment of commentsStartingWith(tree, text, '//lint:ignore')) {
+    const m = /^\/\/lint:ignore\s+(\S+)\s+\S/.exec(comment.text);
+    if (!m) continue;
+    const checks = m[1].split(',');
+    const line = source.positionAt(comment.startIndex).line;
+    suppressions.push({ from: line, to: line + 1, matches: (rule) => checkedBy(rule, checks) });
   }
 
   const kept = findings.filter((f) => !suppressions.some((s) => f.range.start.line >= s.from && f.range.start.line <= s.to && s.matches(f.rule)));

@@ -16,6 +16,7 @@ export const appendNoPrealloc: Rule = {
   help: 'Appending to an empty slice regrows its backing store about log2(n) times, copying every element each time. When the loop runs a known number of times (range over a slice, array, string, map or integer, or `for i := 0; i < n; i++`) and appends exactly one element per iteration with no early exit, `s := make([]T, 0, n)` allocates once. The quick fix rewrites the declaration when the length can be computed there; for `var s []T` it is offered as the preferred fix only when the function never compares s with nil (after the rewrite s is non-nil even when the loop does not run, which encoding/json, for one, prints as [] instead of null).',
   defaultSeverity: 'info',
   kind: 'cost',
+  sameAs: ['prealloc'],
   query: '(assignment_statement left: (expression_list . (identifier) @lhs .) right: (expression_list . (call_expression function: (identifier) @fn arguments: (argument_list . (identifier) @first . (_) @elem .)) .) (#eq? @fn "append")) @assign',
   check(ctx: RuleContext, matches: QueryMatch[]) {
     const env = typeEnvFor(ctx);

@@ -12,6 +12,7 @@ export const deferInLoop: Rule = {
   help: 'Deferred calls run when the surrounding function returns. In a loop, each iteration adds one more pending call (files stay open, locks stay held until the function ends), and the compiler cannot open-code such defers: each one is a runtime defer record plus a heap closure for its call (1-2 allocations per iteration, measured on go1.26). Move the loop body into a function (or a func literal called per iteration) so that the defer runs at the end of each iteration, or release the resource explicitly.',
   defaultSeverity: 'warning',
   kind: 'resource',
+  sameAs: ['gocritic', 'revive'],
   query: '(defer_statement) @defer',
   check(ctx: RuleContext, matches: QueryMatch[]) {
     for (const m of matches) {

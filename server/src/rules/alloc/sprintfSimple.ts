@@ -22,6 +22,7 @@ export const sprintfSimple: Rule = {
   help: 'fmt.Sprintf("%d", i) converts i to an interface (a heap allocation for values ≥ 256) and runs fmt\'s general printer; strconv.Itoa(i) formats directly (measured on go1.26: 2 allocations vs 1, and none for 0..99). Reported only when the format is exactly one verb and the argument\'s type is a predeclared basic type known from the source (a named type may have a String method that %v would call). Reported where the code is hot (gohazard.escape.scope `hot`, the default: a benchmark loop or a function the CPU profile says is hot), inside loops with `loops`, everywhere with `all`. The quick fix rewrites the call and imports strconv when needed.',
   defaultSeverity: 'info',
   kind: 'cost',
+  sameAs: ['perfsprint'],
   query: '(call_expression function: (selector_expression operand: (identifier) @pkg field: (field_identifier) @fn) arguments: (argument_list . (interpreted_string_literal) @format . (_) @arg .) (#eq? @fn "Sprintf")) @call',
   check(ctx: RuleContext, matches: QueryMatch[]) {
     const env = typeEnvFor(ctx);

@@ -16,6 +16,7 @@ export const address: Rule = {
     'Before Go 1.22 a loop declares one variable that every iteration reuses, so `&v` is the same pointer in every iteration. Storing it (appending to a slice, putting it in a map, a field or an outer variable, sending it on a channel) leaves every stored pointer aliasing one variable that ends up holding the last value. A pointer-receiver method takes `&v` implicitly: a method value `v.m` kept past the iteration, `go v.m()` and `defer v.m()` keep that address too (reported when the method is declared in the package with a pointer receiver). Copy the value first (`v := v; p := &v`), point into the collection (`&xs[i]`), or move the module to go 1.22 or later.',
   defaultSeverity: 'warning',
   kind: 'hazard',
+  sameAs: ['exportloopref', 'scopelint', 'gosec', 'G601'],
   indexer: pointerMethodsIndexer,
   query: `
     (unary_expression operator: "&" operand: [(identifier) (selector_expression)]) @address

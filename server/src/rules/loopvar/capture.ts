@@ -18,6 +18,7 @@ export const capture: Rule = {
     'Before Go 1.22 a loop declares one variable that every iteration reuses. A func literal that refers to it and runs after the iteration ended (started with go, deferred, passed to errgroup.Group.Go or sync.WaitGroup.Go, a parallel subtest, or stored where the next iteration can reach it) sees a later value, often the last one. Copy the variable inside the body (`v := v`), pass it as an argument, or move the module to go 1.22 or later, where each iteration has its own variable.',
   defaultSeverity: 'warning',
   kind: 'hazard',
+  sameAs: ['govet', 'loopclosure', 'scopelint'],
   query: '(func_literal) @literal',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx: RuleContext, matches: QueryMatch[]) {

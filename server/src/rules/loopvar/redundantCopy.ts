@@ -16,6 +16,7 @@ export const redundantCopy: Rule = {
     'Since Go 1.22 each loop iteration has its own loop variables, so the `v := v` idiom that protected closures and pointers before is no longer needed. The quick fix deletes the copy. Copies of 3-clause loop variables are only reported when deleting them cannot change the loop: neither the copy nor the variable is written after it.',
   defaultSeverity: 'hint',
   kind: 'explanation',
+  sameAs: ['copyloopvar'],
   query: '(short_var_declaration left: (expression_list . (identifier) @copy) right: (expression_list . (identifier) @original) (#eq? @copy @original)) @statement',
   appliesTo: (file) => file.goMinor >= PER_ITERATION_LOOPVARS,
   check(ctx, matches) {

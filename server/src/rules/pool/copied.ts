@@ -19,6 +19,7 @@ export const copied: Rule = {
     'sync.Pool must not be copied after first use: a copy starts with its own empty caches and whatever New the original had at that moment, Puts into one are never seen by Gets from the other, and `go vet` (copylocks) reports it because Pool embeds a noCopy marker. Copies happen through value receivers (`func (s Server) …` where Server has a `sync.Pool` field), parameters and results passed by value, assignments, range variables and composite literals. Hold the pool through a pointer: pointer receivers, `*sync.Pool` fields or parameters, `&s.pool`.',
   defaultSeverity: 'warning',
   kind: 'hazard',
+  sameAs: ['govet', 'copylocks'],
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {
