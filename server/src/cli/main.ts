@@ -17,6 +17,7 @@ import { probeGoToolchain } from '../node/goToolchain';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
+                [--min-severity error|warning|info|hint]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope hot|loops|all]
                 [--go-version 1.N] [--threads N] [--max-file-size MB]
                 [paths | dir/... ]
@@ -27,7 +28,9 @@ const usage = `usage:
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
   gohazard --version
 
-scan exits 0 when nothing at or above --fail-on (default warning) was found, 1 when something was,
+scan prints findings at or above --min-severity (default info: hints are explanations, shown in
+editors but not printed unless asked for or --fail-on hint), and exits 0 when nothing at or above
+--fail-on (default warning) was found, 1 when something was,
 and 2 on a usage or internal error.`;
 
 class UsageError extends Error {}
@@ -70,6 +73,7 @@ interface ScanOptions {
   threads?: number;
   maxFileBytes?: number;
   failOn: Severity | 'none';
+  minSeverity?: Severity;
   config: EngineConfig;
   paths: string[];
 }
@@ -96,6 +100,12 @@ function parseScanArgs(args: string[]): ScanOptions {
         const v = value();
         if (!['error', 'warning', 'info', 'hint', 'none'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
         options.failOn = v as Severity | 'none';
+        break;
+      }
+      case '--min-severity': {
+        const v = value();
+        if (!['error', 'warning', 'info', 'hint'].includes(v)) throw new UsageError(`--min-severity must be error, warning, info or hint, not "${v}"`);
+        options.minSeverity = v as Severity;
         break;
       }
       case '--escape-scope': {
@@ -181,13 +191,15 @@ async function runScan(args: string[]): Promise<number> {
   const project = await newProject();
   const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
-  const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
+  const shown = severityRank[options.minSeverity ?? (options.failOn === 'hint' ? 'hint' : 'info')];
+  const reports = result.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= shown) })).filter((r) => r.findings.length > 0);
+  const report: ScanReport = { files: result.files, reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
   const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];
   process.stdout.write(format(report));
   if (result.files === 0 && result.problems.length > 0) return 2;
   if (options.failOn === 'none') return 0;
   const threshold = severityRank[options.failOn];
-  const failed = result.reports.some((r) => r.findings.some((f) => severityRank[f.severity] >= threshold));
+  const failed = reports.some((r) => r.findings.some((f) => severityRank[f.severity] >= threshold));
   return failed ? 1 : 0;
 }
 

@@ -8,9 +8,9 @@ import { innermostLoop } from './loops';
 
 export const deferInLoop: Rule = {
   id: 'alloc/defer-in-loop',
-  summary: 'A defer inside a loop runs at function exit, not per iteration, and allocates a defer record every iteration.',
+  summary: 'A defer inside a loop runs when the function returns, not when the iteration ends: what it releases stays held until then.',
   help: 'Deferred calls run when the surrounding function returns. In a loop, each iteration adds one more pending call (files stay open, locks stay held until the function ends), and the compiler cannot open-code such defers: each one is a runtime defer record plus a heap closure for its call (1-2 allocations per iteration, measured on go1.26). Move the loop body into a function (or a func literal called per iteration) so that the defer runs at the end of each iteration, or release the resource explicitly.',
-  defaultSeverity: 'warning',
+  defaultSeverity: 'info',
   kind: 'resource',
   sameAs: ['gocritic', 'revive'],
   query: '(defer_statement) @defer',
@@ -20,7 +20,7 @@ export const deferInLoop: Rule = {
       if (!d || !innermostLoop(d)) continue;
       ctx.report({
         node: d,
-        message: 'defer in a loop runs at function exit, not per iteration (one heap defer record per iteration); move the body into a function called per iteration, or release the resource explicitly',
+        message: 'defer in a loop runs when the function returns, not when the iteration ends: what it releases stays held until then, for every iteration (and each adds a heap defer record); move the body into a function called per iteration, or release the resource explicitly',
       });
     }
   },
