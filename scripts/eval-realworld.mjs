@@ -6,12 +6,13 @@
 // 1. Downloads every module of test/realworld/manifest.json at its pinned version with
 //    `go mod download -json` (into the module cache; their code is never copied into the repo).
 // 2. Scans each module's root (`./...`) with the built CLI and default settings, as a user running
-//    `gohazard scan` there would, recording the exit code of the default --fail-on warning.
+//    `gohazard scan` there would, recording the exit code of the default --fail-on warning. Hints,
+//    which the CLI prints only with --min-severity hint, are counted apart.
 // 3. Prints findings per module, per rule, per 1,000 lines, test files apart from the rest, and
 //    writes every finding with its source line to out/realworld/findings.json.
-// 4. --sample N: a reproducible random sample (seeded PRNG) for judging by ../shared/JUDGING.md:
-//    every loopvar/ and pool/ finding plus N others, with the code around each, written to
-//    out/realworld/sample.md.
+// 4. --sample N: a reproducible random sample (seeded PRNG) of the default findings (hints aside) for
+//    judging by ../shared/JUDGING.md: every loopvar/ and pool/ finding plus N others, with the code
+//    around each, written to out/realworld/sample.md.
 // Needs go on PATH (for the download only) and `npm run build` (the npm script builds first).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -78,7 +79,7 @@ function goFiles(dir) {
 }
 
 function scanModule(dir, rules) {
-  const args = [CLI, 'scan', '--format', 'json', ...rules.flatMap((r) => ['--rule', r]), './...'];
+  const args = [CLI, 'scan', '--format', 'json', '--min-severity', 'hint', ...rules.flatMap((r) => ['--rule', r]), './...'];
   const started = Date.now();
   const run = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (run.status !== 0 && run.status !== 1) throw new Error(`gohazard scan in ${dir} exited ${run.status}: ${run.stderr}`);
@@ -171,8 +172,9 @@ console.log(`\nwrote ${path.relative(process.cwd(), opts.jsonOut)}`);
 
 if (opts.sample > 0) {
   const random = prng(opts.seed);
-  const always = all.filter((f) => /^(loopvar|pool)\//.test(f.rule));
-  const rest = all.filter((f) => !/^(loopvar|pool)\//.test(f.rule));
+  const shown = all.filter((f) => f.severity !== 'hint');
+  const always = shown.filter((f) => /^(loopvar|pool)\//.test(f.rule));
+  const rest = shown.filter((f) => !/^(loopvar|pool)\//.test(f.rule));
   for (let i = rest.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [rest[i], rest[j]] = [rest[j], rest[i]];

@@ -103,7 +103,12 @@ export function typeKey(node: Node | null | undefined, imports: ImportResolver):
       return node.namedChildCount === 0 ? 'any' : `interface{${compact(node.text.slice(node.text.indexOf('{') + 1, -1))}}`;
     case 'struct_type':
       return `struct{${compact(node.text.slice(node.text.indexOf('{') + 1, -1))}}`;
-    case 'channel_type':
+    case 'channel_type': {
+      // The element's qualifier resolved like any other, so that a value received from it compares equal.
+      const value = node.childForFieldName('value');
+      const elem = typeKey(value, imports);
+      return elem && value ? `${compact(node.text.slice(0, value.startIndex - node.startIndex))} ${elem}` : undefined;
+    }
     case 'function_type':
       return compact(node.text);
     default:

@@ -149,8 +149,9 @@ export class PoolPackage {
   }
 
   /** New of a pool held in a struct field: every pool literal or `x.field.New =` for that field name. */
-  newOfField(field: string, byValue: boolean): NewInfo {
-    const sets = this.newSets.filter((s) => s.target === `.${field}`);
+  /** The New of field `field` of struct type `owner`: installs in literals of other struct types do not count. */
+  newOfField(field: string, byValue: boolean, owner?: string): NewInfo {
+    const sets = this.newSets.filter((s) => s.target === `.${field}` && (!s.owner || !owner || this.resolve(s.owner) === this.resolve(owner)));
     const unknown = this.newSets.some((s) => s.target === '?');
     if (sets.length === 0) {
       // A pointer field holds whatever pool is assigned to it; a field held by value starts without New.

@@ -70,7 +70,7 @@ export function resolvePool(expr: Node, dc: DeclContext): PoolRef | undefined {
     const field = owner ? dc.facts.field(owner, fieldName) : undefined;
     if (field) {
       const kind = poolKind(field.type);
-      if (kind) return { key: `field:${owner}.${fieldName}`, label, declared: `field ${fieldName} of ${owner}`, newInfo: dc.facts.newOfField(fieldName, kind === 'value') };
+      if (kind) return { key: `field:${owner}.${fieldName}`, label, declared: `field ${fieldName} of ${owner}`, newInfo: dc.facts.newOfField(fieldName, kind === 'value', owner) };
       return embeddedPool(field.type, label, dc);
     }
   }

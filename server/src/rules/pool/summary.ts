@@ -29,6 +29,8 @@ export interface PoolVarFact {
 export interface NewSetFact {
   /** A package variable's name, `.field` for a pool held in a struct field, `?` when unknown. */
   target: string;
+  /** For a field: the struct type whose literal installs the New (`&T{pool: sync.Pool{New: …}}`), when known. */
+  owner?: string;
   newType: string;
 }
 
@@ -257,7 +259,9 @@ function newSetsIn(decl: Node, env: TypingEnv, resolve: (name: string) => string
       const value = newField(literal);
       if (!value) continue;
       const target = literalDestination(literal, env);
-      if (target !== undefined) out.push({ target, newType: newTypeOfValue(value, env) });
+      if (target === undefined) continue;
+      const owner = target.startsWith('.') ? literalOwner(literal, resolve) : undefined;
+      out.push(owner ? { target, owner, newType: newTypeOfValue(value, env) } : { target, newType: newTypeOfValue(value, env) });
     }
   }
   return out;
@@ -307,6 +311,15 @@ function literalDestination(literal: Node, env: TypingEnv): string | undefined {
     if (target?.type === 'selector_expression') return `.${target.childForFieldName('field')?.text ?? ''}`;
   }
   return '?';
+}
+
+/** The struct type of the composite literal a keyed pool literal is an element of: T in `T{pool: sync.Pool{…}}`. */
+function literalOwner(literal: Node, resolve: (name: string) => string | undefined): string | undefined {
+  let e = literal;
+  if (e.parent?.type === 'unary_expression') e = e.parent;
+  const outer = e.parent?.parent?.parent?.parent;
+  if (e.parent?.type !== 'literal_element' || outer?.type !== 'composite_literal') return undefined;
+  return typeKey(outer.childForFieldName('type'), resolve);
 }
 
 /** Typing inside one file: locals are found by name in the enclosing functions; the rest stays symbolic. */
