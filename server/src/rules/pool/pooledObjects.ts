@@ -7,6 +7,7 @@ import type { Binding } from '../../engine/scope';
 import type { DeclContext } from './declContext';
 import { enclosingFunction, unparen, unparenParent, within } from './functions';
 import { PoolCall, poolCall } from './poolRefs';
+import { shapeOf } from './goTypes';
 
 export interface PooledObject {
   get: PoolCall;
@@ -22,6 +23,8 @@ export interface PooledObject {
   statement: Node;
   /** The binding and the locals that alias it. */
   tracked: Binding[];
+  /** Tracked locals that hold a copy sharing none of the object's memory (or not known to): `v := *p` of a *int, of a *T with T a type parameter. */
+  copies: Set<Binding>;
   /** Every use of a tracked binding inside fn, in source order. */
   uses: ObjectUse[];
 }
@@ -95,7 +98,7 @@ function objectOf(get: PoolCall, dc: DeclContext): PooledObject | undefined {
   const binding = dc.localBinding(target);
   if (!binding || binding.kind === 'result') return undefined;
   const type = assertion ? dc.typeKey(assertion.childForFieldName('type')) : get.pool.newInfo.type;
-  const obj: PooledObject = { get, fn, binding, assertion, commaOk, type, statement: statementOf(statement), tracked: [binding], uses: [] };
+  const obj: PooledObject = { get, fn, binding, assertion, commaOk, type, statement: statementOf(statement), tracked: [binding], copies: new Set(), uses: [] };
   collectUses(obj, dc);
   return obj;
 }
@@ -125,6 +128,7 @@ function collectUses(obj: PooledObject, dc: DeclContext): void {
           seen.add(alias);
           strongAlias.set(alias, use.strong);
           obj.tracked.push(alias);
+          if (!use.strong) obj.copies.add(alias);
         }
       }
     }
@@ -168,10 +172,14 @@ function classify(ref: Node, binding: Binding, fn: Node, dc: DeclContext, tracke
         strong = false;
         continue;
       }
-      case 'unary_expression':
-        if (!['*', '&'].includes(parent.childForFieldName('operator')?.type ?? '')) return use('read', expr, strong);
+      case 'unary_expression': {
+        const op = parent.childForFieldName('operator')?.type ?? '';
+        if (op !== '*' && op !== '&') return use('read', expr, strong);
+        // *p copies the pointee: it shares the object's memory only if the pointee holds references.
+        if (op === '*' && !holdsReferences(dc.typeOf(expr)?.replace(/^\*/, ''), dc)) strong = false;
         expr = parent;
         continue;
+      }
       case 'slice_expression':
         if (parent.childForFieldName('operand')?.id !== expr.id) return use('read', expr, strong);
         expr = parent;
@@ -373,6 +381,12 @@ function assignedZero(target: Node): boolean {
   if (value.type === 'composite_literal') return (value.childForFieldName('body')?.namedChildCount ?? 1) === 0;
   if (value.type === 'slice_expression') return value.childForFieldName('end')?.text === '0' && !value.childForFieldName('start');
   return false;
+}
+
+/** Whether a value of this type can point into memory it was copied from: slices, maps, pointers, structs that may hold them. */
+function holdsReferences(type: string | undefined, dc: DeclContext): boolean {
+  const shape = shapeOf(type, dc.facts.namedType);
+  return shape === 'slice' || shape === 'map' || shape === 'pointer' || shape === 'chan' || shape === 'interface' || shape === 'struct' || shape === 'func';
 }
 
 /** Uses of the object inside a node (a statement or an expression the flow walk steps over). */

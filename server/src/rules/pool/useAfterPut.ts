@@ -72,7 +72,7 @@ function checkObject(obj: PooledObject, ctx: RuleContext, report: (node: Node, m
           stale.delete(i);
           continue;
         }
-        if (u.deferred || !stale.has(i) || !putAt) continue;
+        if (u.deferred || !stale.has(i) || !putAt || obj.copies.has(u.binding)) continue;
         // The first use after a Put says it; the uses after that one add nothing.
         if (reportedPuts.has(putAt.id)) continue;
         reportedPuts.add(putAt.id);
