@@ -73,6 +73,8 @@ function stateAtPuts(obj: PooledObject): Map<ObjectUse, Set<PutState>> {
       for (const u of usesWithin(obj, node)) {
         if (u.kind !== 'put') {
           if (u.deferred) continue;
+          // `z, err = gzip.NewReader(r)`: the variable no longer holds what Get returned.
+          if (u.kind === 'write' && u.binding === obj.binding && !holdsGet(obj, node)) held = false;
           if (u.resets) reset = true;
           // Taking an alias (`b := *bp`) or rebinding the variable does not touch the contents.
           else if (u.kind !== 'write' && u.kind !== 'alias') used = true;

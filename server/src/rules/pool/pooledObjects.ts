@@ -260,7 +260,9 @@ function listUse(expr: Node, ref: Node, list: Node, strong: boolean, use: MakeUs
   if (!isRight) return use('read', expr, strong);
   const index = list.namedChildren.findIndex((n) => n?.id === expr.id);
   const left = statement.type === 'var_spec' ? statement.childrenForFieldName('name') : (statement.childForFieldName('left')?.namedChildren ?? []);
-  const target = left.length === list.namedChildCount ? left[index] : undefined;
+  // `z, ok := x.(*T)`: z holds the object.
+  const commaOk = list.namedChildCount === 1 && left.length === 2 && unparen(list.namedChild(0))?.type === 'type_assertion_expression';
+  const target = left.length === list.namedChildCount ? left[index] : commaOk ? left[0] : undefined;
   if (!target || target.text === '_') return use('read', expr, strong);
   const local = dc.localBinding(target);
   if (target.type === 'identifier' && local) {

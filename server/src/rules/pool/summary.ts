@@ -123,9 +123,11 @@ function summarizeTypes(decl: Node, summary: PoolFileSummary, resolve: (name: st
     const fields: FieldFact[] = [];
     for (const field of type.descendantsOfType('field_declaration')) {
       if (!field || field.parent?.parent?.id !== type.id) continue;
-      const key = typeKey(field.childForFieldName('type'), resolve);
-      if (!key) continue;
+      const typed = typeKey(field.childForFieldName('type'), resolve);
+      if (!typed) continue;
       const names = field.childrenForFieldName('name');
+      // tree-sitter-go keeps the `*` of an embedded `*T` as a token beside the type, not in it.
+      const key = names.length === 0 && field.children.some((c) => c?.type === '*') ? `*${typed}` : typed;
       if (names.length === 0) fields.push({ name: key.replace(/^\*/, '').replace(/\[.*$/, '').replace(/^.*\./, ''), type: key, embedded: true });
       for (const n of names) if (n) fields.push({ name: n.text, type: key });
     }
