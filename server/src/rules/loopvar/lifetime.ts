@@ -9,6 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import { contains, sameFunction } from './loops';
 import { goroutineJoined, groupJoined } from './joins';
+import { replacedWithinIteration } from './replacement';
 import { leavesLoop } from '../../engine/policy/heat';
 
 export interface Lifetime {
@@ -105,7 +106,7 @@ export class LifetimeAnalysis {
           return undefined;
         }
         case 'assignment_statement':
-          return p.childForFieldName('right') && contains(p.childForFieldName('right')!, node) ? this.ofTargets(p.childForFieldName('left'), depth) : undefined;
+          return p.childForFieldName('right') && contains(p.childForFieldName('right')!, node) ? this.ofTargets(p.childForFieldName('left'), depth, undefined, p) : undefined;
         case 'short_var_declaration':
           return contains(p.childForFieldName('right') ?? p, node) && p.childForFieldName('right') ? this.ofTargets(p.childForFieldName('left'), depth) : undefined;
         case 'var_spec':
@@ -121,14 +122,17 @@ export class LifetimeAnalysis {
   }
 
   /** A value assigned to targets outlives the iteration if one of them lives outside the loop body. */
-  private ofTargets(left: Node | null, depth: number, ids?: (Node | null)[]): Lifetime | undefined {
+  private ofTargets(left: Node | null, depth: number, ids?: (Node | null)[], store?: Node): Lifetime | undefined {
     const targets = ids ?? left?.namedChildren ?? [];
     for (const target of targets) {
       if (!target) continue;
       const root = rootIdentifier(target);
       if (!root || root.text === '_') continue;
       const binding = this.scopes.bindingOf(root);
-      if (!binding || !contains(this.body, binding.scopeNode)) return { how: `stored in ${target.text}, which outlives the iteration` };
+      if (!binding || !contains(this.body, binding.scopeNode)) {
+        if (store && replacedWithinIteration(store, target, this.body)) continue;
+        return { how: `stored in ${target.text}, which outlives the iteration` };
+      }
       const viaLocal = this.ofLocal(binding, depth + 1);
       if (viaLocal) return { how: `${viaLocal.how} (through ${binding.name})` };
     }
