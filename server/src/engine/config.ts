@@ -12,6 +12,11 @@ export interface EngineConfig {
   /** Rule id (`loopvar/capture`) or family (`loopvar/*`) to a severity or `off`. */
   rules: Record<string, SeveritySetting>;
   escapeScope?: EscapeScope;
+  /**
+   * Absolute path of the CPU profile to use for every file (gohazard.profile, --profile); without it,
+   * each file's nearest default.pgo. Not part of ruleOptionsKey: the profile's own identity is (FileFacts).
+   */
+  profile?: string;
 }
 
 export const defaultConfig: EngineConfig = { rules: {} };
