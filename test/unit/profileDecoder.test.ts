@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CpuProfile } from '../../server/src/engine/profile/cpuProfile';
-import { decodePprof, ProfileFormatError, readPprof } from '../../server/src/engine/profile/pprof';
+import { decodePprof, Pprof, ProfileFormatError, readPprof } from '../../server/src/engine/profile/pprof';
 import { WireError, WireReader } from '../../server/src/engine/profile/wire';
 import { gunzipStream } from '../../server/src/browser/gunzipStream';
 import { gunzipNode } from '../../server/src/node/nodeHost';
@@ -32,6 +32,13 @@ const small: ProfileSpec = {
   periodType: ['cpu', 'nanoseconds'],
   durationNanos: 2_500_000_000,
 };
+
+/** The lines of location i, innermost first. */
+function linesOf(p: Pprof, i: number): { functionId: number; line: number }[] {
+  const lines = [];
+  for (let j = p.locations.lineStart[i]; j < p.locations.lineStart[i + 1]; j++) lines.push({ functionId: p.locations.lineFunctions[j], line: p.locations.lineNumbers[j] });
+  return lines;
+}
 
 async function rejectsWith(bytes: Uint8Array, pattern: RegExp): Promise<void> {
   await assert.rejects(
@@ -91,15 +98,15 @@ describe('pprof decoder', () => {
       assert.equal(p.durationNanos, 9_134_868_917);
       assert.ok(p.timeNanos > 1.7e18);
       assert.equal(p.sampleStackStart.length - 1, 112, 'sample records');
-      assert.equal(p.locations.size, 175);
+      assert.equal(p.locations.ids.length, 175);
       let samples = 0;
       for (let s = 0; s < 112; s++) samples += p.sampleValues[p.sampleValueStart[s]];
       assert.equal(samples, 762);
       const encode = [...p.functions.values()].find((f) => f.name === 'example.com/profilefixture.(*Encoder).Encode');
       assert.deepEqual(encode && { ...encode, id: 0 }, { id: 0, name: 'example.com/profilefixture.(*Encoder).Encode', systemName: 'example.com/profilefixture.(*Encoder).Encode', filename: fixtureFile, startLine: 17 });
       // An inlined call: the location's first line is the callee (Checksum), the last the caller.
-      const inlined = [...p.locations.values()].find((l) => l.lines.length === 2 && p.functions.get(l.lines[0].functionId)?.name.endsWith('.Checksum'));
-      assert.equal(inlined && p.functions.get(inlined.lines[1].functionId)?.name, 'example.com/profilefixture.BenchmarkWorkload');
+      const inlined = p.locations.ids.findIndex((_, i) => linesOf(p, i).length === 2 && p.functions.get(linesOf(p, i)[0].functionId)?.name.endsWith('.Checksum'));
+      assert.equal(p.functions.get(linesOf(p, inlined)[1].functionId)?.name, 'example.com/profilefixture.BenchmarkWorkload');
     });
 
     it('reads the same profile uncompressed, and decompresses it with DecompressionStream as the browser does', async () => {
@@ -123,7 +130,7 @@ describe('pprof decoder', () => {
         assert.deepEqual(p.sampleValues, [3, 30_000_000, 1, 10_000_000]);
         assert.deepEqual(p.sampleStackStart, [0, 2, 4]);
         assert.equal(p.functions.get(3)?.startLine, 20);
-        assert.deepEqual(p.locations.get(p.sampleLocations[2])?.lines, [
+        assert.deepEqual(linesOf(p, p.locations.ids.indexOf(p.sampleLocations[2])), [
           { functionId: 3, line: 21 },
           { functionId: 1, line: 11 },
         ]);
@@ -160,7 +167,7 @@ describe('pprof decoder', () => {
       await rejectsWith(encodeProfile({ ...small, samples: [{ stack: [{ fn: 1, line: 12 }], values: [1] }] }), /sample 0 has 1 values for 2 sample types/);
       const p = encodeProfile(small);
       const noLocations = decodePprof(p);
-      noLocations.locations.clear();
+      noLocations.locations = { ids: [], lineStart: [0], lineFunctions: [], lineNumbers: [] };
       assert.throws(() => new CpuProfile(noLocations), /refers to location 1, which the profile does not hold/);
     });
 

@@ -110,22 +110,26 @@ export class CpuProfile {
       sourceOf.set(f.id, index);
     }
 
-    // Each location's source functions (innermost first), and the lines they reach.
-    const locationFunctions = new Map<number, number[]>();
-    for (const location of pprof.locations.values()) {
-      const list: number[] = [];
-      for (const line of location.lines) {
-        const index = sourceOf.get(line.functionId);
-        if (index === undefined) throw new ProfileFormatError(`location ${location.id} refers to function ${line.functionId}, which the profile does not hold (is the file truncated?)`);
+    // Each location line's source function (locationFunctions, parallel to pprof.locations.lineFunctions),
+    // and the lines each function reaches.
+    const locations = pprof.locations;
+    const positionOf = idTable(locations.ids);
+    const locationFunctions = new Int32Array(locations.lineFunctions.length);
+    for (let i = 0; i < locations.ids.length; i++) {
+      for (let j = locations.lineStart[i]; j < locations.lineStart[i + 1]; j++) {
+        const index = sourceOf.get(locations.lineFunctions[j]);
+        if (index === undefined) throw new ProfileFormatError(`location ${locations.ids[i]} refers to function ${locations.lineFunctions[j]}, which the profile does not hold (is the file truncated?)`);
         const fn = this.functions[index];
-        if (line.line > fn.lastLine) fn.lastLine = line.line;
-        if (!startKnown[index] && line.line > 0 && (fn.startLine === 0 || line.line < fn.startLine)) fn.startLine = line.line;
-        list.push(index);
+        const line = locations.lineNumbers[j];
+        if (line > fn.lastLine) fn.lastLine = line;
+        if (!startKnown[index] && line > 0 && (fn.startLine === 0 || line < fn.startLine)) fn.startLine = line;
+        locationFunctions[j] = index;
       }
-      locationFunctions.set(location.id, list);
     }
 
     // Cumulative and flat values; a function counts once per sample however often its stack holds it.
+    const cum = new Float64Array(this.functions.length);
+    const flat = new Float64Array(this.functions.length);
     const seenIn = new Int32Array(this.functions.length).fill(-1);
     const sampleCount = pprof.sampleStackStart.length - 1;
     let total = 0;
@@ -139,17 +143,23 @@ export class CpuProfile {
       const stackStart = pprof.sampleStackStart[s];
       const stackEnd = pprof.sampleStackStart[s + 1];
       for (let k = stackStart; k < stackEnd; k++) {
-        const id = pprof.sampleLocations[k];
-        const list = locationFunctions.get(id);
-        if (!list) throw new ProfileFormatError(`sample ${s} refers to location ${id}, which the profile does not hold (is the file truncated?)`);
-        if (k === stackStart && list.length > 0) this.functions[list[0]].flat += value;
-        for (const index of list) {
+        const at = positionOf(pprof.sampleLocations[k]);
+        if (at < 0) throw new ProfileFormatError(`sample ${s} refers to location ${pprof.sampleLocations[k]}, which the profile does not hold (is the file truncated?)`);
+        const first = locations.lineStart[at];
+        const last = locations.lineStart[at + 1];
+        if (k === stackStart && first < last) flat[locationFunctions[first]] += value;
+        for (let j = first; j < last; j++) {
+          const index = locationFunctions[j];
           if (seenIn[index] === s) continue;
           seenIn[index] = s;
-          this.functions[index].cum += value;
+          cum[index] += value;
         }
       }
     }
+    this.functions.forEach((fn, i) => {
+      fn.cum = cum[i];
+      fn.flat = flat[i];
+    });
     if (sampleCount === 0 || total <= 0) throw new ProfileFormatError('the profile holds no CPU samples');
 
     let sampled = 0;
@@ -249,6 +259,21 @@ export class CpuProfile {
     const closest = Math.max(0, ...unproven.map((u) => u.common));
     return [...proven, ...unproven.filter((u) => u.common === closest).map((u) => u.fn)];
   }
+}
+
+/**
+ * Position of each id in `ids`, -1 for an unknown one. Go numbers locations 1…N: a dense table then,
+ * a Map for sparse ids (other writers may use addresses).
+ */
+function idTable(ids: readonly number[]): (id: number) => number {
+  const max = ids.reduce((m, id) => Math.max(m, id), 0);
+  if (max <= 4 * ids.length + 1024) {
+    const table = new Int32Array(max + 1).fill(-1);
+    ids.forEach((id, i) => (table[id] = i));
+    return (id) => (id >= 0 && id <= max ? table[id] : -1);
+  }
+  const map = new Map(ids.map((id, i) => [id, i]));
+  return (id) => map.get(id) ?? -1;
 }
 
 /**

@@ -22,15 +22,16 @@ export interface ProfileFunction {
   startLine: number;
 }
 
-export interface ProfileLine {
-  functionId: number;
-  line: number;
-}
-
-export interface ProfileLocation {
-  id: number;
-  /** Innermost first: line[0] is the inlined callee, the last the function the code was inlined into. */
-  lines: ProfileLine[];
+/**
+ * Locations, flattened (a profile may hold a million): location i has id ids[i] and the lines
+ * lineFunctions/lineNumbers[lineStart[i] … lineStart[i+1]), innermost first: the first is the inlined
+ * callee, the last the function the code was inlined into.
+ */
+export interface ProfileLocations {
+  ids: number[];
+  lineStart: number[];
+  lineFunctions: number[];
+  lineNumbers: number[];
 }
 
 export interface Pprof {
@@ -43,7 +44,7 @@ export interface Pprof {
   sampleLocations: number[];
   sampleValueStart: number[];
   sampleValues: number[];
-  locations: Map<number, ProfileLocation>;
+  locations: ProfileLocations;
   functions: Map<number, ProfileFunction>;
   periodType?: ValueType;
   period: number;
@@ -113,7 +114,7 @@ function decodeProfileMessage(bytes: Uint8Array): Pprof {
     sampleLocations: [],
     sampleValueStart: [0],
     sampleValues: [],
-    locations: new Map(),
+    locations: { ids: [], lineStart: [0], lineFunctions: [], lineNumbers: [] },
     functions: new Map(),
     period: 0,
     durationNanos: 0,
@@ -133,12 +134,10 @@ function decodeProfileMessage(bytes: Uint8Array): Pprof {
         expectWireType(field, wireType, WireType.Bytes, reader);
         readSample(reader.message(), profile);
         break;
-      case 4: {
+      case 4:
         expectWireType(field, wireType, WireType.Bytes, reader);
-        const location = readLocation(reader.message());
-        profile.locations.set(location.id, location);
+        readLocation(reader.message(), profile.locations);
         break;
-      }
       case 5:
         expectWireType(field, wireType, WireType.Bytes, reader);
         functionIndices.push(readFunction(reader.message()));
@@ -205,25 +204,28 @@ function readSample(reader: WireReader, profile: Pprof): void {
   profile.sampleValueStart.push(profile.sampleValues.length);
 }
 
-function readLocation(reader: WireReader): ProfileLocation {
-  const location: ProfileLocation = { id: 0, lines: [] };
+function readLocation(reader: WireReader, into: ProfileLocations): void {
+  let id = 0;
   while (!reader.done) {
     const { field, wireType } = reader.tag();
-    if (field === 1) location.id = reader.int(wireType, false);
+    if (field === 1) id = reader.int(wireType, false);
     else if (field === 4) {
       expectWireType(field, wireType, WireType.Bytes, reader);
-      const line = { functionId: 0, line: 0 };
+      let functionId = 0;
+      let line = 0;
       const r = reader.message();
       while (!r.done) {
         const t = r.tag();
-        if (t.field === 1) line.functionId = r.int(t.wireType, false);
-        else if (t.field === 2) line.line = r.int(t.wireType);
+        if (t.field === 1) functionId = r.int(t.wireType, false);
+        else if (t.field === 2) line = r.int(t.wireType);
         else r.skip(t.wireType);
       }
-      location.lines.push(line);
+      into.lineFunctions.push(functionId);
+      into.lineNumbers.push(line);
     } else reader.skip(wireType);
   }
-  return location;
+  into.ids.push(id);
+  into.lineStart.push(into.lineFunctions.length);
 }
 
 function readFunction(reader: WireReader): { id: number; name: number; systemName: number; filename: number; startLine: number } {

@@ -55,12 +55,14 @@ export class WireReader {
    */
   varint(): number {
     this.readVarint();
-    return this.hi * TWO_32 + this.lo;
+    // Small values stay small integers for V8 (not heap doubles): ids are Map keys by the million.
+    return this.hi === 0 ? this.lo : this.hi * TWO_32 + this.lo;
   }
 
   /** An int64 varint (two's complement, 10 bytes when negative). */
   int64(): number {
     this.readVarint();
+    if (this.hi === 0) return this.lo;
     if (this.hi < 0x80000000) return this.hi * TWO_32 + this.lo;
     const lo = (~this.lo + 1) >>> 0;
     const hi = (~this.hi + (lo === 0 ? 1 : 0)) >>> 0;
