@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CpuProfile, FunctionHotness } from '../../server/src/engine/profile/cpuProfile';
-import { splitSymbolName } from '../../server/src/engine/profile/names';
+import { GoDocument } from '../../server/src/engine/document';
+import { profileNameOf, splitSymbolName } from '../../server/src/engine/profile/names';
 import { decodePprof, readPprof } from '../../server/src/engine/profile/pprof';
 import { Project } from '../../server/src/engine/project';
 import { gunzipNode, toEnginePath } from '../../server/src/node/nodeHost';
@@ -115,6 +116,26 @@ describe('CPU profile index', () => {
       assert.equal(view.hotWithin(62, 65), false, 'Unused never ran');
       assert.equal(view.hotWithin(10, 13), false, 'the Encoder type');
       assert.equal(view.hotWithin(25, 27), false, 'after Encode\'s last line with samples, before Checksum');
+    });
+
+    it('named(name): the profile\'s name for a declaration, which survives edits that move it', async () => {
+      const view = (await viewOf(fixtureDir))!;
+      const text = readFileSync(join(fixtureDir, 'enc.go'), 'utf8');
+      const doc = new GoDocument(project.grammar, `// three lines inserted above\n//\n//\n${text}`);
+      try {
+        const decls = doc.tree.rootNode.namedChildren.filter((n) => n?.type === 'function_declaration' || n?.type === 'method_declaration');
+        const found = decls.map((d) => [profileNameOf(d!), oneBased(view.named(profileNameOf(d!)!))?.startLine]);
+        assert.deepEqual(found, [
+          ['(*Encoder).Encode', 17],
+          ['Checksum', 29],
+          ['CountDigits', 39],
+          ['Describe', 55],
+          ['Unused', undefined],
+        ]);
+        assertHotness(oneBased(view.named('CountDigits.func1')), expected.closure, 'the closure by name');
+      } finally {
+        doc.dispose();
+      }
     });
 
     it('the test file: the benchmark', async () => {
@@ -273,6 +294,15 @@ describe('CPU profile index', () => {
       const p = cpu({ functions: [{ id: 1, name: 'example.com/m.F', file: '/ci/m/f.go' }], samples: [{ stack: [{ fn: 1, line: 14 }], values: one(1) }, { stack: [{ fn: 1, line: 12 }], values: one(1) }] });
       assert.deepEqual([p.hotness('/ws/m/f.go', 12)?.startLine, p.hotness('/ws/m/f.go', 14)?.lastLine, p.hotness('/ws/m/f.go', 11)], [12, 14, undefined]);
     });
+  });
+
+  it('profile names of declarations: receivers by value, by pointer, generic, parenthesized', async () => {
+    const doc = new GoDocument(project.grammar, 'package p\nfunc (l *List[T]) Push(x T) {}\nfunc (e Enc) Len() int { return 0 }\nfunc (*Raw) M() {}\nfunc ((Par)) N() {}\nfunc Map[T any](x T) {}\nvar v = 1\n');
+    try {
+      assert.deepEqual(doc.tree.rootNode.namedChildren.slice(1).map((n) => profileNameOf(n!)), ['(*List).Push', 'Enc.Len', '(*Raw).M', 'Par.N', 'Map', undefined]);
+    } finally {
+      doc.dispose();
+    }
   });
 
   it('short names for messages', () => {

@@ -202,6 +202,11 @@ export class CpuProfile {
     return best;
   }
 
+  /** The function of this workspace file that the profile names so (FunctionHotness.functionName), if it has samples. */
+  named(filePath: string, name: string, scope: FileScope = {}): FunctionHotness | undefined {
+    return this.functionsOf(filePath, scope).find((fn) => fn.functionName === name);
+  }
+
   /** The functions of this workspace file that the profile saw, hottest (cumulative) first. */
   functionsOf(filePath: string, scope: FileScope = {}): readonly FunctionHotness[] {
     const key = `${filePath}\u0000${scope.importPath ?? ''}\u0000${scope.inGoroot ? 1 : 0}`;

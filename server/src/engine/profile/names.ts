@@ -4,6 +4,7 @@
 //   example.com/x/y/pkg.Map[...]              a generic function (instantiations share the source)
 //   gopkg.in/yaml%2ev3.(*parser).parse        dots of the last path element are escaped as %2e
 // The package path ends at the first dot after the last slash, once type arguments are removed.
+import type { Node } from 'web-tree-sitter';
 
 /** The name without its type arguments: `Map[go.shape.int]` → `Map`, `(*List[...]).Push` → `(*List).Push`. */
 function withoutTypeArguments(name: string): string {
@@ -31,4 +32,29 @@ export function splitSymbolName(full: string): SymbolName {
   const dot = name.indexOf('.', slash + 1);
   if (dot < 0) return { packagePath: '', shortName: name };
   return { packagePath: name.slice(0, dot).replace(/%2e/gi, '.'), shortName: name.slice(dot + 1) };
+}
+
+/**
+ * The name a CPU profile gives a function or method declared in the source, as SymbolName.shortName
+ * writes it: `Encode`, `(*Encoder).Encode` (pointer receiver), `Encoder.Len` (value receiver),
+ * `(*List).Push` (generic receiver). Undefined for other nodes. Names survive edits that move code;
+ * lines do not.
+ */
+export function profileNameOf(decl: Node): string | undefined {
+  const name = decl.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  if (decl.type === 'function_declaration') return name;
+  if (decl.type !== 'method_declaration') return undefined;
+  let type = decl.childForFieldName('receiver')?.namedChildren.find((n) => n?.type === 'parameter_declaration')?.childForFieldName('type') ?? null;
+  let pointer = false;
+  for (;;) {
+    if (type?.type === 'parenthesized_type') type = type.namedChild(0);
+    else if (type?.type === 'pointer_type' && !pointer) {
+      pointer = true;
+      type = type.namedChild(0);
+    } else break;
+  }
+  if (type?.type === 'generic_type') type = type.childForFieldName('type');
+  if (type?.type !== 'type_identifier') return undefined;
+  return pointer ? `(*${type.text}).${name}` : `${type.text}.${name}`;
 }

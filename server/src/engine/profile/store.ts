@@ -40,6 +40,13 @@ export interface ProfileView extends PolicyProfileView {
    * line the profile does not cover. The `func` keyword's line always finds its function.
    */
   hotness(line: number): FunctionHotness | undefined;
+  /**
+   * The function of this file the profile names so (`Encode`, `(*Encoder).Encode`, `CountDigits.func1`;
+   * names/profileNameOf gives it for a declaration), if it has samples. Unlike lines, names stay right
+   * while the file is edited: prefer this for declared functions, and for a closure the `func` line
+   * at the same distance from its enclosing function's start as in the source.
+   */
+  named(name: string): FunctionHotness | undefined;
   /** Every function of this file that the profile saw, hottest (cumulative share) first. */
   functions(): readonly FunctionHotness[];
 }
@@ -151,6 +158,7 @@ export function profileView(profile: LoadedProfile, filePath: string, scope: Fil
     summary: profile.cpu.summary,
     hotness: (line) => zeroBased(profile.cpu.hotness(filePath, line + 1, scope)),
     hotWithin: (from, to) => functions().some((fn) => fn.cumShare >= PROFILE_HOT_SHARE && fn.startLine <= to + 1 && fn.lastLine >= from + 1),
+    named: (name) => zeroBased(profile.cpu.named(filePath, name, scope)),
     functions: () => functions().map((fn) => zeroBased(fn)!),
   };
 }
