@@ -286,14 +286,15 @@ function idTable(ids: readonly number[]): (id: number) => number {
  * the closure's `func` line), call it F.func1, as F's source does.
  */
 function plainClosureNames(functions: SourceFunction[]): void {
-  for (const closure of functions) {
-    const m = /^(.+)\.(func\d+(?:\.\d+)*)$/.exec(closure.shortName);
-    if (!m) continue;
-    let outer: SourceFunction | undefined;
-    for (const fn of functions) {
-      if (fn !== closure && fn.startLine < closure.startLine && fn.lastLine >= closure.startLine && (!outer || fn.startLine > outer.startLine)) outer = fn;
-    }
-    if (outer && m[1].endsWith(`.${outer.shortName}`)) closure.shortName = `${outer.shortName}.${m[2]}`;
+  // In start order, the functions whose lines reach the current start form a stack (innermost on top);
+  // one that does not reach a start reaches no later one either, so each is popped once.
+  const open: SourceFunction[] = [];
+  for (const fn of [...functions].sort((a, b) => a.startLine - b.startLine)) {
+    while (open.length > 0 && open[open.length - 1].lastLine < fn.startLine) open.pop();
+    const outer = open[open.length - 1];
+    const m = /^(.+)\.(func\d+(?:\.\d+)*)$/.exec(fn.shortName);
+    if (m && outer && m[1].endsWith(`.${outer.shortName}`)) fn.shortName = `${outer.shortName}.${m[2]}`;
+    open.push(fn);
   }
 }
 
