@@ -145,14 +145,14 @@ describe('CPU profile discovery and loading', () => {
       const path = toEnginePath(join(dir, 'enc.go'));
       writeFileSync(join(dir, 'default.pgo'), 'garbage');
       assert.equal((await project.facts(path, 'package enc\n')).profile, undefined);
-      assert.equal((await project.facts(path, 'package enc\n', undefined, { profile: toEnginePath(join(dir, 'nothing.pprof')) })).profile, undefined);
+      assert.equal((await project.facts(path, 'package enc\n', undefined, { profilePath: toEnginePath(join(dir, 'nothing.pprof')) })).profile, undefined);
     });
 
     it('use the configured profile over default.pgo', async () => {
       const project = await newProject();
       const dir = module();
       writeFileSync(join(dir, 'other.pprof'), encodeProfile({ sampleTypes: [['samples', 'count']], functions: [{ id: 1, name: 'example.com/profilefixture.Unused', file: '/ci/profile/enc.go', startLine: 64 }], samples: [{ stack: [{ fn: 1, line: 65 }], values: [1] }] }));
-      const facts = await project.facts(toEnginePath(join(dir, 'enc.go')), 'package enc\n', undefined, { profile: toEnginePath(join(dir, 'other.pprof')) });
+      const facts = await project.facts(toEnginePath(join(dir, 'enc.go')), 'package enc\n', undefined, { profilePath: toEnginePath(join(dir, 'other.pprof')) });
       assert.equal(facts.profile?.source, toEnginePath(join(dir, 'other.pprof')));
       assert.equal(facts.profile?.hotness(64 - 1)?.functionName, 'Unused');
     });

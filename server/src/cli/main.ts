@@ -130,7 +130,7 @@ function parseScanArgs(args: string[]): ScanOptions {
         break;
       }
       case '--profile':
-        options.config.profile = profileArgument(value());
+        options.config.profilePath = profileArgument(value());
         break;
       case '--rule': {
         const v = value();
@@ -208,7 +208,7 @@ async function runUpgrade(args: string[]): Promise<number> {
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
   const project = await newProject();
-  if (options.config.profile) await checkProfile(project, options.config.profile);
+  if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const report: ScanReport = { files: result.files, reports: result.reports, rules: project.analyzer.docs, toolVersion: packageVersion() };

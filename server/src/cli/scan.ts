@@ -43,7 +43,7 @@ export async function scan(project: Project, args: readonly string[], config: En
   // report broken ones once.
   for (const dir of new Set(files.map((f) => dirname(resolve(f))))) {
     const file = toEnginePath(join(dir, 'x.go'));
-    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, config.profile);
+    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, config.profilePath);
   }
   for (const [path, error] of profileProblems) problems.push({ path: toEnginePath(relative(process.cwd(), fromEnginePath(path))), message: `CPU profile cannot be used: ${error}` });
   for (const [goMod, list] of goModProblems) {

@@ -15,7 +15,7 @@ export async function runToolchain(project: Project, paths: string[], format: 't
   for (const file of files) {
     const text = await readGoSource(file, problems);
     if (text === undefined) continue;
-    const r = await project.toolchainReport(toEnginePath(resolve(file)), text, { profile });
+    const r = await project.toolchainReport(toEnginePath(resolve(file)), text, { profilePath: profile });
     rows.push({
       file: display(r.path),
       goVersion: r.goVersion,

@@ -13,10 +13,11 @@ export interface EngineConfig {
   rules: Record<string, SeveritySetting>;
   escapeScope?: EscapeScope;
   /**
-   * Absolute path of the CPU profile to use for every file (gohazard.profile, --profile); without it,
-   * each file's nearest default.pgo. Not part of ruleOptionsKey: the profile's own identity is (FileFacts).
+   * The CPU profile to use for every file, by engine path (gohazard.profile, --profile, the `profile` of
+   * .gohazard.json); without it, each file's nearest default.pgo. Not part of ruleOptionsKey: the
+   * profile's own identity (path and content) is, through FileFacts.profile.
    */
-  profile?: string;
+  profilePath?: string;
 }
 
 export const defaultConfig: EngineConfig = { rules: {} };

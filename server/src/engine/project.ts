@@ -35,15 +35,15 @@ export class Project {
     this.profiles = new ProfileStore(host);
   }
 
-  /** ownTree: see PackageIndex.viewFor. `config.profile`: the configured CPU profile, if any. */
-  facts(path: string, text: string, ownTree?: () => Node | undefined, config?: Pick<EngineConfig, 'profile'>): Promise<FileFacts> {
-    return resolveFileFacts(path, text, this, ownTree, config?.profile);
+  /** ownTree: see PackageIndex.viewFor. `config.profilePath`: the configured CPU profile, if any. */
+  facts(path: string, text: string, ownTree?: () => Node | undefined, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
+    return resolveFileFacts(path, text, this, ownTree, config?.profilePath);
   }
 
   /** The file's Go version, where it comes from, how it relates to the installed toolchain, and its CPU profile. */
-  async toolchainReport(path: string, text: string, config?: Pick<EngineConfig, 'profile'>): Promise<ToolchainReport> {
+  async toolchainReport(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<ToolchainReport> {
     const [facts, module] = await Promise.all([this.facts(path, text, undefined, config), this.modules.moduleFor(path)]);
-    const profile = await resolveProfile(path, module, this.profiles, config?.profile);
+    const profile = await resolveProfile(path, module, this.profiles, config?.profilePath);
     const constraint = findBuildConstraint(text);
     const directive =
       facts.versionSource.kind === 'go.mod' ? (module?.facts.go ? `go ${module.facts.go.value}` : undefined) : facts.versionSource.kind === 'go:build' && constraint ? `//go:build ${constraint.expression}` : undefined;

@@ -412,13 +412,13 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     const escapeScope = obj.escape?.scope === 'all' || obj.escape?.scope === 'loops' ? obj.escape.scope : 'hot';
     const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
     maxFileBytes = typeof obj.maxFileSize === 'number' && obj.maxFileSize >= 0 ? megabytesToBytes(obj.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
-    const profile = typeof obj.profile === 'string' && obj.profile.trim() !== '' ? profilePath(obj.profile.trim(), uri) : undefined;
-    if (profile) watchConfiguredProfile(profile);
-    return { enable: obj.enable !== false, engine: { rules, escapeScope, profile }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false, maxFileBytes };
+    const profilePath = typeof obj.profile === 'string' && obj.profile.trim() !== '' ? resolveProfileSetting(obj.profile.trim(), uri) : undefined;
+    if (profilePath) watchConfiguredProfile(profilePath);
+    return { enable: obj.enable !== false, engine: { rules, escapeScope, profilePath }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false, maxFileBytes };
   }
 
   /** gohazard.profile: an absolute path, or one relative to the workspace folder of the file (else the first folder). */
-  function profilePath(setting: string, uri: string | undefined): string | undefined {
+  function resolveProfileSetting(setting: string, uri: string | undefined): string | undefined {
     const asPath = setting.replace(/\\/g, '/');
     if (asPath.startsWith('/') || /^[A-Za-z]:\//.test(asPath)) return asPath;
     const file = uri ? uriToPath(uri) : undefined;

@@ -31,7 +31,7 @@ export class ToolchainHints {
     private readonly readFile: (path: string) => Promise<string | undefined>,
     private readonly platform: Pick<ServerHost, 'uriToPath' | 'pathToUri'>,
     /** The configuration of a file (its profile setting). */
-    private readonly configFor: (uri: string) => Promise<Pick<EngineConfig, 'profile'>>,
+    private readonly configFor: (uri: string) => Promise<Pick<EngineConfig, 'profilePath'>>,
   ) {}
 
   register(codeLensEnabled: (uri: string) => Promise<boolean>): void {
