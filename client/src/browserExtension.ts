@@ -9,8 +9,11 @@ import {
   BrowserInitializationOptions,
   FIND_FILES_REQUEST,
   FindFilesParams,
+  READ_BINARY_FILE_REQUEST,
   READ_DIRECTORY_REQUEST,
   READ_FILE_REQUEST,
+  ReadBinaryFileParams,
+  ReadBinaryFileResult,
   ReadDirectoryParams,
   ReadFileParams,
 } from '../../server/src/browser/fsProtocol';
@@ -55,7 +58,10 @@ export function deactivate(): Promise<void> {
 }
 
 async function grammarBase64(context: vscode.ExtensionContext, name: string): Promise<string> {
-  const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'grammars', name));
+  return toBase64(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'grammars', name)));
+}
+
+function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
@@ -70,6 +76,17 @@ function serveFiles(client: LanguageClient): void {
     if (!readable(target)) return null;
     try {
       return utf8.decode(await vscode.workspace.fs.readFile(target));
+    } catch {
+      return null;
+    }
+  });
+  client.onRequest(READ_BINARY_FILE_REQUEST, async ({ uri, maxBytes }: ReadBinaryFileParams): Promise<ReadBinaryFileResult> => {
+    const target = vscode.Uri.parse(uri);
+    if (!readable(target)) return null;
+    try {
+      const stat = await vscode.workspace.fs.stat(target);
+      if (stat.size > maxBytes) return { tooLarge: stat.size };
+      return { base64: toBase64(await vscode.workspace.fs.readFile(target)) };
     } catch {
       return null;
     }

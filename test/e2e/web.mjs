@@ -97,12 +97,14 @@ function webSteps(j, table, url, copies) {
 
   addFileChecks(add, j, table, files);
 
-  add('the status bar tooltip says the installed toolchain cannot be read in the browser', 'status-bar-tooltip', async () => {
+  add('the status bar tooltip says the installed toolchain cannot be read in the browser, and which CPU profile applies', 'status-bar-tooltip', async () => {
     await j.openFile(firstFile);
     const item = j.page.locator(STATUS_ITEM);
     const box = await item.boundingBox();
     await j.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
     await j.page.getByText(/In the browser gohazard cannot run the/).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    // The sample workspace has no default.pgo: looked for through the client's file system API.
+    await j.page.getByText(/CPU profile: none \(no profile is configured, and there is no default\.pgo/).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await j.shot('status-bar-tooltip');
     await j.page.mouse.move(200, 600);
   });

@@ -3,16 +3,15 @@
 // batch of requests to the client. Control goes back to the event loop every few milliseconds, so that
 // edits, diagnostics and the cancellation of the scan itself are served while it runs.
 import type { GoGrammar } from '../engine/grammar';
-import type { IndexHost } from '../engine/packageIndex';
 import { dirname } from '../engine/paths';
-import { Project } from '../engine/project';
+import { Project, ProjectHost } from '../engine/project';
 import type { HostScanRequest, RunningScan, ScannedFile } from '../lsp/host';
 import { allRules } from '../rules';
 
 /** How long the scan may keep the worker busy before it lets other messages through. */
 const SLICE_MS = 15;
 
-export function startBatchScan(grammar: GoGrammar, files: IndexHost, request: HostScanRequest, log: (message: string) => void): RunningScan {
+export function startBatchScan(grammar: GoGrammar, files: ProjectHost, request: HostScanRequest, log: (message: string) => void): RunningScan {
   let cancelled = false;
   const done = (async () => {
     // A project of its own, reading what is saved, as a Node scan worker does.
@@ -43,7 +42,7 @@ export function startBatchScan(grammar: GoGrammar, files: IndexHost, request: Ho
 }
 
 async function analyse(project: Project, path: string, text: string, request: HostScanRequest): Promise<ScannedFile['findings']> {
-  const facts = await project.facts(path, text);
+  const facts = await project.facts(path, text, undefined, request.config);
   return project.analyzeWithFacts(text, facts, request.config).findings;
 }
 

@@ -4,8 +4,8 @@
 import type { Connection } from 'vscode-languageserver';
 import { GoGrammar } from '../engine/grammar';
 import { matchesAny } from '../engine/glob';
-import type { IndexHost } from '../engine/packageIndex';
 import { dirname } from '../engine/paths';
+import type { ProjectHost } from '../engine/project';
 import type { ServerHost, WorkspaceHost } from '../lsp/host';
 import { isListedGoFile } from '../workspace/goFileNames';
 import type { ModuleSources } from '../workspace/upgradeImpact';
@@ -14,11 +14,15 @@ import {
   BrowserInitializationOptions,
   FIND_FILES_REQUEST,
   FindFilesParams,
+  READ_BINARY_FILE_REQUEST,
   READ_DIRECTORY_REQUEST,
   READ_FILE_REQUEST,
+  ReadBinaryFileParams,
+  ReadBinaryFileResult,
   ReadDirectoryParams,
   ReadFileParams,
 } from './fsProtocol';
+import { gunzipStream } from './gunzipStream';
 import { UriPaths } from './uriPaths';
 
 /** Directories the go command skips, left out of findFiles already (isListedGoFile decides). */
@@ -35,11 +39,18 @@ export function browserServerHost(connection: Connection, worker: WorkerGlobal):
   const uris = new UriPaths();
   let grammar: GoGrammar | undefined;
 
-  const files: IndexHost = {
+  const files: ProjectHost = {
     async readFile(path) {
       const text = await connection.sendRequest<string | null>(READ_FILE_REQUEST, { uri: uris.toUri(path) } satisfies ReadFileParams).catch(() => null);
       return text ?? undefined;
     },
+    async readBinaryFile(path, maxBytes) {
+      const result = await connection.sendRequest<ReadBinaryFileResult>(READ_BINARY_FILE_REQUEST, { uri: uris.toUri(path), maxBytes } satisfies ReadBinaryFileParams).catch(() => null);
+      if (!result) return undefined;
+      if ('tooLarge' in result) throw new Error(`${result.tooLarge} bytes, more than the ${maxBytes} gohazard reads`);
+      return fromBase64(result.base64);
+    },
+    gunzip: gunzipStream,
     async listDirectory(dir) {
       const names = await connection.sendRequest<string[] | null>(READ_DIRECTORY_REQUEST, { uri: uris.toUri(dir) } satisfies ReadDirectoryParams).catch(() => null);
       return names ?? undefined;

@@ -9,6 +9,18 @@ export interface ReadFileParams {
   uri: string;
 }
 
+/**
+ * `{ uri, maxBytes }` → the file's bytes as base64 (`{ base64 }`), `{ tooLarge: size }` when it holds
+ * more than maxBytes, or null when it does not exist, cannot be read or lies outside the workspace
+ * folders. For CPU profiles, which are binary.
+ */
+export const READ_BINARY_FILE_REQUEST = 'gohazard/fs/readBinaryFile';
+export interface ReadBinaryFileParams {
+  uri: string;
+  maxBytes: number;
+}
+export type ReadBinaryFileResult = { base64: string } | { tooLarge: number } | null;
+
 /** `{ uri }` → the names of a directory's entries, or null. */
 export const READ_DIRECTORY_REQUEST = 'gohazard/fs/readDirectory';
 export interface ReadDirectoryParams {

@@ -4,7 +4,8 @@ import { megabytesToBytes } from '../engine/limits';
 import { Project } from '../engine/project';
 import { Severity } from '../engine/types';
 import { allRules } from '../rules';
-import { loadGrammar, nodeFileHost, packageVersion } from '../node/nodeHost';
+import { relative, resolve } from 'node:path';
+import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
@@ -19,10 +20,11 @@ const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
                 [--min-severity error|warning|info|hint]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope hot|loops|all]
-                [--go-version 1.N] [--threads N] [--max-file-size MB]
+                [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
                 [paths | dir/... ]
-  gohazard toolchain [--format text|json] [paths | dir/...]
-                                each file's Go version, its source and loop-variable semantics
+  gohazard toolchain [--format text|json] [--profile FILE] [paths | dir/...]
+                                each file's Go version, its source, loop-variable semantics
+                                and CPU profile
   gohazard upgrade-impact [--format text|json] [dir]
                                 the loops of dir's module that change meaning at go 1.22
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
@@ -34,6 +36,8 @@ editors but not printed unless asked for or --fail-on hint), and exits 0 when no
 and 2 on a usage or internal error.`;
 
 class UsageError extends Error {}
+/** Exits 2 with the message alone (no usage text). */
+class InputError extends Error {}
 
 const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
@@ -45,8 +49,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'upgrade-impact':
       return runUpgrade(rest);
     case 'toolchain': {
-      const { format, positional } = parseFormatArgs(rest);
-      return runToolchain(await newProject(), positional, format);
+      const { format, positional, profile } = parseFormatArgs(rest, true);
+      const project = await newProject();
+      if (profile) await checkProfile(project, profile);
+      return runToolchain(project, positional, format, profile);
     }
     case 'lsp':
       // Loaded lazily: the scan path must not pay for the LSP libraries.
@@ -133,6 +139,9 @@ function parseScanArgs(args: string[]): ScanOptions {
         options.goMinor = release.minor;
         break;
       }
+      case '--profile':
+        options.config.profilePath = profileArgument(value());
+        break;
       case '--rule': {
         const v = value();
         const eq = v.lastIndexOf('=');
@@ -164,20 +173,40 @@ async function newProject(): Promise<Project> {
   return project;
 }
 
-/** `--format text|json` and positional arguments, for the report commands. */
-function parseFormatArgs(args: string[]): { format: 'text' | 'json'; positional: string[] } {
+/** `--format text|json` (and `--profile FILE` where allowed) and positional arguments, for the report commands. */
+function parseFormatArgs(args: string[], allowProfile = false): { format: 'text' | 'json'; positional: string[]; profile?: string } {
   let format: 'text' | 'json' = 'text';
+  let profile: string | undefined;
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--format=') ? ['--format', args[i].slice('--format='.length)] : [args[i], undefined];
-    if (flag === '--format') {
+    const eq = args[i].indexOf('=');
+    const [flag, inline] = args[i].startsWith('--') && eq > 0 ? [args[i].slice(0, eq), args[i].slice(eq + 1)] : [args[i], undefined];
+    const value = () => {
       const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--format') {
+      const v = value();
       if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be text or json, not "${v}"`);
       format = v;
-    } else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
+    } else if (flag === '--profile' && allowProfile) profile = profileArgument(value());
+    else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
     else positional.push(flag);
   }
-  return { format, positional };
+  return { format, positional, profile };
+}
+
+/** `--profile FILE`: relative to the working directory. */
+function profileArgument(value: string): string {
+  if (value === '') throw new UsageError('--profile needs a file');
+  return toEnginePath(resolve(value));
+}
+
+/** A profile named on the command line must be usable: a typo must not silently drop the profile's guidance. */
+async function checkProfile(project: Project, profile: string): Promise<void> {
+  const loaded = await project.profiles.load(profile);
+  if ('error' in loaded) throw new InputError(`--profile ${toEnginePath(relative(process.cwd(), fromEnginePath(profile)))}: ${loaded.error}`);
 }
 
 async function runUpgrade(args: string[]): Promise<number> {
@@ -189,6 +218,7 @@ async function runUpgrade(args: string[]): Promise<number> {
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
   const project = await newProject();
+  if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const shown = severityRank[options.minSeverity ?? (options.failOn === 'hint' ? 'hint' : 'info')];
@@ -211,6 +241,7 @@ export function runCli(argv: string[]): void {
     },
     (error: unknown) => {
       if (error instanceof UsageError) process.stderr.write(`gohazard: ${error.message}\n\n${usage}\n`);
+      else if (error instanceof InputError) process.stderr.write(`gohazard: ${error.message}\n`);
       else process.stderr.write(`gohazard: internal error: ${(error as Error)?.stack ?? error}\n`);
       process.exitCode = 2;
     },

@@ -10,6 +10,7 @@ import { readGoSource } from '../workspace/readSource';
 import { ScanHandle } from '../workspace/scanner';
 import { FileResult } from '../workspace/scanProtocol';
 import { goFilesOf, WalkProblem } from '../workspace/walk';
+import { resolveProfile } from '../toolchain/facts';
 
 export interface ScanResult {
   files: number;
@@ -33,9 +34,18 @@ export async function scan(project: Project, args: readonly string[], config: En
   const problems: WalkProblem[] = [];
   const goModProblems = new Map<string, readonly string[]>();
   project.modules.onGoModRead = (goMod, list) => goModProblems.set(goMod, list);
+  const profileProblems = new Map<string, string>();
+  project.profiles.onLoad = (path, result) => {
+    if ('error' in result) profileProblems.set(path, result.error);
+  };
   const files = await goFilesOf(args, problems);
-  // Resolve every directory's go.mod here, even when workers analyse the files, to report broken ones once.
-  for (const dir of new Set(files.map((f) => dirname(resolve(f))))) await project.modules.moduleFor(toEnginePath(join(dir, 'x.go')));
+  // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
+  // report broken ones once.
+  for (const dir of new Set(files.map((f) => dirname(resolve(f))))) {
+    const file = toEnginePath(join(dir, 'x.go'));
+    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, config.profilePath);
+  }
+  for (const [path, error] of profileProblems) problems.push({ path: toEnginePath(relative(process.cwd(), fromEnginePath(path))), message: `CPU profile cannot be used: ${error}` });
   for (const [goMod, list] of goModProblems) {
     for (const p of list) {
       const m = /^go\.mod:(\d+): (.*)$/s.exec(p);
@@ -65,7 +75,7 @@ async function scanInThread(project: Project, files: string[], config: EngineCon
       results.push({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
       continue;
     }
-    const facts = await project.facts(toEnginePath(resolve(file)), text);
+    const facts = await project.facts(toEnginePath(resolve(file)), text, undefined, config);
     if (options.goMinor !== undefined) {
       facts.goMinor = options.goMinor;
       facts.versionSource = { kind: 'override' };

@@ -1,12 +1,13 @@
 // `gohazard toolchain [paths]`: each file's effective Go version, where it comes from, its loop-variable
-// semantics and the installed toolchain.
+// semantics, the installed toolchain and the CPU profile that applies.
 import { relative, resolve } from 'node:path';
 import { Project } from '../engine/project';
+import { describeProfile } from '../toolchain/report';
 import { fromEnginePath, toEnginePath } from '../node/nodeHost';
 import { readGoSource } from '../workspace/readSource';
 import { goFilesOf, WalkProblem } from '../workspace/walk';
 
-export async function runToolchain(project: Project, paths: string[], format: 'text' | 'json'): Promise<number> {
+export async function runToolchain(project: Project, paths: string[], format: 'text' | 'json', profile?: string): Promise<number> {
   const problems: WalkProblem[] = [];
   const files = await goFilesOf(paths, problems);
   const display = (p: string) => toEnginePath(relative(process.cwd(), resolve(fromEnginePath(p))));
@@ -14,7 +15,7 @@ export async function runToolchain(project: Project, paths: string[], format: 't
   for (const file of files) {
     const text = await readGoSource(file, problems);
     if (text === undefined) continue;
-    const r = await project.toolchainReport(toEnginePath(resolve(file)), text);
+    const r = await project.toolchainReport(toEnginePath(resolve(file)), text, { profilePath: profile });
     rows.push({
       file: display(r.path),
       goVersion: r.goVersion,
@@ -24,6 +25,7 @@ export async function runToolchain(project: Project, paths: string[], format: 't
       installedToolchain: r.installedToolchain ?? null,
       requiredToolchain: r.requiredToolchain ?? null,
       needsNewerToolchain: r.needsNewerToolchain,
+      profile: { ...r.profile, path: r.profile.path && display(r.profile.path) },
     });
   }
   for (const p of problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
@@ -33,6 +35,7 @@ export async function runToolchain(project: Project, paths: string[], format: 't
     for (const r of rows) {
       const needs = r.needsNewerToolchain ? `; needs ${r.requiredToolchain}, newer than the installed toolchain` : '';
       process.stdout.write(`${r.file}: ${r.goVersion} (${r.source}${r.directive ? `: ${r.directive}` : ''}), ${r.loopSemantics} loop variables${needs}\n`);
+      process.stdout.write(`  ${describeProfile(r.profile)}\n`);
     }
     process.stdout.write(`installed toolchain: ${project.toolchain.installedVersion ?? 'unknown (no go command found)'}\n`);
   }

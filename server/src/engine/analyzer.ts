@@ -101,7 +101,7 @@ export class Analyzer {
       .filter((d) => d.type === 'function_declaration' || d.type === 'method_declaration')
       .map((d) => `${d.childForFieldName('receiver')?.text ?? ''}${d.childForFieldName('name')?.text ?? ''}`);
     // The version's source is in the key too: messages and fixes name its file and line.
-    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', funcNames.join(','), pkgSignature].join('\u0000');
+    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', file.profile?.identity ?? '', funcNames.join(','), pkgSignature].join('\u0000');
     if (cache.contextKey !== contextKey) {
       cache.contextKey = contextKey;
       cache.byDeclText = new Map();

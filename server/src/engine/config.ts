@@ -12,6 +12,12 @@ export interface EngineConfig {
   /** Rule id (`loopvar/capture`) or family (`loopvar/*`) to a severity or `off`. */
   rules: Record<string, SeveritySetting>;
   escapeScope?: EscapeScope;
+  /**
+   * The CPU profile to use for every file, by engine path (gohazard.profile, --profile, the `profile` of
+   * .gohazard.json); without it, each file's nearest default.pgo. Not part of ruleOptionsKey: the
+   * profile's own identity (path and content) is, through FileFacts.profile.
+   */
+  profilePath?: string;
 }
 
 export const defaultConfig: EngineConfig = { rules: {} };

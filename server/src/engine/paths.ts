@@ -15,3 +15,14 @@ export function basename(path: string): string {
 export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
+
+/** Resolves `.` and `..` segments of a slash-separated path. */
+export function normalizePath(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '.' || (part === '' && out.length > 0)) continue;
+    if (part === '..' && out.length > 1) out.pop();
+    else out.push(part);
+  }
+  return out.join('/') || '/';
+}

@@ -1,51 +1,58 @@
 // The analysis service that the CLI, the language server and the tests share: one grammar, one
-// analyzer, and the go.mod knowledge of the files it has seen.
+// analyzer, and the go.mod knowledge and CPU profiles of the files it has seen.
 import type { Node } from 'web-tree-sitter';
 import { Analyzer, AnalysisCache, AnalysisResult, RuleErrorHandler } from './analyzer';
 import { EngineConfig } from './config';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { IndexHost, PackageIndex } from './packageIndex';
+import { ProfileHost, ProfileStore } from './profile/store';
 import type { FileFacts, Rule } from './rule';
-import { resolveFileFacts, ToolchainKnowledge } from '../toolchain/facts';
+import { resolveFileFacts, resolveProfile, ToolchainKnowledge } from '../toolchain/facts';
 import { ModuleResolver } from '../toolchain/moduleResolver';
 import { findBuildConstraint } from '../toolchain/buildConstraint';
 import { ToolchainReport, toolchainReport } from '../toolchain/report';
+
+/** Files (text and, for CPU profiles, bytes) and decompression, from the platform. */
+export type ProjectHost = IndexHost & ProfileHost;
 
 export class Project {
   readonly analyzer: Analyzer;
   readonly modules: ModuleResolver;
   readonly packages: PackageIndex;
+  readonly profiles: ProfileStore;
   readonly toolchain: ToolchainKnowledge = {};
 
   constructor(
     readonly grammar: GoGrammar,
     rules: readonly Rule[],
-    host: IndexHost,
+    host: ProjectHost,
     onRuleError?: RuleErrorHandler,
   ) {
     this.analyzer = new Analyzer(grammar, rules, onRuleError);
     this.modules = new ModuleResolver(host);
     this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])), onRuleError);
+    this.profiles = new ProfileStore(host);
   }
 
-  /** ownTree: see PackageIndex.viewFor. */
-  facts(path: string, text: string, ownTree?: () => Node | undefined): Promise<FileFacts> {
-    return resolveFileFacts(path, text, this.modules, this.packages, this.toolchain, ownTree);
+  /** ownTree: see PackageIndex.viewFor. `config.profilePath`: the configured CPU profile, if any. */
+  facts(path: string, text: string, ownTree?: () => Node | undefined, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
+    return resolveFileFacts(path, text, this, ownTree, config?.profilePath);
   }
 
-  /** The file's Go version, where it comes from, and how it relates to the installed toolchain. */
-  async toolchainReport(path: string, text: string): Promise<ToolchainReport> {
-    const [facts, module] = await Promise.all([this.facts(path, text), this.modules.moduleFor(path)]);
+  /** The file's Go version, where it comes from, how it relates to the installed toolchain, and its CPU profile. */
+  async toolchainReport(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<ToolchainReport> {
+    const [facts, module] = await Promise.all([this.facts(path, text, undefined, config), this.modules.moduleFor(path)]);
+    const profile = await resolveProfile(path, module, this.profiles, config?.profilePath);
     const constraint = findBuildConstraint(text);
     const directive =
       facts.versionSource.kind === 'go.mod' ? (module?.facts.go ? `go ${module.facts.go.value}` : undefined) : facts.versionSource.kind === 'go:build' && constraint ? `//go:build ${constraint.expression}` : undefined;
-    return toolchainReport(facts, module, directive, this.toolchain.installedVersion);
+    return toolchainReport(facts, module, directive, this.toolchain.installedVersion, profile);
   }
 
   /** Analyses a text once, from scratch; the tree is freed before returning. */
   async analyzeText(path: string, text: string, config: EngineConfig): Promise<AnalysisResult> {
-    return this.analyzeWithFacts(text, await this.facts(path, text), config);
+    return this.analyzeWithFacts(text, await this.facts(path, text, undefined, config), config);
   }
 
   analyzeWithFacts(text: string, facts: FileFacts, config: EngineConfig): AnalysisResult {

@@ -9,7 +9,7 @@ import type { FileEdit, RuleDoc } from './types';
 import type { VersionSource } from '../toolchain/fileVersion';
 import type { Indexer, PackageView } from './packageIndex';
 import type { ColdReason } from './policy/heat';
-import type { ProfileView } from './policy/profile';
+import type { ProfileView } from './profile/store';
 
 export interface FileFacts {
   path: string;
@@ -24,7 +24,7 @@ export interface FileFacts {
   toolchainKnown: boolean;
   /** The other files of the package, for rules that registered an indexer. */
   package?: PackageView;
-  /** The CPU profile that applies to the file, if any. */
+  /** The CPU profile that applies to the file (engine/profile/store.ts), when one does and could be read. */
   profile?: ProfileView;
 }
 

@@ -4,7 +4,7 @@
 // a ServerHost. Paths are engine paths (slash-separated); the host maps them to and from URIs.
 import type { EngineConfig } from '../engine/config';
 import type { GoGrammar } from '../engine/grammar';
-import type { IndexHost } from '../engine/packageIndex';
+import type { ProjectHost } from '../engine/project';
 import type { Finding } from '../engine/types';
 import type { ToolchainKnowledge } from '../toolchain/facts';
 import type { ModuleSources } from '../workspace/upgradeImpact';
@@ -12,8 +12,8 @@ import type { ModuleSources } from '../workspace/upgradeImpact';
 export interface ServerHost {
   /** The extension's version, for the log and serverInfo. */
   readonly version: string;
-  /** The files of the workspace by engine path (on disk, or through the client's file system API). */
-  readonly files: IndexHost;
+  /** The files of the workspace by engine path (on disk, or through the client's file system API), and gzip decompression. */
+  readonly files: ProjectHost;
   /** The Go grammar; `initializationOptions` are the client's (the browser client sends the grammar's bytes there). */
   loadGrammar(initializationOptions: unknown): Promise<GoGrammar>;
   /** The engine path of a document URI, or undefined for URIs the server does not analyse. */

@@ -24,11 +24,10 @@ import { EngineConfig, sanitizeRules } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { DEFAULT_MAX_FILE_BYTES, megabytesToBytes } from '../engine/limits';
 import { globToRegExp, matchesAny } from '../engine/glob';
-import { Project } from '../engine/project';
+import { Project, ProjectHost } from '../engine/project';
 import { Finding, Fix, Severity } from '../engine/types';
 import { allRules } from '../rules';
-import type { IndexHost } from '../engine/packageIndex';
-import { dirname } from '../engine/paths';
+import { dirname, joinPath, normalizePath } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
 import type { ServerHost } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
@@ -78,15 +77,20 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   let canPullConfig = false;
   let canRegisterConfigChange = false;
   let canWatchFiles = false;
+  let canWatchRelativePatterns = false;
+  /** Profiles named by gohazard.profile, watched for changes. */
+  const configuredProfiles = new Set<string>();
   let pushedSettings: unknown;
   let workspaceRoots: string[] = [];
 
-  const host: IndexHost = {
+  const host: ProjectHost = {
     readFile: (path) => {
       const open = moduleFiles.get(path);
       return open ? Promise.resolve(open.getText()) : platform.files.readFile(path);
     },
     listDirectory: (dir) => platform.files.listDirectory(dir),
+    readBinaryFile: platform.files.readBinaryFile && ((path, maxBytes) => platform.files.readBinaryFile!(path, maxBytes)),
+    gunzip: platform.files.gunzip,
   };
   const uriToPath = (uri: string) => platform.uriToPath(uri);
 
@@ -105,6 +109,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     (uri) => goFiles.get(uri),
     (path) => host.readFile(path),
     platform,
+    async (uri) => (await settingsFor(uri)).engine,
   );
   hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
   const workspaceScan = new WorkspaceScan(
@@ -133,6 +138,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     canPullConfig = params.capabilities.workspace?.configuration === true;
     canRegisterConfigChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canWatchRelativePatterns = params.capabilities.workspace?.didChangeWatchedFiles?.relativePatternSupport === true;
     trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
     platform.setWorkspaceFolders?.(params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : []);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
@@ -142,6 +148,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     }
     project = new Project(await platform.loadGrammar(params.initializationOptions), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
     project.modules.onGoModRead = (goMod, problems) => void reportGoModProblems(goMod, problems);
+    project.profiles.onLoad = (path, result) => log('error' in result ? `CPU profile ${path} cannot be used: ${result.error}` : `CPU profile ${path}: ${result.cpu.summary.functions} functions with samples`);
     log(`gohazard ${platform.version}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
@@ -159,7 +166,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (canRegisterConfigChange) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (canWatchFiles) {
       connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }, { globPattern: '**/*.pgo' }] })
         .catch(registrationFailed);
     }
     if (!platform.probeToolchain) {
@@ -192,11 +199,13 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     pushedSettings = (change.settings as { gohazard?: unknown } | undefined)?.gohazard;
     settingsByUri.clear();
     reanalyseAll();
+    void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     if (!project) return;
     let modulesChanged = false;
+    let profilesChanged = false;
     const goDirs = new Set<string>();
     const changedGo: string[] = [];
     const deletedGo: string[] = [];
@@ -204,20 +213,22 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const path = uriToPath(change.uri);
       if (!path) continue;
       if (isModuleFile(path)) modulesChanged = true;
-      else if (path.endsWith('.go')) {
+      else if (path.endsWith('.pgo') || configuredProfiles.has(path)) {
+        project.profiles.invalidate(path);
+        profilesChanged = true;
+      } else if (path.endsWith('.go')) {
         project.packages.invalidate(path);
         goDirs.add(dirname(path));
         (change.type === FileChangeType.Deleted ? deletedGo : changedGo).push(path);
       }
     }
-    void (modulesChanged ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
-    if (modulesChanged) {
-      project.modules.invalidate();
-      void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
-    }
+    const everything = modulesChanged || profilesChanged;
+    void (everything ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
+    if (modulesChanged) project.modules.invalidate();
+    if (everything) void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
     upgrade.invalidate();
     for (const file of goFiles.values()) {
-      if (modulesChanged || (project.packages.enabled && goDirs.has(dirname(file.path)))) void analyseAndPublish(file);
+      if (everything || (project.packages.enabled && goDirs.has(dirname(file.path)))) void analyseAndPublish(file);
     }
   });
 
@@ -360,7 +371,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const text = file.doc.text;
       const doc = file.doc;
       const current = () => goFiles.get(file.uri) === file && doc.text === text && !doc.unparsedReason;
-      const facts = await project!.facts(file.path, text, () => (current() ? doc.tree.rootNode : undefined));
+      const facts = await project!.facts(file.path, text, () => (current() ? doc.tree.rootNode : undefined), settings.engine);
       if (generation !== file.generation || goFiles.get(file.uri) !== file) return;
       file.doc.setLimits({ maxBytes: settings.maxFileBytes });
       if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude)) {
@@ -390,18 +401,47 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const timeout = new Promise<undefined>((resolve) => unrefTimer(setTimeout(() => resolve(undefined), CONFIG_TIMEOUT_MS)));
       raw = (await Promise.race([connection.workspace.getConfiguration({ scopeUri: uri, section: 'gohazard' }).catch(() => undefined), timeout])) ?? pushedSettings;
     }
-    return parseSettings(raw);
+    return parseSettings(raw, uri);
   }
 
-  function parseSettings(raw: unknown): Settings {
-    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown }; goPath?: unknown; codeLens?: { toolchain?: unknown }; maxFileSize?: unknown };
+  function parseSettings(raw: unknown, uri: string | undefined): Settings {
+    const obj = (raw && typeof raw === 'object' ? raw : {}) as { enable?: unknown; rules?: unknown; exclude?: unknown; escape?: { scope?: unknown }; goPath?: unknown; codeLens?: { toolchain?: unknown }; maxFileSize?: unknown; profile?: unknown };
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
     const escapeScope = obj.escape?.scope === 'all' || obj.escape?.scope === 'loops' ? obj.escape.scope : 'hot';
     const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
     maxFileBytes = typeof obj.maxFileSize === 'number' && obj.maxFileSize >= 0 ? megabytesToBytes(obj.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
-    return { enable: obj.enable !== false, engine: { rules, escapeScope }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false, maxFileBytes };
+    const profilePath = typeof obj.profile === 'string' && obj.profile.trim() !== '' ? resolveProfileSetting(obj.profile.trim(), uri) : undefined;
+    if (profilePath) watchConfiguredProfile(profilePath);
+    return { enable: obj.enable !== false, engine: { rules, escapeScope, profilePath }, exclude, goPath, toolchainCodeLens: obj.codeLens?.toolchain !== false, maxFileBytes };
+  }
+
+  /** gohazard.profile: an absolute path, or one relative to the workspace folder of the file (else the first folder). */
+  function resolveProfileSetting(setting: string, uri: string | undefined): string | undefined {
+    const asPath = setting.replace(/\\/g, '/');
+    if (asPath.startsWith('/') || /^[A-Za-z]:\//.test(asPath)) return asPath;
+    const file = uri ? uriToPath(uri) : undefined;
+    const root = (file && workspaceRoots.find((r) => file.startsWith(r.endsWith('/') ? r : `${r}/`))) ?? workspaceRoots[0];
+    if (!root) {
+      log(`settings: gohazard.profile "${setting}" is relative, and there is no workspace folder to resolve it against`);
+      return undefined;
+    }
+    return normalizePath(joinPath(root, asPath));
+  }
+
+  /**
+   * A configured profile outside the workspace, or not named *.pgo, is not under the **\/*.pgo
+   * watcher: watch it on its own (LSP relative patterns reach outside the workspace folders).
+   */
+  function watchConfiguredProfile(path: string): void {
+    if (configuredProfiles.has(path)) return;
+    configuredProfiles.add(path);
+    if (!canWatchFiles) return;
+    const watcher = canWatchRelativePatterns
+      ? { globPattern: { baseUri: platform.pathToUri(dirname(path)), pattern: path.slice(dirname(path).length + 1) } }
+      : { globPattern: path };
+    connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [watcher] }).catch((error: unknown) => log(`client refused to watch ${path}: ${(error as Error)?.message ?? error}`));
   }
 
   function relativeToWorkspace(path: string): string {

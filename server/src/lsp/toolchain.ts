@@ -3,6 +3,7 @@
 // and the one-time probe of the installed go command.
 import { CodeLens, Connection, Hover, MarkupKind } from 'vscode-languageserver';
 import type { Node } from 'web-tree-sitter';
+import type { EngineConfig } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { Project } from '../engine/project';
 import { DeclScopes, PackageScope } from '../engine/scope';
@@ -29,6 +30,8 @@ export class ToolchainHints {
     private readonly openFile: (uri: string) => OpenGoText | undefined,
     private readonly readFile: (path: string) => Promise<string | undefined>,
     private readonly platform: Pick<ServerHost, 'uriToPath' | 'pathToUri'>,
+    /** The configuration of a file (its profile setting). */
+    private readonly configFor: (uri: string) => Promise<Pick<EngineConfig, 'profilePath'>>,
   ) {}
 
   register(codeLensEnabled: (uri: string) => Promise<boolean>): void {
@@ -67,7 +70,7 @@ export class ToolchainHints {
     if (!project || !path) return null;
     const text = this.openFile(uri)?.doc.text ?? (await this.readFile(path));
     if (text === undefined) return null;
-    const report = await project.toolchainReport(path, text);
+    const report = await project.toolchainReport(path, text, await this.configFor(uri));
     return { ...report, uri, sourceUri: report.source.path ? this.platform.pathToUri(report.source.path) : undefined };
   }
 

@@ -1,8 +1,10 @@
-// Node-side services the engine is handed: grammar bytes from grammars/, and file reading.
+// Node-side services the engine is handed: grammar bytes from grammars/, file reading, and gzip
+// decompression for CPU profiles.
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
+import { gunzip } from 'node:zlib';
 import { GoGrammar } from '../engine/grammar';
-import type { IndexHost } from '../engine/packageIndex';
+import type { ProjectHost } from '../engine/project';
 
 /** The package root (it holds grammars/); compiled and bundled layouts put this file at different depths. */
 export function packageRoot(): string {
@@ -39,7 +41,7 @@ export function fromEnginePath(path: string): string {
   return sep === '\\' ? path.replace(/\//g, '\\') : path;
 }
 
-export const nodeFileHost: IndexHost = {
+export const nodeFileHost: ProjectHost = {
   async readFile(path: string) {
     try {
       return await fs.readFile(fromEnginePath(path), 'utf8');
@@ -54,4 +56,32 @@ export const nodeFileHost: IndexHost = {
       return undefined;
     }
   },
+  async readBinaryFile(path: string, maxBytes: number) {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(fromEnginePath(path), 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new Error('not a regular file');
+      if (stat.size > maxBytes) throw new Error(`${stat.size} bytes, more than the ${maxBytes} gohazard reads`);
+      return new Uint8Array(await handle.readFile());
+    } finally {
+      await handle.close();
+    }
+  },
+  gunzip: gunzipNode,
 };
+
+/** zlib's gunzip, stopping at maxBytes of output (a small file can decompress to gigabytes). */
+export function gunzipNode(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    gunzip(data, { maxOutputLength: maxBytes }, (error, result) => {
+      if (!error) resolve(new Uint8Array(result.buffer, result.byteOffset, result.byteLength));
+      else if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') reject(new Error(`more than ${maxBytes} bytes once decompressed`));
+      else reject(error);
+    });
+  });
+}

@@ -12,6 +12,8 @@ export interface Directive {
 }
 
 export interface GoModFacts {
+  /** The module path of the `module` line. */
+  module?: string;
   go?: Directive & { release?: GoRelease };
   toolchain?: Directive;
   /** Language minor version the module declares. */
@@ -47,6 +49,10 @@ export function parseGoMod(text: string): GoModFacts {
     }
     if (rest === '(') {
       block = { name, line: i };
+      continue;
+    }
+    if (name === 'module') {
+      facts.module ??= rest.replace(/^"(.*)"$/, '$1') || undefined;
       continue;
     }
     if (name !== 'go' && name !== 'toolchain') continue;

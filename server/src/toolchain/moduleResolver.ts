@@ -3,7 +3,7 @@
 import { parseGoMod } from './goMod';
 import { ModuleFacts, WorkspaceFacts } from './fileVersion';
 import { parseGoWork } from './goWork';
-import { dirname, joinPath } from '../engine/paths';
+import { dirname, joinPath, normalizePath } from '../engine/paths';
 
 export interface FileReader {
   /** The file's text, or undefined when it does not exist or cannot be read. */
@@ -64,7 +64,7 @@ export class ModuleResolver {
     if (!found) return undefined;
     const facts = parseGoWork(found.text);
     const workDir = dirname(found.path);
-    const includesModule = facts.uses.some((use) => normalize(joinPath(workDir, use)) === normalize(moduleDir));
+    const includesModule = facts.uses.some((use) => normalizePath(joinPath(workDir, use)) === normalizePath(moduleDir));
     return { goWorkPath: found.path, facts, includesModule };
   }
 
@@ -82,15 +82,4 @@ export class ModuleResolver {
     }
     return pending;
   }
-}
-
-/** Resolves `.` and `..` segments of a slash-separated path. */
-function normalize(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '.' || (part === '' && out.length > 0)) continue;
-    if (part === '..' && out.length > 1) out.pop();
-    else out.push(part);
-  }
-  return out.join('/') || '/';
 }

@@ -1,8 +1,9 @@
 // What gohazard tells a user about one file's Go version: the effective language version and where it
-// comes from, what that means for loop variables, and how it relates to the installed toolchain. The
-// CLI (`gohazard toolchain`), the `gohazard/toolchain` request, the status bar, the code lens and the
-// hover on loops all show this one report.
-import { basename } from '../engine/paths';
+// comes from, what that means for loop variables, how it relates to the installed toolchain, and which
+// CPU profile applies. The CLI (`gohazard toolchain`), the `gohazard/toolchain` request, the status
+// bar, the code lens and the hover on loops all show this one report.
+import { basename, dirname } from '../engine/paths';
+import type { ProfileStatus, ProfileView } from '../engine/profile/store';
 import type { FileFacts } from '../engine/rule';
 import { GoRelease, hasPerIterationLoopVars, languageVersion, parseGoRelease } from './goVersion';
 import type { ModuleFacts } from './fileVersion';
@@ -26,13 +27,75 @@ export interface ToolchainReport {
   /** The newest of the go/toolchain lines of go.mod and go.work: what the go command insists on. */
   requiredToolchain?: string;
   needsNewerToolchain: boolean;
+  profile: ProfileReport;
   /** "Go 1.21 · shared loop vars" */
   summary: string;
   /** A few sentences for tooltips and hovers. */
   details: string;
 }
 
-export function toolchainReport(facts: FileFacts, module: ModuleFacts | undefined, directive: string | undefined, installed: string | undefined): ToolchainReport {
+/** The CPU profile that applies to the file, or why none does. */
+export interface ProfileReport {
+  status: 'loaded' | 'failed' | 'none';
+  path?: string;
+  /** configured: gohazard.profile / --profile / .gohazard.json; default.pgo: found next to the code. */
+  origin?: 'configured' | 'default.pgo';
+  /** e.g. "cpu/nanoseconds" */
+  sampleType?: string;
+  samples?: number;
+  /** CPU time the samples stand for. */
+  cpuNanos?: number;
+  durationNanos?: number;
+  /** Functions with samples. */
+  functions?: number;
+  /** This file's functions with samples, and the hottest three (cumulative share, 0–1; 1-based line of `func`, as pprof and editors count). */
+  fileFunctions?: number;
+  hottest?: { functionName: string; cumShare: number; flatShare: number; line: number }[];
+  /** Why no profile applies, or why it could not be used. */
+  reason?: string;
+}
+
+export function profileReport(status: ProfileStatus, view: ProfileView | undefined): ProfileReport {
+  if (status.kind === 'none') return { status: 'none', reason: status.reason };
+  if (status.kind === 'failed') return { status: 'failed', path: status.path, origin: status.origin, reason: status.message };
+  const s = status.profile.cpu.summary;
+  const own = view?.functions() ?? [];
+  return {
+    status: 'loaded',
+    path: status.path,
+    origin: status.origin,
+    sampleType: s.sampleType,
+    samples: s.samples,
+    cpuNanos: s.cpuNanos,
+    durationNanos: s.durationNanos,
+    functions: s.functions,
+    fileFunctions: own.length,
+    hottest: own.slice(0, 3).map((f) => ({ functionName: f.functionName, cumShare: f.cumShare, flatShare: f.flatShare, line: f.startLine + 1 })),
+  };
+}
+
+/** One sentence about the profile, with its path as `showPath` writes it. */
+export function describeProfile(p: ProfileReport, showPath: (path: string) => string = (path) => path): string {
+  const where = p.path ? `${showPath(p.path)}${p.origin === 'configured' ? ' (from the configuration)' : ''}` : '';
+  if (p.status === 'none') return `CPU profile: none (${p.reason}).`;
+  if (p.status === 'failed') return `CPU profile: ${where} cannot be used: ${p.reason}.`;
+  const cpu = p.cpuNanos !== undefined ? `${seconds(p.cpuNanos)} of CPU in ` : '';
+  const over = p.durationNanos ? ` over ${seconds(p.durationNanos)}` : '';
+  const hottest = p.hottest?.length
+    ? ` Hottest here: ${p.hottest.map((f) => `${f.functionName} ${percent(f.cumShare)}`).join(', ')}${(p.fileFunctions ?? 0) > p.hottest.length ? ` (of ${p.fileFunctions} functions with samples)` : ''}.`
+    : ' No function of this file has samples in it.';
+  return `CPU profile: ${where}, ${cpu}${p.samples} samples${over} (${p.sampleType}), ${p.functions} functions.${hottest}`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function seconds(nanos: number): string {
+  return `${(nanos / 1e9).toFixed(2)} s`;
+}
+
+export function toolchainReport(facts: FileFacts, module: ModuleFacts | undefined, directive: string | undefined, installed: string | undefined, profile: ProfileStatus): ToolchainReport {
   const perIteration = hasPerIterationLoopVars(facts.goMinor);
   const required = [module?.facts.go?.value, module?.facts.toolchain?.value, module?.workspace?.facts.goMinor !== undefined ? `1.${module.workspace.facts.goMinor}` : undefined, module?.workspace?.facts.toolchain]
     .map((v) => (v ? { text: v.replace(/^go/, ''), release: parseGoRelease(v) } : undefined))
@@ -56,6 +119,7 @@ export function toolchainReport(facts: FileFacts, module: ModuleFacts | undefine
     installedToolchain: installed,
     requiredToolchain: required && `go${required.text}`,
     needsNewerToolchain: needsNewer,
+    profile: profileReport(profile, facts.profile),
     summary: `Go 1.${facts.goMinor} · ${perIteration ? 'per-iteration' : 'shared'} loop vars`,
     details: '',
   };
@@ -88,6 +152,9 @@ function describe(r: ToolchainReport): string {
   if (r.installedToolchain) lines.push(`Installed toolchain: ${r.installedToolchain}.`);
   else lines.push('Installed toolchain: unknown (no go command found, or not allowed to run it).');
   if (r.needsNewerToolchain) lines.push(`The module needs ${r.requiredToolchain}, newer than the installed ${r.installedToolchain}: the go command will refuse to build or, with GOTOOLCHAIN=auto, download it.`);
+  // Profile paths relative to the module root read better in a tooltip than absolute ones.
+  const root = r.module ? `${dirname(r.module.goMod)}/` : undefined;
+  lines.push(describeProfile(r.profile, (path) => (root && path.startsWith(root) ? path.slice(root.length) : path)));
   return lines.join('\n');
 }
 

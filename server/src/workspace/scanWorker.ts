@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         const path = toEnginePath(resolve(file));
         const doc = docs.get(file);
         // A lent tree serves the file's own summary too.
-        const facts = await project.facts(path, text);
+        const facts = await project.facts(path, text, undefined, job.config);
         if (init.goMinor !== undefined) {
           facts.goMinor = init.goMinor;
           facts.versionSource = { kind: 'override' };
