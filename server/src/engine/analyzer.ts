@@ -210,8 +210,9 @@ export class Analyzer {
     const testFile = isTestFile(file.path);
     let mayBeHot: boolean | undefined;
     for (const [rule, ruleMatches] of byRule) {
-      // By default cost findings are shown only in hot code: a declaration that cannot hold any is not checked for them.
-      if (rule.kind === 'cost' && escapeScopeOf(config) === 'hot' && !(mayBeHot ??= declMayBeHot(decl, source, file))) continue;
+      // By default cost findings are shown only in hot code (a declaration that cannot hold any is not
+      // checked for them), and facts only in the allocations view.
+      if (escapeScopeOf(config) === 'hot' && (rule.kind === 'fact' || (rule.kind === 'cost' && !(mayBeHot ??= declMayBeHot(decl, source, file))))) continue;
       const ctx: RuleContext = {
         file,
         config,

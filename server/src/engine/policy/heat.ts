@@ -16,6 +16,7 @@
 // Hot: the body of a benchmark loop (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for range b.N`,
 // `for pb.Next()`), unless one of the cold reasons above applies inside it.
 import type { Node } from 'web-tree-sitter';
+import { profileNameOf } from '../profile/names';
 
 export type ColdReason = 'exit-path' | 'error-path' | 'error-report' | 'init' | 'once' | 'test' | 'goroutine';
 
@@ -26,6 +27,8 @@ export interface Heat {
   benchmark?: string;
   /** The node runs once per iteration of a loop of its own function. */
   inLoop: boolean;
+  /** The declared function around the node, as a CPU profile names it (profile/names.ts). */
+  func?: string;
 }
 
 const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
@@ -42,6 +45,7 @@ export function heatOf(node: Node, testFile: boolean): Heat {
   const loops: Node[] = [];
   const exited = new Set<number>();
   let exitsAll = false;
+  let declaration: Node | undefined;
   let child: Node = node;
   for (let p = node.parent; p; child = p, p = p.parent) {
     switch (p.type) {
@@ -71,7 +75,11 @@ export function heatOf(node: Node, testFile: boolean): Heat {
         if (p.parent?.type === 'source_file') cold ??= 'init';
         break;
       case 'function_declaration':
+        declaration = p;
         if (p.childForFieldName('name')?.text === 'init') cold ??= 'init';
+        break;
+      case 'method_declaration':
+        declaration = p;
         break;
     }
     if (FUNCTIONS.has(p.type) && ownFunction) {
@@ -83,6 +91,8 @@ export function heatOf(node: Node, testFile: boolean): Heat {
   if (testFile && !benchmark) cold ??= 'test';
   const inLoop = loops.some((l) => !exitsAll && !exited.has(l.id));
   const heat: Heat = { inLoop };
+  const func = declaration ? profileNameOf(declaration) : undefined;
+  if (func) heat.func = func;
   if (cold) heat.cold = cold;
   if (benchmark) heat.benchmark = benchmark;
   return heat;

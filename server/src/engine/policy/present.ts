@@ -8,11 +8,11 @@
 //             resource until the function returns);
 //   hint    — an explanation (what changes at go1.22, a copy that is no longer needed).
 //
-// Resource findings (alloc/defer-in-loop) are shown unless the code is cold. Cost findings (escape/*,
-// and alloc/* but defer-in-loop) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
+// Resource findings (alloc/defer-in-loop) are shown unless the code is cold. Cost findings (escape/*
+// but append, and alloc/* but defer-in-loop) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
 // (heat.ts). Everywhere else they are facts for the on-demand allocations view (gohazard.escape.scope
 // `loops` or `all`, "gohazard: Show Allocations"), which shows them all, unmerged, as the compiler
-// would report them.
+// would report them, with the facts that are no cost each time (escape/append) that only it shows.
 import type { ProfileView } from './profile';
 import type { Heat } from './heat';
 import type { EscapeScope } from '../config';
@@ -46,11 +46,12 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
   const shown: CandidateFinding[] = [];
   for (const c of candidates) {
     if (c.kind === 'resource' && c.heat?.cold && !factsView) continue;
+    if (c.kind === 'fact' && !factsView) continue;
     if (c.weak) {
       shown.push({ ...c, finding: { ...c.finding, severity: 'hint' } });
       continue;
     }
-    if (c.kind !== 'cost') {
+    if (c.kind !== 'cost' && c.kind !== 'fact') {
       shown.push(c);
       continue;
     }
@@ -76,7 +77,8 @@ interface Evidence {
 
 /** Why a cost finding's code is hot, or undefined when nothing says it is. */
 function hotEvidence(c: CandidateFinding, profile: ProfileView | undefined): Evidence | undefined {
-  const hot = profile?.hotness(c.finding.range.start.line);
+  // The line finds closures; the declared function's name still finds it when the profile does not know its later lines, or lines moved under edits.
+  const hot = profile?.hotness(c.finding.range.start.line) ?? (c.heat?.func ? profile?.named(c.heat.func) : undefined);
   if (hot && hot.cumShare >= PROFILE_HOT_SHARE && (c.heat?.inLoop || hot.flatShare >= PROFILE_HOT_SHARE)) {
     return { severity: 'warning', why: `\`${hot.functionName}\` is ${percent(hot.cumShare)} of CPU in ${profile!.name}` };
   }
@@ -98,7 +100,7 @@ function mergeSubjects(candidates: CandidateFinding[], factsView: boolean): Cand
   const groups = new Map<string, CandidateFinding[]>();
   const order: (CandidateFinding | string)[] = [];
   for (const c of candidates) {
-    if (!c.subject || (factsView && c.kind === 'cost')) order.push(c);
+    if (!c.subject || (factsView && (c.kind === 'cost' || c.kind === 'fact'))) order.push(c);
     else if (groups.has(c.subject)) groups.get(c.subject)!.push(c);
     else {
       groups.set(c.subject, [c]);

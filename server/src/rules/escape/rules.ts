@@ -61,13 +61,13 @@ function boxingCall(node: Node): Node[] | undefined {
 const CALL = '(call_expression) @call';
 const LOOP = /\bfor\b/;
 
-function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string): Rule {
+function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string, kind: 'cost' | 'fact' = 'cost'): Rule {
   return {
     id: `escape/${name}`,
     summary,
     help,
     defaultSeverity: 'info',
-    kind: 'cost',
+    kind,
     query,
     check(ctx: RuleContext, matches: QueryMatch[]) {
       if (matches.length === 0) return;
@@ -133,6 +133,8 @@ export const appendEscapes = escapeRule(
   'Since go1.26 escape analysis gives each append a location: when its result escapes (returned, stored through a pointer or in a package-level variable, passed to a function that keeps it) gc reports "append escapes to heap" and the backing store is heap-allocated; otherwise it starts in a 32-byte stack buffer. Earlier toolchains always grow appends on the heap and report nothing, so the rule applies from go1.26.',
   // Inlined callees (strings.Builder.WriteString, small helpers of the package) append at the call.
   CALL,
+  // An escaping append allocates only when it grows: a fact of the allocations view, not a cost each time.
+  'fact',
 );
 
 // The package summaries serve every escape/ rule; registering the indexer once is enough.
