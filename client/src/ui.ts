@@ -53,6 +53,8 @@ export async function activateGohazard(context: vscode.ExtensionContext, serverL
     vscode.commands.registerCommand('gohazard.showOutput', () => output!.show(true)),
     vscode.commands.registerCommand('gohazard.scanWorkspace', () => scanWorkspace()),
     vscode.commands.registerCommand('gohazard.upgradeImpact', (uri?: vscode.Uri) => showUpgradeImpact(upgradeResults!, uri)),
+    vscode.commands.registerCommand('gohazard.toggleAllocations', (uri?: vscode.Uri) => toggleAllocations(uri ?? vscode.window.activeTextEditor?.document.uri)),
+    vscode.commands.registerCommand('gohazard.toggleAllocationsWorkspace', () => toggleAllocations(undefined)),
     vscode.commands.registerCommand('gohazard.restartServer', async () => {
       output!.appendLine('restarting the gohazard language server');
       await restart();
@@ -115,6 +117,24 @@ async function restart(): Promise<void> {
   createClient();
   void updateStatus();
   await client!.start();
+}
+
+interface AllocationsState {
+  workspace: boolean;
+  files: string[];
+}
+
+/**
+ * Shows or hides every predicted heap allocation (the allocations view) in one file, or with no uri
+ * in every file; returns the new state. By default only allocations in hot code are findings.
+ */
+async function toggleAllocations(uri: vscode.Uri | undefined): Promise<AllocationsState | undefined> {
+  if (!client) return undefined;
+  const state = await client.sendRequest<AllocationsState>('gohazard/allocations', uri ? { uri: uri.toString() } : {});
+  const shown = uri ? state.files.includes(uri.toString()) : state.workspace;
+  const where = uri ? uri.path.split('/').pop() : 'the workspace';
+  vscode.window.setStatusBarMessage(`gohazard: ${shown ? 'showing every predicted heap allocation in' : 'allocations hidden in'} ${where}`, 5000);
+  return state;
 }
 
 interface UpgradeImpactResult {

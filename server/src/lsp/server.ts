@@ -33,6 +33,7 @@ import type { ServerHost } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
+import { AllocationsView } from './allocations';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
@@ -112,6 +113,16 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     async (uri) => (await settingsFor(uri)).engine,
   );
   hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
+  const allocations = new AllocationsView(
+    connection,
+    (uri) => goFiles.get(uri),
+    async (open) => project!.facts(open.path, open.doc.text, () => open.doc.tree.rootNode, (await settingsFor(platform.pathToUri(open.path))).engine),
+    (uris) => {
+      for (const file of goFiles.values()) if (uris === 'all' || uris.includes(file.uri)) void analyseAndPublish(file);
+    },
+  );
+  allocations.register();
+  connection.onHover(async (params) => (await hints.hover(params)) ?? (await allocations.hover(params)));
   const workspaceScan = new WorkspaceScan(
     connection,
     platform,
@@ -377,7 +388,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude)) {
         file.findings = [];
       } else {
-        file.findings = project!.analyzer.analyze(file.doc, facts, settings.engine, file.cache).findings;
+        const config = allocations.shows(file.uri) ? { ...settings.engine, escapeScope: 'all' as const } : settings.engine;
+        file.findings = project!.analyzer.analyze(file.doc, facts, config, file.cache).findings;
       }
       await connection.sendDiagnostics({ uri: file.uri, version: file.version, diagnostics: file.findings.map((f) => toDiagnostic(f, file.uri)) });
     } catch (error) {

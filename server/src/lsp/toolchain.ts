@@ -1,7 +1,7 @@
 // Per-file toolchain hints over LSP: the `gohazard/toolchain` request (the status bar asks it), a code
-// lens above the package clause, a hover on `for`/`range` that says which loop-variable semantics apply,
-// and the one-time probe of the installed go command.
-import { CodeLens, Connection, Hover, MarkupKind } from 'vscode-languageserver';
+// lens above the package clause, the hover on `for`/`range` that says which loop-variable semantics apply
+// (lsp/hover.ts asks it), and the one-time probe of the installed go command.
+import { CodeLens, Connection, Hover, MarkupKind, TextDocumentPositionParams } from 'vscode-languageserver';
 import type { Node } from 'web-tree-sitter';
 import type { EngineConfig } from '../engine/config';
 import { GoDocument } from '../engine/document';
@@ -47,21 +47,23 @@ export class ToolchainHints {
       const title = `${report.summary}${report.needsNewerToolchain ? ` · needs ${report.requiredToolchain}` : ''}`;
       return [{ range, command: report.sourceUri ? { title, command: OPEN_VERSION_SOURCE_COMMAND, arguments: [report.sourceUri, report.source.line ?? 0] } : { title, command: '' } }];
     });
-    this.connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
-      const open = this.openFile(textDocument.uri);
-      const project = this.project();
-      if (!open || !project) return null;
-      const offset = open.doc.sourceText.offsetAt(position);
-      const token = open.doc.tree.rootNode.descendantForIndex(offset);
-      const loop = token && loopOfKeyword(token);
-      if (!loop) return null;
-      const report = await this.report(textDocument.uri);
-      if (!report) return null;
-      return {
-        contents: { kind: MarkupKind.Markdown, value: describeLoop(loop, open.doc, report) },
-        range: { start: { line: token!.startPosition.row, character: token!.startPosition.column }, end: { line: token!.endPosition.row, character: token!.endPosition.column } },
-      };
-    });
+  }
+
+  /** On a loop's `for` or `range` keyword: which loop-variable semantics apply (the server's hover calls it). */
+  async hover({ textDocument, position }: TextDocumentPositionParams): Promise<Hover | null> {
+    const open = this.openFile(textDocument.uri);
+    const project = this.project();
+    if (!open || !project) return null;
+    const offset = open.doc.sourceText.offsetAt(position);
+    const token = open.doc.tree.rootNode.descendantForIndex(offset);
+    const loop = token && loopOfKeyword(token);
+    if (!loop) return null;
+    const report = await this.report(textDocument.uri);
+    if (!report) return null;
+    return {
+      contents: { kind: MarkupKind.Markdown, value: describeLoop(loop, open.doc, report) },
+      range: { start: { line: token!.startPosition.row, character: token!.startPosition.column }, end: { line: token!.endPosition.row, character: token!.endPosition.column } },
+    };
   }
 
   async report(uri: string): Promise<ToolchainReportResult | null> {

@@ -55,7 +55,7 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
       shown.push(c);
       continue;
     }
-    const evidence = c.heat && !c.heat.cold ? hotEvidence(c, options.profile) : undefined;
+    const evidence = c.heat && !c.heat.cold ? hotEvidence(c.heat, c.finding.range.start.line, options.profile) : undefined;
     if (!evidence && !factsView) continue;
     if (!evidence) {
       shown.push(c);
@@ -70,19 +70,19 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
   return factsView ? merged.map((c) => c.finding) : mergeLines(merged);
 }
 
-interface Evidence {
+export interface Evidence {
   severity: Severity;
   why: string;
 }
 
-/** Why a cost finding's code is hot, or undefined when nothing says it is. */
-function hotEvidence(c: CandidateFinding, profile: ProfileView | undefined): Evidence | undefined {
+/** Why the code at a finding (zero-based line) is hot, or undefined when nothing says it is. */
+export function hotEvidence(heat: Heat, line: number, profile: ProfileView | undefined): Evidence | undefined {
   // The line finds closures; the declared function's name still finds it when the profile does not know its later lines, or lines moved under edits.
-  const hot = profile?.hotness(c.finding.range.start.line) ?? (c.heat?.func ? profile?.named(c.heat.func) : undefined);
-  if (hot && hot.cumShare >= PROFILE_HOT_SHARE && (c.heat?.inLoop || hot.flatShare >= PROFILE_HOT_SHARE)) {
+  const hot = profile?.hotness(line) ?? (heat.func ? profile?.named(heat.func) : undefined);
+  if (hot && hot.cumShare >= PROFILE_HOT_SHARE && (heat.inLoop || hot.flatShare >= PROFILE_HOT_SHARE)) {
     return { severity: 'warning', why: `\`${hot.functionName}\` is ${percent(hot.cumShare)} of CPU in ${profile!.name}` };
   }
-  if (c.heat?.benchmark) return { severity: 'info', why: `in the measured loop of ${c.heat.benchmark}` };
+  if (heat.benchmark) return { severity: 'info', why: `in the measured loop of ${heat.benchmark}` };
   return undefined;
 }
 
