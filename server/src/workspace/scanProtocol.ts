@@ -1,4 +1,5 @@
 // Messages between the scanner and its worker threads.
+import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
 import type { Finding } from '../engine/types';
 
@@ -28,6 +29,8 @@ export interface FileResult {
   problems: string[];
   /** The source, returned only when there are findings (to convert columns to bytes). */
   text?: string;
+  /** With the text, when its own encoding is not the file's bytes. */
+  layout?: ByteLayout;
 }
 
 export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; dir: string; results: FileResult[] } | { kind: 'failed'; message: string };

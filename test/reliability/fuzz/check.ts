@@ -1,8 +1,13 @@
 // What must hold for every input, checked through the same engine the CLI and the server build: no
 // exception (a rule that throws is a failure even though the engine contains it), every finding and
 // every fix edit inside the document, every fix applicable, a fixed text that still parses when the input
-// parsed without errors, and an incremental re-analysis equal to a fresh one.
+// parsed without errors, an incremental re-analysis equal to a fresh one, and the columns every output
+// format prints for the findings at the right places of the input's raw bytes.
+import { formatJson } from '../../../server/src/cli/format/json';
+import { formatSarif } from '../../../server/src/cli/format/sarif';
+import { formatText } from '../../../server/src/cli/format/text';
 import { AnalysisCache, RuleErrorHandler } from '../../../server/src/engine/analyzer';
+import { decodeUtf8 } from '../../../server/src/engine/byteLayout';
 import { EngineConfig } from '../../../server/src/engine/config';
 import { GoDocument } from '../../../server/src/engine/document';
 import { alternativeFixEdits, applyEdits, fixAllEdits } from '../../../server/src/engine/fixes';
@@ -13,10 +18,11 @@ import type { FileFacts } from '../../../server/src/engine/rule';
 import { SourceText } from '../../../server/src/engine/sourceText';
 import { Finding, Range, TextEdit } from '../../../server/src/engine/types';
 import { allRules } from '../../../server/src/rules';
+import { formatColumnsProblem } from './columns';
 import type { FuzzInput } from './inputs';
 
 export interface Problem {
-  kind: 'exception' | 'rule-error' | 'range' | 'fix' | 'fix-parse' | 'incremental' | 'message';
+  kind: 'exception' | 'rule-error' | 'range' | 'columns' | 'fix' | 'fix-parse' | 'incremental' | 'message';
   message: string;
 }
 
@@ -34,6 +40,8 @@ export class FuzzChecker {
 
   /** CPU time of the last input's analysis proper (facts, parse, rules), by the clock handed in. */
   lastAnalysisMs = 0;
+  /** Whether the last input's columns were checked in every format, and whether its bytes are ill-formed UTF-8 or start with a BOM. */
+  lastColumns: 'unchecked' | 'utf8' | 'ill-formed' = 'unchecked';
 
   constructor(
     readonly grammar: GoGrammar,
@@ -50,6 +58,7 @@ export class FuzzChecker {
   async check(input: FuzzInput): Promise<Problem[]> {
     this.ruleErrors = [];
     this.lastAnalysisMs = 0;
+    this.lastColumns = 'unchecked';
     const problems: Problem[] = [];
     try {
       await this.checkInput(input, problems);
@@ -84,6 +93,7 @@ export class FuzzChecker {
       const source = doc.sourceText;
       for (const f of findings) checkFinding(f, source, problems);
       if (problems.length > 0) return;
+      this.lastColumns = checkColumns(input, findings, problems);
       this.checkFixes(text, findings, parsedCleanly, facts, config, problems);
       if (input.index % 4 === 0) this.checkIncremental(input, facts, config, findings, problems);
     } finally {
@@ -162,6 +172,21 @@ export class FuzzChecker {
       doc.dispose();
     }
   }
+}
+
+/**
+ * The file as the CLI reads it (decoded with the layout of its bytes) printed in every format: each
+ * format's columns must index the raw bytes. Inputs whose engine text is not the decoded file (lone
+ * surrogates only an editor can send) have no file to compare with.
+ */
+function checkColumns(input: FuzzInput, findings: Finding[], problems: Problem[]): FuzzChecker['lastColumns'] {
+  if (findings.length === 0) return 'unchecked';
+  const { text, layout } = decodeUtf8(input.bytes);
+  if (text !== input.text) return 'unchecked';
+  const report = { files: 1, reports: [{ path: 'a.go', source: new SourceText(text, layout), findings }], rules: [], toolVersion: 'fuzz' };
+  const bad = formatColumnsProblem(new Map([['a.go', input.bytes]]), { json: formatJson(report), sarif: formatSarif(report), text: formatText(report) });
+  if (bad) problems.push({ kind: 'columns', message: bad });
+  return layout ? 'ill-formed' : 'utf8';
 }
 
 function checkFinding(f: Finding, source: SourceText, problems: Problem[]): void {
