@@ -2,11 +2,12 @@
 import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
 import type { Finding } from '../engine/types';
+import type { ToolchainKnowledge } from '../toolchain/facts';
 
 export interface WorkerInit {
   /** A SharedArrayBuffer holding one Int32: non-zero once the scan is cancelled. */
   cancelFlag: SharedArrayBuffer;
-  toolchain: { installedMinor?: number; installedVersion?: string };
+  toolchain: ToolchainKnowledge;
   /** Analyse every file at this language version (go1.N minor), whatever go.mod says. */
   goMinor?: number;
   /** Parse and free the tree, run no rule: the baseline the benchmark compares with. */

@@ -23,8 +23,7 @@ async function main(): Promise<void> {
   const cancelled = new Int32Array(init.cancelFlag);
   const errors: string[] = [];
   const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
-  project.toolchain.installedMinor = init.toolchain.installedMinor;
-  project.toolchain.installedVersion = init.toolchain.installedVersion;
+  Object.assign(project.toolchain, init.toolchain);
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
   parentPort!.on('message', async (job: ScanJob) => {
