@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { BaseLanguageClient, LanguageClientOptions, State, WorkDoneProgress } from 'vscode-languageclient';
 import { crashHandler } from './crashHandler';
+import { RestartBudget } from './restartBudget';
 
 /** Sent when the user trusts the workspace (server/src/lsp/server.ts). */
 const WORKSPACE_TRUSTED_NOTIFICATION = 'gohazard/workspaceTrusted';
@@ -34,6 +35,8 @@ let clientSubscriptions: vscode.Disposable[] = [];
 let status: vscode.StatusBarItem | undefined;
 let launcher: ServerLauncher | undefined;
 let output: vscode.OutputChannel | undefined;
+/** Crashes counted across the restarts of one client; the restart command starts the count anew. */
+const restartBudget = new RestartBudget();
 
 export async function activateGohazard(context: vscode.ExtensionContext, serverLauncher: ServerLauncher): Promise<void> {
   launcher = serverLauncher;
@@ -80,7 +83,7 @@ function createClient(): void {
     // Read at each (re)start: trust granted meanwhile counts.
     initializationOptions: () => ({ ...launcher!.initializationOptions, trusted: vscode.workspace.isTrusted }),
     // A crashed server is restarted a bounded number of times, each crash said in the output channel.
-    errorHandler: crashHandler(output!),
+    errorHandler: crashHandler(output!, restartBudget),
   };
   launched = launcher!.newClient(options);
   client = launched.client;
@@ -109,6 +112,7 @@ async function stopClient(how: 'stop' | 'dispose'): Promise<void> {
 }
 
 async function restart(): Promise<void> {
+  restartBudget.reset();
   if (client && launched?.restart) {
     await launched.restart();
     return;

@@ -21,8 +21,9 @@ export class TestClient {
   stderr = '';
   readonly progress: { token: string | number; value: { kind: string; message?: string; percentage?: number } }[] = [];
 
-  constructor(args: string[] = ['lsp', '--stdio']) {
-    this.process = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** env: the server's environment (default: the test's), e.g. a PATH with a fake go command. */
+  constructor(args: string[] = ['lsp', '--stdio'], env?: NodeJS.ProcessEnv) {
+    this.process = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.process.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));

@@ -162,7 +162,7 @@ describe('bad files', function () {
       const doc = new GoDocument(project.grammar, text);
       try {
         assert.match(doc.unparsedReason ?? '', /^file not analysed: parsing it took longer than \d+\.\d s/);
-        const { findings } = project.analyzer.analyze(doc, { path: '/x/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false }, { rules: {} });
+        const { findings } = project.analyzer.analyze(doc, { path: '/x/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainStatus: 'absent' }, { rules: {} });
         assert.deepEqual(findings.map((f) => [f.rule, f.range.start.line]), [['gohazard/skipped', 0]]);
         // Fixing the syntax error makes the file analysable again.
         doc.update([{ range: { start: { line: 2, character: 21 }, end: { line: 2, character: 29 } }, text: 'return 0 }\nfunc' }]);

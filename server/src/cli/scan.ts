@@ -60,7 +60,7 @@ export async function scan(project: Project, args: readonly string[], config: En
     problems.push(...r.problems.map((message) => ({ path: r.file, message })));
     if (r.lines > 0) analysed++;
     if (r.findings.length > 0 && r.text !== undefined) {
-      reports.push({ path: toEnginePath(relative(process.cwd(), resolve(r.file))), source: new SourceText(r.text), findings: r.findings });
+      reports.push({ path: toEnginePath(relative(process.cwd(), resolve(r.file))), source: new SourceText(r.text, r.layout), findings: r.findings });
     }
   }
   return { files: analysed, reports, problems };
@@ -70,18 +70,19 @@ async function scanInThread(project: Project, files: string[], config: EngineCon
   const results: FileResult[] = [];
   for (const file of files) {
     const problems: WalkProblem[] = [];
-    const text = await readGoSource(file, problems, options.maxFileBytes);
-    if (text === undefined) {
+    const source = await readGoSource(file, problems, options.maxFileBytes);
+    if (source === undefined) {
       results.push({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
       continue;
     }
+    const { text, layout } = source;
     const facts = await project.facts(toEnginePath(resolve(file)), text, undefined, config);
     if (options.goMinor !== undefined) {
       facts.goMinor = options.goMinor;
       facts.versionSource = { kind: 'override' };
     }
     const { findings } = project.analyzeWithFacts(text, facts, config);
-    results.push({ file, findings, lines: 1, problems: [], text: findings.length > 0 ? text : undefined });
+    results.push({ file, findings, lines: 1, problems: [], ...(findings.length > 0 ? { text, layout } : {}) });
   }
   return results;
 }

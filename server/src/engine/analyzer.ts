@@ -100,8 +100,9 @@ export class Analyzer {
     const funcNames = decls
       .filter((d) => d.type === 'function_declaration' || d.type === 'method_declaration')
       .map((d) => `${d.childForFieldName('receiver')?.text ?? ''}${d.childForFieldName('name')?.text ?? ''}`);
-    // The version's source is in the key too: messages and fixes name its file and line.
-    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', file.profile?.identity ?? '', funcNames.join(','), pkgSignature].join('\u0000');
+    // The version's source is in the key too: messages and fixes name its file and line; findings also
+    // say whether the toolchain is the installed one.
+    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, file.toolchainStatus, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', file.profile?.identity ?? '', funcNames.join(','), pkgSignature].join('\u0000');
     if (cache.contextKey !== contextKey) {
       cache.contextKey = contextKey;
       cache.byDeclText = new Map();

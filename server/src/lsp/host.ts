@@ -72,3 +72,8 @@ export interface RunningScan {
   readonly done: Promise<{ paths: string[]; cancelled: boolean }>;
   cancel(): void;
 }
+
+/** A Node timer must not keep the process alive; a browser timer is a number. */
+export function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}

@@ -29,11 +29,12 @@ import { Finding, Fix, Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { dirname, joinPath, normalizePath } from '../engine/paths';
 import { fixAllEdits } from '../engine/fixes';
-import type { ServerHost } from './host';
+import { ServerHost, unrefTimer } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
 import { AllocationsView } from './allocations';
+import { ToolchainStatus, toolchainStatus } from '../toolchain/facts';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
@@ -58,6 +59,8 @@ interface OpenGoFile {
   findings: Finding[];
   /** Bumped on every change; an analysis publishes only if no newer change arrived meanwhile. */
   generation: number;
+  /** What the published diagnostics assumed about the installed toolchain: re-published when that changes. */
+  toolchainStatus?: ToolchainStatus;
 }
 
 const severities: Record<Severity, DiagnosticSeverity> = {
@@ -130,6 +133,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     () => workspaceRoots,
     async () => {
       const settings = await settingsFor(workspaceRoots[0] ? platform.pathToUri(workspaceRoots[0]) : '');
+      // Scanned files' messages name the toolchain too: a scan waits for the probe as analyses do.
+      await hints.whenProbed();
       return { config: settings.engine, exclude: settings.exclude };
     },
     (path) => [...goFiles.values()].some((f) => f.path === path),
@@ -160,6 +165,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     project = new Project(await platform.loadGrammar(params.initializationOptions), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
     project.modules.onGoModRead = (goMod, problems) => void reportGoModProblems(goMod, problems);
     project.profiles.onLoad = (path, result) => log('error' in result ? `CPU profile ${path} cannot be used: ${result.error}` : `CPU profile ${path}: ${result.cpu.summary.functions} functions with samples`);
+    // Before any document arrives: the first analyses must know whether to wait for the probe.
+    if (!platform.probeToolchain) project.toolchain.unknownBecause = 'unavailable';
+    else if (trusted) hints.expectProbe();
+    else project.toolchain.unknownBecause = 'untrusted';
     log(`gohazard ${platform.version}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
@@ -195,15 +204,22 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       if (trusted) return;
       trusted = true;
       log('workspace trusted: reading the installed Go toolchain version');
-      if (platform.probeToolchain) probeToolchain();
+      if (platform.probeToolchain) {
+        hints.expectProbe();
+        probeToolchain();
+      }
     });
   });
 
+  /** Runs the probe hints.expectProbe() announced; files published with another assumption are published again. */
   function probeToolchain(): void {
     const probe = platform.probeToolchain!;
     void fetchSettings(undefined)
       .then((settings) => hints.probe(() => probe(settings.goPath), log))
-      .then((found) => found && reanalyseAll());
+      .then(() => {
+        const status = project && toolchainStatus(project.toolchain);
+        for (const file of goFiles.values()) if (file.toolchainStatus !== undefined && file.toolchainStatus !== status) void analyseAndPublish(file);
+      });
   }
 
   connection.onDidChangeConfiguration((change) => {
@@ -379,6 +395,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     upgrade.invalidate();
     try {
       const settings = await settingsFor(file.uri);
+      await hints.whenProbed();
       const text = file.doc.text;
       const doc = file.doc;
       const current = () => goFiles.get(file.uri) === file && doc.text === text && !doc.unparsedReason;
@@ -391,7 +408,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         const config = allocations.shows(file.uri) ? { ...settings.engine, escapeScope: 'all' as const } : settings.engine;
         file.findings = project!.analyzer.analyze(file.doc, facts, config, file.cache).findings;
       }
+      file.toolchainStatus = facts.toolchainStatus;
       await connection.sendDiagnostics({ uri: file.uri, version: file.version, diagnostics: file.findings.map((f) => toDiagnostic(f, file.uri)) });
+      // The probe answered while this analysis ran: what it published already says something else.
+      if (facts.toolchainStatus !== toolchainStatus(project!.toolchain) && generation === file.generation) void analyseAndPublish(file);
     } catch (error) {
       log(`analysis of ${file.uri} failed: ${(error as Error)?.stack ?? error}`);
     }
@@ -517,9 +537,4 @@ function toLspEdit(e: { range: LspTextEdit['range']; newText: string }): LspText
 
 function isModuleFile(path: string): boolean {
   return path.endsWith('/go.mod') || path.endsWith('/go.work');
-}
-
-/** A Node timer must not keep the process alive; a browser timer is a number. */
-function unrefTimer(timer: unknown): void {
-  (timer as { unref?: () => void }).unref?.();
 }

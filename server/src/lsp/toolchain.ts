@@ -7,8 +7,10 @@ import type { EngineConfig } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { Project } from '../engine/project';
 import { DeclScopes, PackageScope } from '../engine/scope';
+import { toolchainStatus } from '../toolchain/facts';
+import { CURRENT_GO_MINOR } from '../toolchain/fileVersion';
 import { ToolchainReport } from '../toolchain/report';
-import type { ServerHost } from './host';
+import { ServerHost, unrefTimer } from './host';
 
 export const TOOLCHAIN_REQUEST = 'gohazard/toolchain';
 /** Sent when versions may have changed (installed toolchain found, go.mod or go.work edited). */
@@ -23,7 +25,17 @@ export interface OpenGoText {
 /** A report with paths as URIs, as clients want them. */
 export type ToolchainReportResult = ToolchainReport & { uri: string; sourceUri?: string };
 
+/**
+ * How long analyses wait for a pending go version probe before they publish without it. The probe
+ * answers in 4–80 ms (20 runs of `go env GOVERSION` at load average 16: p50 6 ms, max 78 ms); the
+ * wait only bounds a go command that hangs (its own timeout is PROBE_TIMEOUT_MS, 3 s).
+ */
+export const PROBE_WAIT_MS = 2000;
+
 export class ToolchainHints {
+  private probeSettled: Promise<void> = Promise.resolve();
+  private answerProbe: (() => void) | undefined;
+
   constructor(
     private readonly connection: Connection,
     private readonly project: () => Project | undefined,
@@ -76,20 +88,45 @@ export class ToolchainHints {
     return { ...report, uri, sourceUri: report.source.path ? this.platform.pathToUri(report.source.path) : undefined };
   }
 
-  /** Asks the go command for its version once (through the host's probe), in the background; never when the workspace is untrusted. */
-  async probe(probeGoToolchain: () => ReturnType<NonNullable<ServerHost['probeToolchain']>>, log: (message: string) => void): Promise<boolean> {
+  /**
+   * The probe is about to run: until it answers the installed toolchain is pending, and whenProbed()
+   * holds analyses back, for PROBE_WAIT_MS at most from now.
+   */
+  expectProbe(): void {
     const project = this.project();
-    if (!project) return false;
-    const result = await probeGoToolchain();
-    if ('error' in result) {
-      log(`installed Go toolchain unknown (${result.error}); assuming go1.${project.toolchain.installedMinor ?? 'current'} for toolchain-dependent rules`);
-      return false;
+    if (!project || project.toolchain.installedMinor !== undefined) return;
+    project.toolchain.unknownBecause = 'pending';
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    this.answerProbe = answer;
+    this.probeSettled = Promise.race([answered, new Promise<void>((resolve) => unrefTimer(setTimeout(resolve, PROBE_WAIT_MS)))]);
+  }
+
+  /** Resolves at once unless the probe is pending; then when it answers, or at the end of its wait. */
+  whenProbed(): Promise<void> {
+    const toolchain = this.project()?.toolchain;
+    return toolchain && toolchainStatus(toolchain) === 'pending' ? this.probeSettled : Promise.resolve();
+  }
+
+  /** Asks the go command for its version once (through the host's probe), in the background; never when the workspace is untrusted. */
+  async probe(probeGoToolchain: () => ReturnType<NonNullable<ServerHost['probeToolchain']>>, log: (message: string) => void): Promise<void> {
+    const project = this.project();
+    if (!project) return;
+    try {
+      const result = await probeGoToolchain().catch((error: unknown) => ({ error: String((error as Error)?.message ?? error) }));
+      if ('error' in result) {
+        project.toolchain.unknownBecause = 'absent';
+        log(`installed Go toolchain unknown (${result.error}); assuming go1.${CURRENT_GO_MINOR} for toolchain-dependent rules`);
+        return;
+      }
+      project.toolchain.installedMinor = result.found.minor;
+      project.toolchain.installedVersion = result.found.version;
+      log(`installed Go toolchain: ${result.found.version}${result.found.goToolchainEnv ? ` (GOTOOLCHAIN=${result.found.goToolchainEnv})` : ''}`);
+    } finally {
+      this.answerProbe?.();
+      this.answerProbe = undefined;
+      this.connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
     }
-    project.toolchain.installedMinor = result.found.minor;
-    project.toolchain.installedVersion = result.found.version;
-    log(`installed Go toolchain: ${result.found.version}${result.found.goToolchainEnv ? ` (GOTOOLCHAIN=${result.found.goToolchainEnv})` : ''}`);
-    this.connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
-    return true;
   }
 }
 

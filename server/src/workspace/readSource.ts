@@ -1,15 +1,15 @@
 // Reading a Go source file from disk for whole-tree operations (scan, upgrade impact).
 import { promises as fs } from 'node:fs';
+import { decodeUtf8, DecodedSource } from '../engine/byteLayout';
 import { DEFAULT_MAX_FILE_BYTES, describeSize } from '../engine/limits';
 import type { WalkProblem } from './walk';
 
-const utf8 = new TextDecoder('utf-8', { fatal: false });
-
 /**
- * A Go source as text, or undefined (with the reason recorded) when it cannot be one: unreadable
- * (deleted meanwhile, no permission, a directory), larger than maxBytes (0: no limit), or binary.
+ * A Go source as text (with where its characters sit in the file's bytes, for byte columns), or
+ * undefined (with the reason recorded) when it cannot be one: unreadable (deleted meanwhile, no
+ * permission, a directory), larger than maxBytes (0: no limit), or binary.
  */
-export async function readGoSource(file: string, problems: WalkProblem[], maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<string | undefined> {
+export async function readGoSource(file: string, problems: WalkProblem[], maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<DecodedSource | undefined> {
   let bytes: Buffer;
   try {
     // The size first, so that an oversized file is never read into memory.
@@ -27,5 +27,5 @@ export async function readGoSource(file: string, problems: WalkProblem[], maxByt
     problems.push({ path: file, message: 'skipped: contains NUL bytes (not Go source)' });
     return undefined;
   }
-  return utf8.decode(bytes);
+  return decodeUtf8(bytes);
 }

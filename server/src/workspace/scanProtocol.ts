@@ -1,11 +1,13 @@
 // Messages between the scanner and its worker threads.
+import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
 import type { Finding } from '../engine/types';
+import type { ToolchainKnowledge } from '../toolchain/facts';
 
 export interface WorkerInit {
   /** A SharedArrayBuffer holding one Int32: non-zero once the scan is cancelled. */
   cancelFlag: SharedArrayBuffer;
-  toolchain: { installedMinor?: number; installedVersion?: string };
+  toolchain: ToolchainKnowledge;
   /** Analyse every file at this language version (go1.N minor), whatever go.mod says. */
   goMinor?: number;
   /** Parse and free the tree, run no rule: the baseline the benchmark compares with. */
@@ -28,6 +30,8 @@ export interface FileResult {
   problems: string[];
   /** The source, returned only when there are findings (to convert columns to bytes). */
   text?: string;
+  /** With the text, when its own encoding is not the file's bytes. */
+  layout?: ByteLayout;
 }
 
 export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; dir: string; results: FileResult[] } | { kind: 'failed'; message: string };

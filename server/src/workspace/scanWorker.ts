@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { AnalysisCache } from '../engine/analyzer';
+import type { ByteLayout } from '../engine/byteLayout';
 import { GoDocument } from '../engine/document';
 import { Project } from '../engine/project';
 import { loadGrammar, nodeFileHost, toEnginePath } from '../node/nodeHost';
@@ -22,8 +23,7 @@ async function main(): Promise<void> {
   const cancelled = new Int32Array(init.cancelFlag);
   const errors: string[] = [];
   const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
-  project.toolchain.installedMinor = init.toolchain.installedMinor;
-  project.toolchain.installedVersion = init.toolchain.installedVersion;
+  Object.assign(project.toolchain, init.toolchain);
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
   parentPort!.on('message', async (job: ScanJob) => {
@@ -33,12 +33,13 @@ async function main(): Promise<void> {
     const docs = new Map<string, GoDocument>();
     let lentChars = 0;
     try {
-      const sources: { file: string; text: string | undefined; problems: string[] }[] = [];
+      const sources: { file: string; text: string | undefined; layout?: ByteLayout; problems: string[] }[] = [];
       for (const file of job.files) {
         if (Atomics.load(cancelled, 0) !== 0) break;
         const problems: { path: string; message: string }[] = [];
-        const text = await readGoSource(file, problems, init.maxFileBytes);
-        sources.push({ file, text, problems: problems.map((p) => p.message) });
+        const source = await readGoSource(file, problems, init.maxFileBytes);
+        const text = source?.text;
+        sources.push({ file, text, layout: source?.layout, problems: problems.map((p) => p.message) });
         if (text === undefined || init.parseOnly || lentChars + text.length > LENT_CHARS) continue;
         const doc = new GoDocument(project.grammar, text);
         docs.set(file, doc);
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
         project.packages.lend(toEnginePath(resolve(file)), text, doc.tree.rootNode);
         lentChars += text.length;
       }
-      for (const { file, text, problems } of sources) {
+      for (const { file, text, layout, problems } of sources) {
         if (Atomics.load(cancelled, 0) !== 0) break;
         if (text === undefined) {
           results.push({ file, problems, findings: [], lines: 0 });
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
           facts.versionSource = { kind: 'override' };
         }
         const { findings } = doc ? project.analyzer.analyze(doc, facts, job.config, new AnalysisCache()) : project.analyzeWithFacts(text, facts, job.config);
-        results.push({ file, findings, lines, problems: errors.splice(0), text: findings.length > 0 ? text : undefined });
+        results.push({ file, findings, lines, problems: errors.splice(0), ...(findings.length > 0 ? { text, layout } : {}) });
       }
     } finally {
       // Each directory goes to one worker once: what the package index cached for it is no longer needed.

@@ -1,5 +1,7 @@
 // SARIF 2.1.0, as code-scanning services read it. SARIF counts columns in UTF-16 code units by
-// default and we declare that explicitly, so these columns are the engine's own, 1-based.
+// default and we declare that explicitly, so these columns are the engine's own, 1-based: units of the
+// file decoded as editors decode it (a BOM is not a character; each ill-formed UTF-8 sequence is one
+// U+FFFD, one unit), the same places the JSON and text formats give in bytes.
 import type { Range, Severity } from '../../engine/types';
 import type { ScanReport } from '../report';
 

@@ -8,7 +8,7 @@ import { heatOf, isTestFile } from '../../engine/policy/heat';
 import { hotEvidence } from '../../engine/policy/present';
 import { EscapeModel } from './model';
 import { packageFactsOf } from './packageFacts';
-import { toolchainNote } from './rules';
+import { toolchainNote } from '../../toolchain/facts';
 
 export interface AllocationNote {
   /** gc's words: "&Record{...} escapes to heap", "moved to heap: x". */
@@ -45,7 +45,7 @@ export function allocationsAt(root: Node, offset: number, file: FileFacts): Allo
         start: c.node.startIndex,
         end: c.node.endIndex,
         heat: hot ? `hot: ${hot.why}` : heat.cold ? `not reported: ${COLD_WORDS[heat.cold]}` : 'not reported: nothing says this code is hot (a benchmark loop, or a function a CPU profile shows)',
-        toolchain: c.toolchainDependent ? toolchainNote(file) : undefined,
+        toolchain: c.toolchainDependent ? toolchainNote(file.toolchainStatus, file.toolchainMinor) : undefined,
       };
     });
 }

@@ -6,6 +6,7 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { FileFacts, Report, Rule, RuleContext } from '../../engine/rule';
 import type { SourceText } from '../../engine/sourceText';
 import { escapeScopeOf } from '../../engine/config';
+import { toolchainNote } from '../../toolchain/facts';
 import { escapeIndexer } from './indexer';
 import { Claim, EscapeModel, EscapeRuleName } from './model';
 import { packageFactsOf } from './packageFacts';
@@ -36,11 +37,6 @@ export function modelFor(ctx: RuleContext): EscapeModel {
   return model;
 }
 
-/** "the installed toolchain go1.26" or "toolchain go1.26, assumed: no go toolchain found". */
-export function toolchainNote(file: FileFacts): string {
-  return file.toolchainKnown ? `the installed toolchain go1.${file.toolchainMinor}` : `toolchain go1.${file.toolchainMinor}, assumed: no go toolchain found`;
-}
-
 /**
  * The claim as a report: gc's words and the chain in the message, the places the chain names and,
  * for claims that depend on the compiler's version, the toolchain they were predicted for as
@@ -48,7 +44,7 @@ export function toolchainNote(file: FileFacts): string {
  */
 export function claimReport(claim: Claim, file: FileFacts): Report {
   const related = [...claim.related];
-  if (claim.toolchainDependent) related.push({ node: claim.node, message: `predicted for ${toolchainNote(file)}` });
+  if (claim.toolchainDependent) related.push({ node: claim.node, message: `predicted for ${toolchainNote(file.toolchainStatus, file.toolchainMinor)}` });
   return { node: claim.node, message: `${claim.text} — ${claim.reason}`, related, cold: claim.goroutine ? 'goroutine' : undefined, subject: claim.rule === 'interface-arg' ? boxingCall(claim.node) : undefined };
 }
 
