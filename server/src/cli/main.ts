@@ -58,10 +58,6 @@ export async function main(argv: string[]): Promise<number> {
       // Loaded lazily: the scan path must not pay for the LSP libraries.
       (await import('../node/lspServer')).startNodeServer();
       return new Promise<number>(() => {});
-    case '--version':
-    case 'version':
-      process.stdout.write(`gohazard ${packageVersion()}\n`);
-      return 0;
     case undefined:
     case 'help':
     case '--help':
