@@ -22,6 +22,7 @@ const expectedFiles = [
   'grammars/tree-sitter-go.wasm',
   'grammars/tree-sitter.wasm',
   'package.json',
+  'schemas/gohazard.schema.json',
 ];
 
 const MAX_TARBALL_BYTES = 3 * 1024 * 1024;

@@ -20,6 +20,7 @@ export const expectedContents = [
   'images/icon.png',
   'package.json',
   'readme.md', // vsce lower-cases README.md
+  'schemas/gohazard.schema.json', // contributes.jsonValidation: completion and checks in .gohazard.json
 ];
 
 export function defaultVsixPath() {

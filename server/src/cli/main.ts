@@ -1,5 +1,5 @@
 // The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
-import { EngineConfig, sanitizeRules } from '../engine/config';
+import { EngineConfig, FailOn, failOnValues, parseEscapeScope, sanitizeRules } from '../engine/config';
 import { megabytesToBytes } from '../engine/limits';
 import { Project } from '../engine/project';
 import { Severity } from '../engine/types';
@@ -9,7 +9,7 @@ import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { formatText } from './format/text';
-import type { ScanReport } from './report';
+import type { FileReport, ScanReport } from './report';
 import { scan } from './scan';
 import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
@@ -32,8 +32,9 @@ const usage = `usage:
 
 scan prints findings at or above --min-severity (default info: hints are explanations, shown in
 editors but not printed unless asked for or --fail-on hint), and exits 0 when nothing at or above
---fail-on (default warning) was found, 1 when something was,
-and 2 on a usage or internal error.`;
+--fail-on (default: failOn of the file's .gohazard.json, else warning) was found, 1 when something
+was, and 2 on a usage or internal error. Flags override the settings of the nearest .gohazard.json
+(walking up to the repository root).`;
 
 class UsageError extends Error {}
 /** Exits 2 with the message alone (no usage text). */
@@ -74,14 +75,15 @@ interface ScanOptions {
   goMinor?: number;
   threads?: number;
   maxFileBytes?: number;
-  failOn: Severity | 'none';
+  /** Absent: each file's .gohazard.json decides, else warning. */
+  failOn?: FailOn;
   minSeverity?: Severity;
   config: EngineConfig;
   paths: string[];
 }
 
 function parseScanArgs(args: string[]): ScanOptions {
-  const options: ScanOptions = { format: 'text', failOn: 'warning', config: { rules: {} }, paths: [] };
+  const options: ScanOptions = { format: 'text', config: { rules: {} }, paths: [] };
   const rules: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -100,8 +102,9 @@ function parseScanArgs(args: string[]): ScanOptions {
       }
       case '--fail-on': {
         const v = value();
-        if (!['error', 'warning', 'info', 'hint', 'none'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
-        options.failOn = v as Severity | 'none';
+        const failOn = failOnValues.find((f) => f === v);
+        if (!failOn) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
+        options.failOn = failOn;
         break;
       }
       case '--min-severity': {
@@ -112,8 +115,8 @@ function parseScanArgs(args: string[]): ScanOptions {
       }
       case '--escape-scope': {
         const v = value();
-        if (v !== 'hot' && v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be hot, loops or all, not "${v}"`);
-        options.config.escapeScope = v;
+        options.config.escapeScope = parseEscapeScope(v);
+        if (!options.config.escapeScope) throw new UsageError(`--escape-scope must be hot, loops or all, not "${v}"`);
         break;
       }
       case '--threads': {
@@ -216,16 +219,22 @@ async function runScan(args: string[]): Promise<number> {
   const project = await newProject();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
-  for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
-  const shown = severityRank[options.minSeverity ?? (options.failOn === 'hint' ? 'hint' : 'info')];
-  const reports = result.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= shown) })).filter((r) => r.findings.length > 0);
+  for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
+  const failOnOf = (r: FileReport): FailOn => options.failOn ?? r.failOn ?? 'warning';
+  const reports = result.reports
+    .map((r) => {
+      const shown = severityRank[options.minSeverity ?? (failOnOf(r) === 'hint' ? 'hint' : 'info')];
+      return { ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= shown) };
+    })
+    .filter((r) => r.findings.length > 0);
   const report: ScanReport = { files: result.files, reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
   const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];
   process.stdout.write(format(report));
   if (result.files === 0 && result.problems.length > 0) return 2;
-  if (options.failOn === 'none') return 0;
-  const threshold = severityRank[options.failOn];
-  const failed = reports.some((r) => r.findings.some((f) => severityRank[f.severity] >= threshold));
+  const failed = reports.some((r) => {
+    const failOn = failOnOf(r);
+    return failOn !== 'none' && r.findings.some((f) => severityRank[f.severity] >= severityRank[failOn]);
+  });
   return failed ? 1 : 0;
 }
 
