@@ -6,9 +6,7 @@ import { Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
-import { formatJson } from './format/json';
-import { formatSarif } from './format/sarif';
-import { formatText } from './format/text';
+import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
 import { scan } from './scan';
 import { parseGoRelease } from '../toolchain/goVersion';
@@ -17,7 +15,7 @@ import { runToolchain } from './toolchainCommand';
 import { probeGoToolchain } from '../node/goToolchain';
 
 const usage = `usage:
-  gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
+  gohazard scan [--format text|json|sarif|github|codeclimate] [--fail-on error|warning|info|hint|none]
                 [--min-severity error|warning|info|hint]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope hot|loops|all]
                 [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
@@ -71,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 interface ScanOptions {
-  format: 'text' | 'json' | 'sarif';
+  format: ScanFormat;
   goMinor?: number;
   threads?: number;
   maxFileBytes?: number;
@@ -96,7 +94,7 @@ function parseScanArgs(args: string[]): ScanOptions {
     switch (flag) {
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
+        if (!isScanFormat(v)) throw new UsageError(`--format must be one of ${Object.keys(scanFormats).join(', ')}, not "${v}"`);
         options.format = v;
         break;
       }
@@ -228,8 +226,7 @@ async function runScan(args: string[]): Promise<number> {
     })
     .filter((r) => r.findings.length > 0);
   const report: ScanReport = { files: result.files, reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
-  const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];
-  process.stdout.write(format(report));
+  process.stdout.write(scanFormats[options.format](report));
   if (result.files === 0 && result.problems.length > 0) return 2;
   const failed = reports.some((r) => {
     const failOn = failOnOf(r);

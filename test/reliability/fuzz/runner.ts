@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { ScanFormat } from '../../../server/src/cli/format';
 import { cliPath, repoRoot } from '../../helpers';
 import type { Problem } from './check';
 import { Corpus, FuzzInput, InputProfile, loadCorpus, makeInput, profiles } from './inputs';
@@ -253,7 +254,7 @@ class CliBatches {
   private readonly size: number;
   private readonly done: number[] = [];
   private running: Promise<void> = Promise.resolve();
-  private formats = ['json', 'text', 'sarif'] as const;
+  private formats = ['json', 'text', 'sarif', 'github', 'codeclimate'] as const;
 
   constructor(
     private readonly inputFor: (index: number) => FuzzInput,
@@ -282,7 +283,7 @@ class CliBatches {
     this.running = this.running.then(() => this.scan(indexes, format));
   }
 
-  private async scan(indexes: number[], format: 'json' | 'text' | 'sarif'): Promise<void> {
+  private async scan(indexes: number[], format: ScanFormat): Promise<void> {
     // Every other run goes through the worker-thread scanner, the others in the CLI's own thread.
     const threads = this.summary.cliRuns % 2 === 0 ? '2' : '0';
     const problem = await this.scanOnce(indexes, format, threads);
@@ -301,7 +302,7 @@ class CliBatches {
   }
 
   /** Writes the inputs to a temporary module, scans it and says what is wrong with the outcome, if anything. */
-  private async scanOnce(indexes: number[], format: 'json' | 'text' | 'sarif', threads: string): Promise<string | undefined> {
+  private async scanOnce(indexes: number[], format: ScanFormat, threads: string): Promise<string | undefined> {
     const dir = mkdtempSync(join(tmpdir(), 'gohazard-fuzz-'));
     try {
       const inputs = new Map<string, FuzzInput>();
@@ -326,7 +327,7 @@ class CliBatches {
 }
 
 /** Lines and byte columns of the printed findings lie inside the files they name. */
-function checkCliOutput(format: 'json' | 'text' | 'sarif', stdout: string, inputs: Map<string, FuzzInput>): string | undefined {
+function checkCliOutput(format: ScanFormat, stdout: string, inputs: Map<string, FuzzInput>): string | undefined {
   const linesOf = new Map<string, string[]>();
   const inside = (file: string, line: number, column: number, byteColumns: boolean): string | undefined => {
     const input = inputs.get(file);
@@ -354,6 +355,21 @@ function checkCliOutput(format: 'json' | 'text' | 'sarif', stdout: string, input
       for (const r of out.runs[0].results) {
         const loc = r.locations[0].physicalLocation;
         const bad = inside(loc.artifactLocation.uri, loc.region.startLine, loc.region.startColumn, false);
+        if (bad) return bad;
+      }
+    } else if (format === 'github') {
+      // One command per line: a message's own line breaks must have been escaped.
+      for (const line of stdout.split('\n').filter((l) => l !== '')) {
+        const m = /^::(?:error|warning|notice) file=(f\d+\.go),line=(\d+),endLine=(\d+),col=(\d+),endColumn=(\d+),title=gohazard [\w/-]+::[^\r]+$/.exec(line);
+        if (!m) return `unexpected output line ${JSON.stringify(line.slice(0, 200))}`;
+        const bad = inside(m[1], Number(m[2]), Number(m[4]), false) ?? inside(m[1], Number(m[3]), Number(m[5]), false);
+        if (bad) return bad;
+      }
+    } else if (format === 'codeclimate') {
+      const issues = JSON.parse(stdout) as { fingerprint: string; location: { path: string; lines: { begin: number } } }[];
+      if (new Set(issues.map((i) => i.fingerprint)).size !== issues.length) return 'two issues share a fingerprint';
+      for (const issue of issues) {
+        const bad = inside(issue.location.path, issue.location.lines.begin, 1, false);
         if (bad) return bad;
       }
     } else {
