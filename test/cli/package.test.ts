@@ -129,3 +129,14 @@ describe('the npm package (pack, install into an empty directory, run)', functio
     assert.equal(await client.shutdown(), 0);
   });
 });
+
+describe('the pre-commit hook', () => {
+  it('runs gohazard scan from npm at this release, on Go files', () => {
+    const hooks = readFileSync(join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8');
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    assert.match(hooks, /^- id: gohazard$/m);
+    assert.match(hooks, new RegExp(`^  entry: npx --yes gohazard@${version.replace(/\./g, '\\.')} scan$`, 'm'));
+    assert.match(hooks, /^  language: system$/m);
+    assert.match(hooks, /^  types: \[go\]$/m);
+  });
+});
