@@ -3,7 +3,8 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { EngineConfig, FailOn } from '../engine/config';
 import { Project } from '../engine/project';
-import { isExcludedBy, ProjectConfig, ProjectConfigs, withProjectSettings } from '../engine/projectConfig';
+import { dirname as engineDirname } from '../engine/paths';
+import { configureScan, ProjectConfigs } from '../engine/projectConfig';
 import { SourceText } from '../engine/sourceText';
 import { fromEnginePath, nodeFileHost, toEnginePath } from '../node/nodeHost';
 import type { FileReport } from './report';
@@ -74,7 +75,7 @@ export async function scan(project: Project, args: readonly string[], config: En
 
 /**
  * Each directory's .gohazard.json: the files it excludes are dropped, and the others get its settings
- * under the command line's. Keyed like the scanner groups files, by dirname(file).
+ * under the command line's. Keyed by dirname(file) of the paths as given, as the scanner groups them.
  */
 async function applyProjectConfigs(project: Project, files: string[], config: EngineConfig) {
   const configs = new ProjectConfigs(nodeFileHost, new Set(project.analyzer.docs.map((d) => d.id)));
@@ -83,19 +84,17 @@ async function applyProjectConfigs(project: Project, files: string[], config: En
     const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));
     for (const p of loaded.problems) configProblems.push({ path: `${path}:${p.range.start.line + 1}:${p.range.start.character + 1}`, message: p.message });
   };
-  const projectByDir = new Map<string, ProjectConfig | undefined>();
-  for (const dir of new Set(files.map(dirname))) projectByDir.set(dir, await configs.forDirectory(toEnginePath(resolve(dir))));
+  const given = new Map(files.map((f) => [toEnginePath(resolve(f)), f]));
+  const configured = await configureScan(configs, [...given.keys()], config);
   const configByDir = new Map<string, EngineConfig>();
   const failOnByDir = new Map<string, FailOn>();
-  for (const [dir, loaded] of projectByDir) {
-    configByDir.set(dir, withProjectSettings(config, loaded?.settings));
-    if (loaded?.settings.failOn) failOnByDir.set(dir, loaded.settings.failOn);
+  for (const path of configured.files) {
+    const dir = dirname(given.get(path)!);
+    configByDir.set(dir, configured.configByDir.get(engineDirname(path))!);
+    const failOn = configured.projectByDir.get(engineDirname(path))?.settings.failOn;
+    if (failOn) failOnByDir.set(dir, failOn);
   }
-  const kept = files.filter((f) => {
-    const loaded = projectByDir.get(dirname(f));
-    return !loaded || !isExcludedBy(loaded, toEnginePath(resolve(f)));
-  });
-  return { files: kept, configByDir, failOnByDir, configProblems };
+  return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
 }
 
 async function scanInThread(project: Project, files: string[], configByDir: ReadonlyMap<string, EngineConfig>, options: ScanOptions): Promise<FileResult[]> {

@@ -252,7 +252,11 @@ export class ProjectConfigs {
  * What a scan of many files (engine paths) needs: the files no .gohazard.json excludes, and the engine
  * configuration of each of their directories (user settings over the directory's project settings).
  */
-export async function configureScan(configs: ProjectConfigs, files: readonly string[], user: EngineConfig): Promise<{ files: string[]; configByDir: Map<string, EngineConfig> }> {
+export async function configureScan(
+  configs: ProjectConfigs,
+  files: readonly string[],
+  user: EngineConfig,
+): Promise<{ files: string[]; configByDir: Map<string, EngineConfig>; projectByDir: Map<string, ProjectConfig | undefined> }> {
   const projectByDir = new Map<string, ProjectConfig | undefined>();
   for (const dir of new Set(files.map(dirname))) projectByDir.set(dir, await configs.forDirectory(dir));
   const configByDir = new Map<string, EngineConfig>();
@@ -261,5 +265,5 @@ export async function configureScan(configs: ProjectConfigs, files: readonly str
     const loaded = projectByDir.get(dirname(f));
     return !loaded || !isExcludedBy(loaded, f);
   });
-  return { files: kept, configByDir };
+  return { files: kept, configByDir, projectByDir };
 }

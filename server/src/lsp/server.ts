@@ -218,7 +218,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (!project) return;
     let modulesChanged = false;
     let profilesChanged = false;
-    let configsChanged = false;
+    const configChanges: { path: string; uri: string; deleted: boolean }[] = [];
     const goDirs = new Set<string>();
     const changedGo: string[] = [];
     const deletedGo: string[] = [];
@@ -226,10 +226,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const path = uriToPath(change.uri);
       if (!path) continue;
       if (isModuleFile(path)) modulesChanged = true;
-      else if (basename(path) === PROJECT_CONFIG_NAME) {
-        configsChanged = true;
-        if (change.type === FileChangeType.Deleted && publishedConfigs.delete(path)) void connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
-      } else if (path.endsWith('.pgo') || configuredProfiles.has(path)) {
+      else if (basename(path) === PROJECT_CONFIG_NAME) configChanges.push({ path, uri: change.uri, deleted: change.type === FileChangeType.Deleted });
+      else if (path.endsWith('.pgo') || configuredProfiles.has(path)) {
         project.profiles.invalidate(path);
         profilesChanged = true;
       } else if (path.endsWith('.go')) {
@@ -238,16 +236,19 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         (change.type === FileChangeType.Deleted ? deletedGo : changedGo).push(path);
       }
     }
-    if (configsChanged) {
+    if (configChanges.length > 0) {
       projectConfigs?.invalidate();
-      // Read the changed files now, so that their problems show even when no open Go file uses them.
-      for (const change of changes) {
-        const path = uriToPath(change.uri);
-        if (path && basename(path) === PROJECT_CONFIG_NAME && change.type !== FileChangeType.Deleted) void projectConfigs?.load(path);
+      for (const { path, uri, deleted } of configChanges) {
+        if (deleted) {
+          if (publishedConfigs.delete(path)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        } else {
+          // Read now, so that its problems show even when no open Go file uses it.
+          void projectConfigs?.load(path);
+        }
       }
     }
     // A .gohazard.json may name another profile: the toolchain surfaces show which one applies.
-    const everything = modulesChanged || profilesChanged || configsChanged;
+    const everything = modulesChanged || profilesChanged || configChanges.length > 0;
     void (everything ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
     if (modulesChanged) project.modules.invalidate();
     if (everything) void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
