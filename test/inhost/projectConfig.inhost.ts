@@ -59,7 +59,7 @@ describe('.gohazard.json', () => {
       ours.map((d) => [d.range.start.line, d.message]),
       [
         [2, 'unknown key "colour"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn'],
-        [3, 'escapeScope must be one of "loops", "all", not "sometimes"'],
+        [3, 'escapeScope must be one of "hot", "loops", "all", not "sometimes"'],
       ],
     );
     const completions = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', config, new vscode.Position(2, 2));

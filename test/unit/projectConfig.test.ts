@@ -100,7 +100,7 @@ describe('.gohazard.json', () => {
         [1, 76, 'error', 'rules["escape/*"] must be one of "error", "warning", "info", "hint", "off", not "loud"'],
         [1, 84, 'warning', 'unknown rule family "nope/*"'],
         [2, 2, 'warning', 'unknown key "ruls"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn'],
-        [3, 17, 'error', 'escapeScope must be one of "loops", "all", not "everywhere"'],
+        [3, 17, 'error', 'escapeScope must be one of "hot", "loops", "all", not "everywhere"'],
         [4, 13, 'error', "exclude must be an array of glob patterns (relative to this file's directory)"],
         [6, 2, 'warning', '"failOn" appears twice; the last one counts'],
         [6, 12, 'error', 'failOn must be one of "error", "warning", "info", "hint", "none", not number'],

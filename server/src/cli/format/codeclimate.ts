@@ -1,7 +1,8 @@
 // GitLab's Code Quality report: a JSON array of Code Climate issues. GitLab reads description,
 // check_name, fingerprint, severity, location.path and location.lines.begin, and compares fingerprints
 // between the merge request's pipeline and its target branch's to show what is new and what was fixed;
-// type and categories complete the Code Climate issue format.
+// type, categories and other_locations (a finding's related locations, in the same file) complete the
+// Code Climate issue format.
 import { createHash } from 'node:crypto';
 import { familyOf } from '../../engine/rule';
 import type { SourceText } from '../../engine/sourceText';
@@ -33,6 +34,7 @@ export function formatCodeClimate(report: ScanReport): string {
         fingerprint: createHash('sha256').update(`${identity}\u0000${occurrence}`).digest('hex'),
         severity: severities[f.severity],
         location: { path: file.path, lines: { begin: f.range.start.line + 1, end: f.range.end.line + 1 } },
+        ...(f.related?.length ? { other_locations: f.related.map((r) => ({ path: file.path, lines: { begin: r.range.start.line + 1, end: r.range.end.line + 1 } })) } : {}),
       };
     });
   });
