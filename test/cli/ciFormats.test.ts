@@ -51,7 +51,7 @@ describe('gohazard scan --format github', () => {
   });
 
   it('maps severities to error, warning and notice', () => {
-    const command = (severity: string) => /^::(\w+) /.exec(run([...loopvarOnly, 'examples', '--format', 'github', '--rule', `loopvar/capture=${severity}`]).stdout)?.[1];
+    const command = (severity: string) => /^::(\w+) /.exec(run([...loopvarOnly, 'examples', '--format', 'github', '--min-severity', 'hint', '--rule', `loopvar/capture=${severity}`]).stdout)?.[1];
     assert.deepEqual(['error', 'warning', 'info', 'hint'].map(command), ['error', 'warning', 'notice', 'notice']);
   });
 

@@ -30,9 +30,10 @@ describe('gohazard scan with a .gohazard.json', () => {
     const without = scan(repository());
     assert.ok(without.findings.includes('a.go loopvar/capture'), without.findings.join(', '));
     const dir = repository('// the team\'s settings\n{ "rules": { "loopvar/capture": "off" } }\n');
-    const r = scan(dir);
+    const r = scan(dir, '--min-severity', 'hint');
     assert.equal(r.stderr, '');
-    assert.ok(r.findings.length > 0);
+    // The other rules still report: what changes at go1.22, no longer folded into the capture.
+    assert.ok(r.findings.includes('a.go loopvar/semantics-change'), r.findings.join(', '));
     assert.deepEqual(r.findings.filter((f) => f.endsWith('loopvar/capture')), []);
     // From a subdirectory too: the file is found by walking up from each Go file.
     assert.deepEqual(scan(join(dir, 'gen')).findings.filter((f) => f.endsWith('loopvar/capture')), []);
