@@ -110,7 +110,7 @@ describe('gohazard scan', () => {
   it('exits 2 with a clear message on usage errors and missing paths', () => {
     const badFormat = run(['scan', ...loopvarOnly, '--format', 'xml', 'examples']);
     assert.equal(badFormat.code, 2);
-    assert.match(badFormat.stderr, /--format must be text, json or sarif/);
+    assert.match(badFormat.stderr, /--format must be one of text, json, sarif, github, codeclimate, not "xml"/);
     const missing = run(['scan', ...loopvarOnly, 'no/such/dir']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\/dir: no such file or directory/);

@@ -39,7 +39,7 @@ class Session {
   readonly logs: string[] = [];
 
   constructor(goDir: string) {
-    this.client = new TestClient(['lsp', '--stdio'], { ...process.env, PATH: `${goDir}:${process.env.PATH}` });
+    this.client = new TestClient(['lsp', '--stdio'], { env: { ...process.env, PATH: `${goDir}:${process.env.PATH}` } });
     // Every escape claim, hot code or not.
     this.client.settings = { escape: { scope: 'all' } };
     this.client.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));

@@ -1,15 +1,13 @@
 // The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
-import { EngineConfig, sanitizeRules } from '../engine/config';
+import { EngineConfig, FailOn, failOnValues, parseEscapeScope, sanitizeRules } from '../engine/config';
 import { megabytesToBytes } from '../engine/limits';
 import { Project } from '../engine/project';
 import { Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
-import { formatJson } from './format/json';
-import { formatSarif } from './format/sarif';
-import { formatText } from './format/text';
-import type { ScanReport } from './report';
+import { isScanFormat, ScanFormat, scanFormats } from './format';
+import type { FileReport, ScanReport } from './report';
 import { scan } from './scan';
 import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
@@ -17,7 +15,7 @@ import { runToolchain } from './toolchainCommand';
 import { probeGoToolchain } from '../node/goToolchain';
 
 const usage = `usage:
-  gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
+  gohazard scan [--format text|json|sarif|github|codeclimate] [--fail-on error|warning|info|hint|none]
                 [--min-severity error|warning|info|hint]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope hot|loops|all]
                 [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
@@ -32,8 +30,9 @@ const usage = `usage:
 
 scan prints findings at or above --min-severity (default info: hints are explanations, shown in
 editors but not printed unless asked for or --fail-on hint), and exits 0 when nothing at or above
---fail-on (default warning) was found, 1 when something was,
-and 2 on a usage or internal error.`;
+--fail-on (default: failOn of the file's .gohazard.json, else warning) was found, 1 when something
+was, and 2 on a usage or internal error. Flags override the settings of the nearest .gohazard.json
+(walking up to the repository root).`;
 
 class UsageError extends Error {}
 /** Exits 2 with the message alone (no usage text). */
@@ -58,10 +57,6 @@ export async function main(argv: string[]): Promise<number> {
       // Loaded lazily: the scan path must not pay for the LSP libraries.
       (await import('../node/lspServer')).startNodeServer();
       return new Promise<number>(() => {});
-    case '--version':
-    case 'version':
-      process.stdout.write(`gohazard ${packageVersion()}\n`);
-      return 0;
     case undefined:
     case 'help':
     case '--help':
@@ -74,18 +69,19 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 interface ScanOptions {
-  format: 'text' | 'json' | 'sarif';
+  format: ScanFormat;
   goMinor?: number;
   threads?: number;
   maxFileBytes?: number;
-  failOn: Severity | 'none';
+  /** Absent: each file's .gohazard.json decides, else warning. */
+  failOn?: FailOn;
   minSeverity?: Severity;
   config: EngineConfig;
   paths: string[];
 }
 
 function parseScanArgs(args: string[]): ScanOptions {
-  const options: ScanOptions = { format: 'text', failOn: 'warning', config: { rules: {} }, paths: [] };
+  const options: ScanOptions = { format: 'text', config: { rules: {} }, paths: [] };
   const rules: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -98,14 +94,15 @@ function parseScanArgs(args: string[]): ScanOptions {
     switch (flag) {
       case '--format': {
         const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${v}"`);
+        if (!isScanFormat(v)) throw new UsageError(`--format must be one of ${Object.keys(scanFormats).join(', ')}, not "${v}"`);
         options.format = v;
         break;
       }
       case '--fail-on': {
         const v = value();
-        if (!['error', 'warning', 'info', 'hint', 'none'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
-        options.failOn = v as Severity | 'none';
+        const failOn = failOnValues.find((f) => f === v);
+        if (!failOn) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
+        options.failOn = failOn;
         break;
       }
       case '--min-severity': {
@@ -116,8 +113,8 @@ function parseScanArgs(args: string[]): ScanOptions {
       }
       case '--escape-scope': {
         const v = value();
-        if (v !== 'hot' && v !== 'loops' && v !== 'all') throw new UsageError(`--escape-scope must be hot, loops or all, not "${v}"`);
-        options.config.escapeScope = v;
+        options.config.escapeScope = parseEscapeScope(v);
+        if (!options.config.escapeScope) throw new UsageError(`--escape-scope must be hot, loops or all, not "${v}"`);
         break;
       }
       case '--threads': {
@@ -220,16 +217,21 @@ async function runScan(args: string[]): Promise<number> {
   const project = await newProject();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
-  for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
-  const shown = severityRank[options.minSeverity ?? (options.failOn === 'hint' ? 'hint' : 'info')];
-  const reports = result.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= shown) })).filter((r) => r.findings.length > 0);
+  for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
+  const failOnOf = (r: FileReport): FailOn => options.failOn ?? r.failOn ?? 'warning';
+  const reports = result.reports
+    .map((r) => {
+      const shown = severityRank[options.minSeverity ?? (failOnOf(r) === 'hint' ? 'hint' : 'info')];
+      return { ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= shown) };
+    })
+    .filter((r) => r.findings.length > 0);
   const report: ScanReport = { files: result.files, reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
-  const format = { text: formatText, json: formatJson, sarif: formatSarif }[options.format];
-  process.stdout.write(format(report));
+  process.stdout.write(scanFormats[options.format](report));
   if (result.files === 0 && result.problems.length > 0) return 2;
-  if (options.failOn === 'none') return 0;
-  const threshold = severityRank[options.failOn];
-  const failed = reports.some((r) => r.findings.some((f) => severityRank[f.severity] >= threshold));
+  const failed = reports.some((r) => {
+    const failOn = failOnOf(r);
+    return failOn !== 'none' && r.findings.some((f) => severityRank[f.severity] >= severityRank[failOn]);
+  });
   return failed ? 1 : 0;
 }
 

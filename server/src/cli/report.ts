@@ -1,4 +1,5 @@
 // What a scan produced, independent of the output format.
+import type { FailOn } from '../engine/config';
 import type { Finding, RuleDoc } from '../engine/types';
 import type { SourceText } from '../engine/sourceText';
 
@@ -7,6 +8,8 @@ export interface FileReport {
   path: string;
   source: SourceText;
   findings: Finding[];
+  /** The exit threshold set by the .gohazard.json governing the file, if it sets one. */
+  failOn?: FailOn;
 }
 
 export interface ScanReport {

@@ -1,10 +1,12 @@
 // `gohazard scan`: analyse the named Go files with the same engine the language server uses, on worker
 // threads when there are enough files to pay for starting them.
 import { dirname, join, relative, resolve } from 'node:path';
-import { EngineConfig } from '../engine/config';
+import { EngineConfig, FailOn } from '../engine/config';
 import { Project } from '../engine/project';
+import { dirname as engineDirname } from '../engine/paths';
+import { configureScan, ProjectConfigs } from '../engine/projectConfig';
 import { SourceText } from '../engine/sourceText';
-import { fromEnginePath, toEnginePath } from '../node/nodeHost';
+import { fromEnginePath, nodeFileHost, toEnginePath } from '../node/nodeHost';
 import type { FileReport } from './report';
 import { readGoSource } from '../workspace/readSource';
 import { ScanHandle } from '../workspace/scanner';
@@ -16,6 +18,8 @@ export interface ScanResult {
   files: number;
   reports: FileReport[];
   problems: WalkProblem[];
+  /** What is wrong in the .gohazard.json files read (their valid parts still apply). */
+  configProblems: WalkProblem[];
 }
 
 export interface ScanOptions {
@@ -30,6 +34,7 @@ export interface ScanOptions {
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
 const IN_THREAD_LIMIT = 64;
 
+/** config: the command line's settings, over each file's .gohazard.json. */
 export async function scan(project: Project, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: WalkProblem[] = [];
   const goModProblems = new Map<string, readonly string[]>();
@@ -38,12 +43,12 @@ export async function scan(project: Project, args: readonly string[], config: En
   project.profiles.onLoad = (path, result) => {
     if ('error' in result) profileProblems.set(path, result.error);
   };
-  const files = await goFilesOf(args, problems);
+  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(project, await goFilesOf(args, problems), config);
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
-  for (const dir of new Set(files.map((f) => dirname(resolve(f))))) {
-    const file = toEnginePath(join(dir, 'x.go'));
-    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, config.profilePath);
+  for (const dir of new Set(files.map(dirname))) {
+    const file = toEnginePath(join(resolve(dir), 'x.go'));
+    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, configByDir.get(dir)?.profilePath);
   }
   for (const [path, error] of profileProblems) problems.push({ path: toEnginePath(relative(process.cwd(), fromEnginePath(path))), message: `CPU profile cannot be used: ${error}` });
   for (const [goMod, list] of goModProblems) {
@@ -53,20 +58,46 @@ export async function scan(project: Project, args: readonly string[], config: En
     }
   }
   const inThread = options.threads === 0 || (options.threads === undefined && files.length < IN_THREAD_LIMIT);
-  const results = inThread ? await scanInThread(project, files, config, options) : (await new ScanHandle({ files, config, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes }).done).results;
+  const results = inThread
+    ? await scanInThread(project, files, configByDir, options)
+    : (await new ScanHandle({ files, config, configByDir, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes }).done).results;
   const reports: FileReport[] = [];
   let analysed = 0;
   for (const r of results) {
     problems.push(...r.problems.map((message) => ({ path: r.file, message })));
     if (r.lines > 0) analysed++;
     if (r.findings.length > 0 && r.text !== undefined) {
-      reports.push({ path: toEnginePath(relative(process.cwd(), resolve(r.file))), source: new SourceText(r.text, r.layout), findings: r.findings });
+      reports.push({ path: toEnginePath(relative(process.cwd(), resolve(r.file))), source: new SourceText(r.text, r.layout), findings: r.findings, failOn: failOnByDir.get(dirname(r.file)) });
     }
   }
-  return { files: analysed, reports, problems };
+  return { files: analysed, reports, problems, configProblems };
 }
 
-async function scanInThread(project: Project, files: string[], config: EngineConfig, options: ScanOptions): Promise<FileResult[]> {
+/**
+ * Each directory's .gohazard.json: the files it excludes are dropped, and the others get its settings
+ * under the command line's. Keyed by dirname(file) of the paths as given, as the scanner groups them.
+ */
+async function applyProjectConfigs(project: Project, files: string[], config: EngineConfig) {
+  const configs = new ProjectConfigs(nodeFileHost, new Set(project.analyzer.docs.map((d) => d.id)));
+  const configProblems: WalkProblem[] = [];
+  configs.onLoad = (loaded) => {
+    const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));
+    for (const p of loaded.problems) configProblems.push({ path: `${path}:${p.range.start.line + 1}:${p.range.start.character + 1}`, message: p.message });
+  };
+  const given = new Map(files.map((f) => [toEnginePath(resolve(f)), f]));
+  const configured = await configureScan(configs, [...given.keys()], config);
+  const configByDir = new Map<string, EngineConfig>();
+  const failOnByDir = new Map<string, FailOn>();
+  for (const path of configured.files) {
+    const dir = dirname(given.get(path)!);
+    configByDir.set(dir, configured.configByDir.get(engineDirname(path))!);
+    const failOn = configured.projectByDir.get(engineDirname(path))?.settings.failOn;
+    if (failOn) failOnByDir.set(dir, failOn);
+  }
+  return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
+}
+
+async function scanInThread(project: Project, files: string[], configByDir: ReadonlyMap<string, EngineConfig>, options: ScanOptions): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const file of files) {
     const problems: WalkProblem[] = [];
@@ -76,6 +107,7 @@ async function scanInThread(project: Project, files: string[], config: EngineCon
       continue;
     }
     const { text, layout } = source;
+    const config = configByDir.get(dirname(file))!;
     const facts = await project.facts(toEnginePath(resolve(file)), text, undefined, config);
     if (options.goMinor !== undefined) {
       facts.goMinor = options.goMinor;

@@ -55,6 +55,8 @@ export interface HostScanRequest {
   /** Engine paths. */
   files: string[];
   config: EngineConfig;
+  /** The configuration of the files of some directories (engine paths), when not `config` (.gohazard.json). */
+  configByDir?: ReadonlyMap<string, EngineConfig>;
   toolchain?: ToolchainKnowledge;
   /** At most this many threads (Node); re-scans of a few files use one. */
   threads?: number;

@@ -20,14 +20,15 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from '../engine/analyzer';
-import { EngineConfig, sanitizeRules } from '../engine/config';
+import { EngineConfig, parseEscapeScope, sanitizeRules } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { DEFAULT_MAX_FILE_BYTES, megabytesToBytes } from '../engine/limits';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project, ProjectHost } from '../engine/project';
 import { Finding, Fix, Severity } from '../engine/types';
 import { allRules } from '../rules';
-import { dirname, joinPath, normalizePath } from '../engine/paths';
+import { basename, dirname, joinPath, normalizePath } from '../engine/paths';
+import { isExcludedBy, PROJECT_CONFIG_NAME, ProjectConfig, ProjectConfigs, withProjectSettings } from '../engine/projectConfig';
 import { fixAllEdits } from '../engine/fixes';
 import { ServerHost, unrefTimer } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
@@ -78,6 +79,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   const moduleFiles = new Map<string, TextDocument>();
   const settingsByUri = new Map<string, Promise<Settings>>();
   let project: Project | undefined;
+  /** The .gohazard.json files, read on first use and again when one changes on disk. */
+  let projectConfigs: ProjectConfigs | undefined;
+  /** Configuration files whose problems were published, to clear them when the file goes away. */
+  const publishedConfigs = new Set<string>();
   let canPullConfig = false;
   let canRegisterConfigChange = false;
   let canWatchFiles = false;
@@ -113,7 +118,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     (uri) => goFiles.get(uri),
     (path) => host.readFile(path),
     platform,
-    async (uri) => (await settingsFor(uri)).engine,
+    async (uri) => (await configFor(uri)).engine,
   );
   hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
   const allocations = new AllocationsView(
@@ -135,7 +140,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const settings = await settingsFor(workspaceRoots[0] ? platform.pathToUri(workspaceRoots[0]) : '');
       // Scanned files' messages name the toolchain too: a scan waits for the probe as analyses do.
       await hints.whenProbed();
-      return { config: settings.engine, exclude: settings.exclude };
+      return { config: settings.engine, exclude: settings.exclude, projectConfigs: projectConfigs! };
     },
     (path) => [...goFiles.values()].some((f) => f.path === path),
     (f, uri) => toDiagnostic(f, uri),
@@ -169,6 +174,11 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (!platform.probeToolchain) project.toolchain.unknownBecause = 'unavailable';
     else if (trusted) hints.expectProbe();
     else project.toolchain.unknownBecause = 'untrusted';
+    projectConfigs = new ProjectConfigs(host, new Set(project.analyzer.docs.map((d) => d.id)), () => workspaceRoots);
+    projectConfigs.onLoad = (config) => {
+      if (config.settings.profile) watchConfiguredProfile(config.settings.profile);
+      void publishConfigProblems(config);
+    };
     log(`gohazard ${platform.version}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
@@ -186,7 +196,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (canRegisterConfigChange) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (canWatchFiles) {
       connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }, { globPattern: '**/*.pgo' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }, { globPattern: '**/*.pgo' }, { globPattern: `**/${PROJECT_CONFIG_NAME}` }],
+        })
         .catch(registrationFailed);
     }
     if (!platform.probeToolchain) {
@@ -233,6 +245,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (!project) return;
     let modulesChanged = false;
     let profilesChanged = false;
+    const configChanges: { path: string; uri: string; deleted: boolean }[] = [];
     const goDirs = new Set<string>();
     const changedGo: string[] = [];
     const deletedGo: string[] = [];
@@ -240,6 +253,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const path = uriToPath(change.uri);
       if (!path) continue;
       if (isModuleFile(path)) modulesChanged = true;
+      else if (basename(path) === PROJECT_CONFIG_NAME) configChanges.push({ path, uri: change.uri, deleted: change.type === FileChangeType.Deleted });
       else if (path.endsWith('.pgo') || configuredProfiles.has(path)) {
         project.profiles.invalidate(path);
         profilesChanged = true;
@@ -249,7 +263,19 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         (change.type === FileChangeType.Deleted ? deletedGo : changedGo).push(path);
       }
     }
-    const everything = modulesChanged || profilesChanged;
+    if (configChanges.length > 0) {
+      projectConfigs?.invalidate();
+      for (const { path, uri, deleted } of configChanges) {
+        if (deleted) {
+          if (publishedConfigs.delete(path)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        } else {
+          // Read now, so that its problems show even when no open Go file uses it.
+          void projectConfigs?.load(path);
+        }
+      }
+    }
+    // A .gohazard.json may name another profile: the toolchain surfaces show which one applies.
+    const everything = modulesChanged || profilesChanged || configChanges.length > 0;
     void (everything ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
     if (modulesChanged) project.modules.invalidate();
     if (everything) void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
@@ -386,6 +412,17 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     await connection.sendDiagnostics({ uri: platform.pathToUri(goMod), diagnostics });
   }
 
+  /** A .gohazard.json's problems as diagnostics on it, at the key or value they are about. */
+  async function publishConfigProblems(config: ProjectConfig): Promise<void> {
+    for (const p of config.problems) log(`${config.path}:${p.range.start.line + 1}: ${p.message}`);
+    if (config.problems.length === 0 && !publishedConfigs.has(config.path)) return;
+    publishedConfigs.add(config.path);
+    await connection.sendDiagnostics({
+      uri: platform.pathToUri(config.path),
+      diagnostics: config.problems.map((p) => ({ range: p.range, severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, source: 'gohazard', message: p.message })),
+    });
+  }
+
   function reanalyseAll(): void {
     for (const file of goFiles.values()) void analyseAndPublish(file);
   }
@@ -394,18 +431,18 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     const generation = ++file.generation;
     upgrade.invalidate();
     try {
-      const settings = await settingsFor(file.uri);
+      const { settings, projectConfig, engine } = await configFor(file.uri);
       await hints.whenProbed();
       const text = file.doc.text;
       const doc = file.doc;
       const current = () => goFiles.get(file.uri) === file && doc.text === text && !doc.unparsedReason;
-      const facts = await project!.facts(file.path, text, () => (current() ? doc.tree.rootNode : undefined), settings.engine);
+      const facts = await project!.facts(file.path, text, () => (current() ? doc.tree.rootNode : undefined), engine);
       if (generation !== file.generation || goFiles.get(file.uri) !== file) return;
       file.doc.setLimits({ maxBytes: settings.maxFileBytes });
-      if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude)) {
+      if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude) || (projectConfig && isExcludedBy(projectConfig, file.path))) {
         file.findings = [];
       } else {
-        const config = allocations.shows(file.uri) ? { ...settings.engine, escapeScope: 'all' as const } : settings.engine;
+        const config = allocations.shows(file.uri) ? { ...engine, escapeScope: 'all' as const } : engine;
         file.findings = project!.analyzer.analyze(file.doc, facts, config, file.cache).findings;
       }
       file.toolchainStatus = facts.toolchainStatus;
@@ -415,6 +452,13 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     } catch (error) {
       log(`analysis of ${file.uri} failed: ${(error as Error)?.stack ?? error}`);
     }
+  }
+
+  /** A file's settings, its .gohazard.json, and the engine configuration of both (the user's settings winning). */
+  async function configFor(uri: string): Promise<{ settings: Settings; projectConfig: ProjectConfig | undefined; engine: EngineConfig }> {
+    const path = uriToPath(uri);
+    const [settings, projectConfig] = await Promise.all([settingsFor(uri), path && projectConfigs ? projectConfigs.forDirectory(dirname(path)) : undefined]);
+    return { settings, projectConfig, engine: withProjectSettings(settings.engine, projectConfig?.settings) };
   }
 
   function settingsFor(uri: string): Promise<Settings> {
@@ -441,7 +485,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
-    const escapeScope = obj.escape?.scope === 'all' || obj.escape?.scope === 'loops' ? obj.escape.scope : 'hot';
+    // Unset (null, VS Code's default) leaves the escape scope to .gohazard.json.
+    const escapeScope = parseEscapeScope(obj.escape?.scope);
     const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
     maxFileBytes = typeof obj.maxFileSize === 'number' && obj.maxFileSize >= 0 ? megabytesToBytes(obj.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
     const profilePath = typeof obj.profile === 'string' && obj.profile.trim() !== '' ? resolveProfileSetting(obj.profile.trim(), uri) : undefined;

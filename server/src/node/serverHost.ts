@@ -58,6 +58,7 @@ const nodeWorkspace: WorkspaceHost = {
     const handle = new ScanHandle({
       files: request.files.map(fromEnginePath),
       config: request.config,
+      configByDir: request.configByDir && new Map([...request.configByDir].map(([dir, config]) => [fromEnginePath(dir), config])),
       toolchain: request.toolchain,
       threads: request.threads,
       onResults: (results) => request.onResults(results.map((r) => ({ path: toEnginePath(r.file), findings: r.findings }))),

@@ -10,6 +10,8 @@ import type { FileResult, ScanJob, WorkerInit, WorkerMessage } from './scanProto
 export interface ScanRequest {
   files: string[];
   config: EngineConfig;
+  /** The configuration of the files of some directories (keyed like dirname(file)), when not `config`. */
+  configByDir?: ReadonlyMap<string, EngineConfig>;
   toolchain?: WorkerInit['toolchain'];
   goMinor?: number;
   parseOnly?: boolean;
@@ -65,7 +67,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
     if (list) list.push(f);
     else byDir.set(dir, [f]);
   }
-  const queue: ScanJob[] = [...byDir].map(([dir, files]) => ({ dir, files, config: request.config }));
+  const queue: ScanJob[] = [...byDir].map(([dir, files]) => ({ dir, files, config: request.configByDir?.get(dir) ?? request.config }));
   const total = request.files.length;
   const threads = Math.max(1, Math.min(request.threads ?? availableParallelism(), queue.length));
   const results: FileResult[] = [];

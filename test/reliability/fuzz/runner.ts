@@ -323,18 +323,61 @@ class CliBatches {
       const allSkipped = [...inputs.values()].every((i) => i.bytes.includes(0));
       const outputs: Partial<FormatOutputs> = {};
       // Every escape finding, hot code or not: the more findings, the more columns to check.
-      for (const format of ['json', 'sarif', 'text'] as const) {
+      for (const format of ['json', 'sarif', 'text', 'github', 'codeclimate'] as const) {
         const r = await run(process.execPath, [cliPath, 'scan', '--format', format, '--fail-on', 'none', '--escape-scope', 'all', '--threads', threads, '.'], dir, budget);
         if (r.timedOut) return `--format ${format}: no exit within ${budget} ms`;
         if (/internal error/.test(r.stderr)) return `--format ${format}: internal error on stderr:\n${r.stderr.slice(0, 2000)}`;
         if (r.code !== 0 && !(r.code === 2 && allSkipped)) return `--format ${format}: exit code ${r.code}, stderr:\n${r.stderr.slice(0, 2000)}`;
-        outputs[format] = r.stdout;
+        if (format === 'github' || format === 'codeclimate') {
+          const bad = checkCiOutput(format, r.stdout, inputs);
+          if (bad) return `--format ${format}: ${bad}`;
+        } else outputs[format] = r.stdout;
       }
       return formatColumnsProblem(new Map([...inputs].map(([name, input]) => [name, input.bytes])), outputs as FormatOutputs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** The CI formats (formatColumnsProblem checks the others' columns byte by byte): well-formed, inside the files they name. */
+function checkCiOutput(format: 'github' | 'codeclimate', stdout: string, inputs: Map<string, FuzzInput>): string | undefined {
+  const linesOf = new Map<string, string[]>();
+  // Both give UTF-16 columns (GitHub's annotations, Code Climate's lines only).
+  const inside = (file: string, line: number, column: number): string | undefined => {
+    const input = inputs.get(file);
+    if (!input) return `a finding names ${file}, which is not an input`;
+    let lines = linesOf.get(file);
+    if (!lines) {
+      lines = new TextDecoder().decode(input.bytes).split('\n');
+      linesOf.set(file, lines);
+    }
+    if (!(line >= 1 && line <= lines.length)) return `${file}:${line}: line outside the file (${lines.length} lines)`;
+    const lineText = lines[line - 1].replace(/\r$/, '');
+    if (!(column >= 1 && column <= lineText.length + 1)) return `${file}:${line}:${column}: column outside the line (${lineText.length} UTF-16 units)`;
+    return undefined;
+  };
+  try {
+    if (format === 'github') {
+      // One command per line: a message's own line breaks must have been escaped.
+      for (const line of stdout.split('\n').filter((l) => l !== '')) {
+        const m = /^::(?:error|warning|notice) file=(f\d+\.go),line=(\d+),endLine=(\d+),col=(\d+),endColumn=(\d+),title=gohazard [\w/-]+::[^\r]+$/.exec(line);
+        if (!m) return `unexpected output line ${JSON.stringify(line.slice(0, 200))}`;
+        const bad = inside(m[1], Number(m[2]), Number(m[4])) ?? inside(m[1], Number(m[3]), Number(m[5]));
+        if (bad) return bad;
+      }
+    } else if (format === 'codeclimate') {
+      const issues = JSON.parse(stdout) as { fingerprint: string; location: { path: string; lines: { begin: number } } }[];
+      if (new Set(issues.map((i) => i.fingerprint)).size !== issues.length) return 'two issues share a fingerprint';
+      for (const issue of issues) {
+        const bad = inside(issue.location.path, issue.location.lines.begin, 1);
+        if (bad) return bad;
+      }
+    }
+  } catch (error) {
+    return `unreadable ${format} output: ${(error as Error).message}`;
+  }
+  return undefined;
 }
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
