@@ -15,6 +15,8 @@ import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
 import { runToolchain } from './toolchainCommand';
 import { probeGoToolchain } from '../node/goToolchain';
+import { InputError, UsageError } from './usageError';
+import { runExplain, runRules } from './rulesCommand';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
@@ -27,6 +29,9 @@ const usage = `usage:
                                 and CPU profile
   gohazard upgrade-impact [--format text|json] [dir]
                                 the loops of dir's module that change meaning at go 1.22
+  gohazard rules [--format text|json]
+                                every rule: id, default severity, family, summary
+  gohazard explain RULE         a rule's documentation, with an example of the hazard and of its fix
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
   gohazard --version
 
@@ -34,10 +39,6 @@ scan prints findings at or above --min-severity (default info: hints are explana
 editors but not printed unless asked for or --fail-on hint), and exits 0 when nothing at or above
 --fail-on (default warning) was found, 1 when something was,
 and 2 on a usage or internal error.`;
-
-class UsageError extends Error {}
-/** Exits 2 with the message alone (no usage text). */
-class InputError extends Error {}
 
 const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
@@ -54,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
       if (profile) await checkProfile(project, profile);
       return runToolchain(project, positional, format, profile);
     }
+    case 'rules':
+      return runRules(rest);
+    case 'explain':
+      return runExplain(rest);
     case 'lsp':
       // Loaded lazily: the scan path must not pay for the LSP libraries.
       (await import('../node/lspServer')).startNodeServer();

@@ -33,6 +33,7 @@ import type { ServerHost } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
+import { ruleDocUrl } from '../engine/ruleDocUrl';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
@@ -456,6 +457,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       range: f.range,
       severity: severities[f.severity],
       code: f.rule,
+      codeDescription: { href: ruleDocUrl(f.rule) },
       source: 'gohazard',
       message: f.message,
       relatedInformation: f.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),

@@ -1,5 +1,6 @@
 // SARIF 2.1.0, as code-scanning services read it. SARIF counts columns in UTF-16 code units by
 // default and we declare that explicitly, so these columns are the engine's own, 1-based.
+import { ruleDocUrl } from '../../engine/ruleDocUrl';
 import type { Range, Severity } from '../../engine/types';
 import type { ScanReport } from '../report';
 
@@ -21,6 +22,7 @@ export function formatSarif(report: ScanReport): string {
               shortDescription: { text: r.summary },
               fullDescription: { text: r.help },
               help: { text: r.help },
+              helpUri: ruleDocUrl(r.id),
               defaultConfiguration: { level: levels[r.defaultSeverity] },
             })),
           },
