@@ -28,6 +28,8 @@ export function formatSarif(report: ScanReport): string {
           },
         },
         columnKind: 'utf16CodeUnits',
+        // Baseline entries that match nothing any more: SARIF's "absent" results would show as alerts.
+        properties: report.baseline ? { baseline: { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale } } : undefined,
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory gohazard scan ran in.' } } },
         results: report.reports.flatMap((file) =>
           file.findings.map((f) => ({
@@ -35,6 +37,8 @@ export function formatSarif(report: ScanReport): string {
             ruleIndex: ruleIndex.get(f.rule),
             level: levels[f.severity],
             message: { text: f.message },
+            // Against a baseline, what is reported is what the baseline does not hold.
+            baselineState: report.baseline ? 'new' : undefined,
             locations: [{ physicalLocation: physicalLocation(file.path, f.range) }],
             ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: physicalLocation(file.path, r.range) })) } : {}),
           })),
