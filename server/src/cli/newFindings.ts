@@ -52,7 +52,21 @@ function touches(finding: Finding, change: ChangedFile): boolean {
   const first = finding.range.start.line + 1;
   // A range that ends at the start of a line does not cover that line.
   const last = Math.max(first, finding.range.end.line + (finding.range.end.character === 0 ? 0 : 1));
-  return change.lines.some((l) => l >= first && l <= last) || change.deletedAfter.some((d) => d >= first && d < last);
+  const line = change.lines[firstAtLeast(change.lines, first)];
+  const deletion = change.deletedAfter[firstAtLeast(change.deletedAfter, first)];
+  return (line !== undefined && line <= last) || (deletion !== undefined && deletion < last);
+}
+
+/** The index of the first element of an ascending list that is at least n (the length if none is). */
+function firstAtLeast(sorted: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function changeSetOf(files: ChangedFile[], root: string): ChangeSet {
