@@ -71,7 +71,7 @@ describe('gohazard scan --new-from-rev / --new-from-patch', () => {
     const r = run(['scan', ...captureOnly, '--format', 'json', '--new-from-rev', base, '.'], dir);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(reported(r.stdout, dir), ['a.go:committed', 'a.go:uncommitted', 'c.go:untracked']);
-    assert.match(r.stderr, /2 more on lines --new-from-rev \w+ does not touch/);
+    assert.match(r.stderr, /^ {2}--new-from-rev \w+: 2 hidden \(on lines the change does not touch\)$/m);
     // HEAD: only what is not committed yet.
     const head = run(['scan', ...captureOnly, '--format', 'json', '--new-from-rev', 'HEAD', './...'], dir);
     assert.deepEqual(reported(head.stdout, dir), ['a.go:uncommitted', 'c.go:untracked']);

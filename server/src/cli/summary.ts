@@ -51,8 +51,8 @@ export function formatSummary(input: SummaryInput, paint: Paint): string {
     const { path, hidden, stale } = input.baseline;
     lines.push(`  baseline ${path}: ${count(hidden)} hidden${stale.length > 0 ? `, ${paint.yellow(plural(stale.length, 'stale entry', 'stale entries'))}` : ''}`);
   }
-  if (input.belowMinimum && input.belowMinimum.count > 0) lines.push(`  ${plural(input.belowMinimum.count, 'finding')} below ${input.belowMinimum.severity} not shown (--min-severity)`);
-  if (input.newFrom) lines.push(`  ${count(input.newFrom.hidden)} more on lines ${input.newFrom.source} does not touch`);
+  if (input.belowMinimum && input.belowMinimum.count > 0) lines.push(`  --min-severity ${input.belowMinimum.severity}: ${count(input.belowMinimum.count)} hidden (less severe)`);
+  if (input.newFrom) lines.push(`  ${input.newFrom.source}: ${count(input.newFrom.hidden)} hidden (on lines the change does not touch)`);
   if (input.cache) lines.push(`  cache: ${count(input.cache.hits)} of ${plural(input.cache.hits + input.cache.misses, 'file')} reused`);
   return lines.map((l) => `${l}\n`).join('');
 }
