@@ -1,10 +1,12 @@
 // The pieces behind --baseline and --new-from-*: what identifies a finding in a baseline, which entries
-// are stale, and which findings a change touches.
+// are stale, which findings a change touches; and the summary that says what they hid.
 import assert from 'node:assert/strict';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyBaseline, entriesOf } from '../../server/src/cli/baseline';
 import { keepNewFindings } from '../../server/src/cli/newFindings';
+import { formatSummary } from '../../server/src/cli/summary';
+import { colourFor } from '../../server/src/cli/terminal';
 import type { FileReport } from '../../server/src/cli/report';
 import { SourceText } from '../../server/src/engine/sourceText';
 import type { Finding } from '../../server/src/engine/types';
@@ -80,5 +82,45 @@ describe('findings a change touches', () => {
 
   it('are never in files the change does not name', () => {
     assert.deepEqual(keepNewFindings([report('other.go', source, [one])], new Map()), []);
+  });
+});
+
+describe('the scan summary', () => {
+  const source = 'package p\n\nfunc f() {\n\ta()\n}\n';
+  const plain = colourFor({ isTTY: false });
+
+  it('counts findings by severity and family, and says what was hidden and what the cache answered', () => {
+    const findings = [finding(source, 3, 'a()'), { ...finding(source, 3, 'a()', 'escape/closure'), severity: 'info' as const }, finding(source, 3, 'a()', 'loopvar/address')];
+    const text = formatSummary(
+      {
+        files: 1234,
+        elapsedMs: 2345,
+        reports: [report('a.go', source, findings)],
+        belowMinimum: { severity: 'info', count: 2 },
+        baseline: { path: 'b.json', hidden: 7, stale: [] },
+        newFrom: { source: '--new-from-rev main', hidden: 3 },
+        cache: { hits: 1000, misses: 234 },
+      },
+      plain,
+    );
+    assert.equal(
+      text,
+      [
+        '3 findings (2 warnings, 1 info) in 1,234 files (2.3 s)',
+        '  by family: loopvar 2 · escape 1',
+        '  baseline b.json: 7 hidden',
+        '  --min-severity info: 2 hidden (less severe)',
+        '  --new-from-rev main: 3 hidden (on lines the change does not touch)',
+        '  cache: 1,000 of 1,234 files reused',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(formatSummary({ files: 1, elapsedMs: 40, reports: [] }, plain), 'no findings in 1 file (0.0 s)\n');
+  });
+
+  it('is coloured only for a terminal without NO_COLOR', () => {
+    const input = { files: 1, elapsedMs: 0, reports: [report('a.go', source, [finding(source, 3, 'a()')])] };
+    assert.match(formatSummary(input, colourFor({ isTTY: true }, {})), /\x1b\[33m1 warning\x1b\[39m/);
+    assert.doesNotMatch(formatSummary(input, colourFor({ isTTY: true }, { NO_COLOR: '1' })), /\x1b/);
   });
 });
