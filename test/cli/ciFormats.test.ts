@@ -36,7 +36,7 @@ interface CodeQualityIssue {
 }
 
 function codeQuality(dir: string, ...args: string[]): CodeQualityIssue[] {
-  const r = run([...loopvarOnly, '--format', 'codeclimate', ...args, './...'], dir);
+  const r = run([...loopvarOnly, '--format', 'codeclimate', '--quiet', ...args, './...'], dir);
   assert.equal(r.stderr, '');
   return JSON.parse(r.stdout);
 }

@@ -60,6 +60,7 @@ describe('gohazard scan', () => {
     const run0 = sarif.runs[0];
     const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'loopvar/capture');
     assert.ok(rule.shortDescription.text && rule.help.text);
+    assert.equal(rule.helpUri, 'https://github.com/gohazard/gohazard/blob/main/docs/rules/loopvar/capture.md');
     assert.deepEqual(run0.results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [
       ['loopvar/capture', 'warning'],
     ]);

@@ -20,7 +20,7 @@ function repository(config?: string): string {
 }
 
 function scan(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [cliPath, 'scan', '--format', 'json', ...args, './...'], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cliPath, 'scan', '--format', 'json', '--quiet', ...args, './...'], { cwd, encoding: 'utf8' });
   const findings: string[] = r.stdout ? JSON.parse(r.stdout).findings.map((f: { file: string; rule: string }) => `${f.file} ${f.rule}`) : [];
   return { code: r.status, findings, stderr: r.stderr };
 }

@@ -1,5 +1,5 @@
 // The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
-import { EngineConfig, FailOn, failOnValues, parseEscapeScope, sanitizeRules } from '../engine/config';
+import { EngineConfig, FailOn, failOnValues, parseEscapeScope, sanitizeRules, severityFor } from '../engine/config';
 import { megabytesToBytes } from '../engine/limits';
 import { Project } from '../engine/project';
 import { Severity } from '../engine/types';
@@ -13,18 +13,29 @@ import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
 import { runToolchain } from './toolchainCommand';
 import { probeGoToolchain } from '../node/goToolchain';
+import { ProgressLine } from './progress';
+import { applyFilters, checkFilterOptions, FilterOptions, loadFilters } from './scanFilters';
+import { formatStaleEntries, formatSummary } from './summary';
+import { colourFor } from './terminal';
+import { InputError, UsageError } from './usageError';
+import { runExplain, runRules } from './rulesCommand';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif|github|codeclimate] [--fail-on error|warning|info|hint|none]
                 [--min-severity error|warning|info|hint]
                 [--rule <rule-id|family/*>=<error|warning|info|hint|off>]... [--escape-scope hot|loops|all]
                 [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
+                [--new-from-rev REV | --new-from-patch FILE]
+                [--baseline FILE] [--write-baseline FILE] [--quiet]
                 [paths | dir/... ]
   gohazard toolchain [--format text|json] [--profile FILE] [paths | dir/...]
                                 each file's Go version, its source, loop-variable semantics
                                 and CPU profile
   gohazard upgrade-impact [--format text|json] [dir]
                                 the loops of dir's module that change meaning at go 1.22
+  gohazard rules [--format text|json]
+                                every rule: id, default severity, family, summary
+  gohazard explain RULE         a rule's documentation, with an example of the hazard and of its fix
   gohazard lsp --stdio          serve the Language Server Protocol on stdin/stdout
   gohazard --version
 
@@ -33,10 +44,6 @@ editors but not printed unless asked for or --fail-on hint), and exits 0 when no
 --fail-on (default: failOn of the file's .gohazard.json, else warning) was found, 1 when something
 was, and 2 on a usage or internal error. Flags override the settings of the nearest .gohazard.json
 (walking up to the repository root).`;
-
-class UsageError extends Error {}
-/** Exits 2 with the message alone (no usage text). */
-class InputError extends Error {}
 
 const severityRank: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
@@ -53,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
       if (profile) await checkProfile(project, profile);
       return runToolchain(project, positional, format, profile);
     }
+    case 'rules':
+      return runRules(rest);
+    case 'explain':
+      return runExplain(rest);
     case 'lsp':
       // Loaded lazily: the scan path must not pay for the LSP libraries.
       (await import('../node/lspServer')).startNodeServer();
@@ -68,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-interface ScanOptions {
+interface ScanOptions extends FilterOptions {
   format: ScanFormat;
   goMinor?: number;
   threads?: number;
@@ -78,10 +89,12 @@ interface ScanOptions {
   minSeverity?: Severity;
   config: EngineConfig;
   paths: string[];
+  /** No progress line and no summary on stderr. */
+  quiet: boolean;
 }
 
 function parseScanArgs(args: string[]): ScanOptions {
-  const options: ScanOptions = { format: 'text', config: { rules: {} }, paths: [] };
+  const options: ScanOptions = { format: 'text', config: { rules: {} }, paths: [], quiet: false };
   const rules: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -146,11 +159,28 @@ function parseScanArgs(args: string[]): ScanOptions {
         rules[v.slice(0, eq)] = v.slice(eq + 1);
         break;
       }
+      case '--new-from-rev':
+        options.newFromRev = value();
+        break;
+      case '--new-from-patch':
+        options.newFromPatch = value();
+        break;
+      case '--baseline':
+        options.baseline = value();
+        break;
+      case '--write-baseline':
+        options.writeBaseline = value();
+        break;
+      case '--quiet':
+      case '-q':
+        options.quiet = true;
+        break;
       default:
         if (arg.startsWith('-')) throw new UsageError(`unknown flag ${arg}`);
         options.paths.push(arg);
     }
   }
+  checkFilterOptions(options);
   const { rules: sane, problems } = sanitizeRules(rules);
   if (problems.length > 0) throw new UsageError(problems.join('; ').replace(/gohazard\.rules/g, '--rule'));
   options.config.rules = sane;
@@ -212,27 +242,45 @@ async function runUpgrade(args: string[]): Promise<number> {
   return runUpgradeImpact(await newProject(), positional[0] ?? '.', format);
 }
 
+/** A scan shorter than this shows no progress line. */
+const PROGRESS_DELAY_MS = 1000;
+
 async function runScan(args: string[]): Promise<number> {
+  const started = Date.now();
   const options = parseScanArgs(args);
+  const filters = await loadFilters(options, options.paths);
   const project = await newProject();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
-  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
+  const paint = colourFor(process.stderr);
+  // GOHAZARD_PROGRESS_DELAY_MS lets the terminal tests see the line without a scan that lasts a second.
+  const delay = Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) >= 0 ? Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) : PROGRESS_DELAY_MS;
+  const progress = process.stderr.isTTY && !options.quiet ? new ProgressLine(process.stderr, paint, delay) : undefined;
+  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes, onProgress: progress?.update }).finally(() => progress?.finish());
   for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
+  const docs = new Map(project.analyzer.docs.map((d) => [d.id, d]));
+  const ruleEnabled = (rule: string) => !docs.has(rule) || severityFor(rule, docs.get(rule)!.defaultSeverity, options.config) !== 'off';
+  // The baseline and --new-from-* see every finding (a baseline written without hints still holds them);
+  // --min-severity only decides what is printed.
+  const shown = applyFilters(result, filters, ruleEnabled);
   const failOnOf = (r: FileReport): FailOn => options.failOn ?? r.failOn ?? 'warning';
-  const reports = result.reports
-    .map((r) => {
-      const shown = severityRank[options.minSeverity ?? (failOnOf(r) === 'hint' ? 'hint' : 'info')];
-      return { ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= shown) };
-    })
-    .filter((r) => r.findings.length > 0);
-  const report: ScanReport = { files: result.files, reports, rules: project.analyzer.docs, toolVersion: packageVersion() };
+  const minimumOf = (failOn: FailOn): Severity => options.minSeverity ?? (failOn === 'hint' ? 'hint' : 'info');
+  const reports = shown.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= severityRank[minimumOf(failOnOf(r))]) })).filter((r) => r.findings.length > 0);
+  const report: ScanReport = { files: result.files, reports, rules: [...docs.values()], toolVersion: packageVersion(), baseline: shown.baseline };
   process.stdout.write(scanFormats[options.format](report));
+  if (shown.written !== undefined) process.stderr.write(`gohazard: wrote ${shown.written} finding${shown.written === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
+  else if (shown.baseline) process.stderr.write(formatStaleEntries(shown.baseline, paint));
+  const belowMinimum = { severity: minimumOf(options.failOn ?? 'warning'), count: countOf(shown.reports) - countOf(reports) };
+  if (!options.quiet) process.stderr.write(formatSummary({ files: result.files, elapsedMs: Date.now() - started, reports, belowMinimum, baseline: shown.baseline, newFrom: shown.newFrom, cache: result.cache }, paint));
   if (result.files === 0 && result.problems.length > 0) return 2;
   const failed = reports.some((r) => {
     const failOn = failOnOf(r);
     return failOn !== 'none' && r.findings.some((f) => severityRank[f.severity] >= severityRank[failOn]);
   });
   return failed ? 1 : 0;
+}
+
+function countOf(reports: readonly { findings: readonly unknown[] }[]): number {
+  return reports.reduce((n, r) => n + r.findings.length, 0);
 }
 
 /** Runs the CLI and sets the process exit code; usage errors exit 2 with the usage text. */

@@ -2,6 +2,7 @@
 import type { FailOn } from '../engine/config';
 import type { Finding, RuleDoc } from '../engine/types';
 import type { SourceText } from '../engine/sourceText';
+import type { BaselineOutcome } from './baseline';
 
 export interface FileReport {
   /** Path relative to the working directory, with forward slashes. */
@@ -17,4 +18,6 @@ export interface ScanReport {
   reports: FileReport[];
   rules: RuleDoc[];
   toolVersion: string;
+  /** What --baseline hid, and its entries that no longer match, when a baseline was applied. */
+  baseline?: BaselineOutcome;
 }

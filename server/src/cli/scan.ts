@@ -20,6 +20,25 @@ export interface ScanResult {
   problems: WalkProblem[];
   /** What is wrong in the .gohazard.json files read (their valid parts still apply). */
   configProblems: WalkProblem[];
+  /** Every file analysed, relative to the working directory with forward slashes (as FileReport.path). */
+  analysed: string[];
+  /** How many files a persistent cache answered, when the scan used one. */
+  cache?: ScanCacheStats;
+}
+
+export interface ScanCacheStats {
+  hits: number;
+  misses: number;
+}
+
+export interface ScanProgress {
+  /** Files done, of total. */
+  done: number;
+  total: number;
+  /** The directory (package) last finished. */
+  dir: string;
+  /** Findings so far. */
+  findings: number;
 }
 
 export interface ScanOptions {
@@ -29,6 +48,8 @@ export interface ScanOptions {
   threads?: number;
   /** Files above this many bytes are skipped with a message (0: no limit; absent: the default). */
   maxFileBytes?: number;
+  /** Called as files finish: after each file in this thread, after each directory on workers. */
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
@@ -44,6 +65,7 @@ export async function scan(project: Project, args: readonly string[], config: En
     if ('error' in result) profileProblems.set(path, result.error);
   };
   const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(project, await goFilesOf(args, problems), config);
+  options.onProgress?.({ done: 0, total: files.length, dir: '', findings: 0 });
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
   for (const dir of new Set(files.map(dirname))) {
@@ -58,19 +80,28 @@ export async function scan(project: Project, args: readonly string[], config: En
     }
   }
   const inThread = options.threads === 0 || (options.threads === undefined && files.length < IN_THREAD_LIMIT);
+  let findings = 0;
+  const onResults = (results: FileResult[]) => {
+    for (const r of results) findings += r.findings.length;
+  };
+  const onProgress = options.onProgress && ((done: number, total: number, dir: string) => options.onProgress!({ done, total, dir, findings }));
   const results = inThread
-    ? await scanInThread(project, files, configByDir, options)
-    : (await new ScanHandle({ files, config, configByDir, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes }).done).results;
+    ? await scanInThread(project, files, configByDir, { ...options, onResults, onProgress })
+    : (await new ScanHandle({ files, config, configByDir, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes, onResults, onProgress }).done).results;
   const reports: FileReport[] = [];
-  let analysed = 0;
+  const analysed: string[] = [];
   for (const r of results) {
     problems.push(...r.problems.map((message) => ({ path: r.file, message })));
-    if (r.lines > 0) analysed++;
-    if (r.findings.length > 0 && r.text !== undefined) {
-      reports.push({ path: toEnginePath(relative(process.cwd(), resolve(r.file))), source: new SourceText(r.text, r.layout), findings: r.findings, failOn: failOnByDir.get(dirname(r.file)) });
-    }
+    const path = toEnginePath(relative(process.cwd(), resolve(r.file)));
+    if (r.lines > 0) analysed.push(path);
+    if (r.findings.length > 0 && r.text !== undefined) reports.push({ path, source: new SourceText(r.text, r.layout), findings: r.findings, failOn: failOnByDir.get(dirname(r.file)) });
   }
-  return { files: analysed, reports, problems, configProblems };
+  return { files: analysed.length, analysed, reports, problems, configProblems };
+}
+
+interface InThreadOptions extends Omit<ScanOptions, 'onProgress'> {
+  onResults(results: FileResult[]): void;
+  onProgress?: (done: number, total: number, dir: string) => void;
 }
 
 /**
@@ -97,13 +128,18 @@ async function applyProjectConfigs(project: Project, files: string[], config: En
   return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
 }
 
-async function scanInThread(project: Project, files: string[], configByDir: ReadonlyMap<string, EngineConfig>, options: ScanOptions): Promise<FileResult[]> {
+async function scanInThread(project: Project, files: string[], configByDir: ReadonlyMap<string, EngineConfig>, options: InThreadOptions): Promise<FileResult[]> {
   const results: FileResult[] = [];
+  const finished = (result: FileResult) => {
+    results.push(result);
+    options.onResults([result]);
+    options.onProgress?.(results.length, files.length, dirname(result.file));
+  };
   for (const file of files) {
     const problems: WalkProblem[] = [];
     const source = await readGoSource(file, problems, options.maxFileBytes);
     if (source === undefined) {
-      results.push({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
+      finished({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
       continue;
     }
     const { text, layout } = source;
@@ -114,7 +150,7 @@ async function scanInThread(project: Project, files: string[], configByDir: Read
       facts.versionSource = { kind: 'override' };
     }
     const { findings } = project.analyzeWithFacts(text, facts, config);
-    results.push({ file, findings, lines: 1, problems: [], ...(findings.length > 0 ? { text, layout } : {}) });
+    finished({ file, findings, lines: 1, problems: [], ...(findings.length > 0 ? { text, layout } : {}) });
   }
   return results;
 }

@@ -76,7 +76,7 @@ export class Analyzer {
 
   /** Every rule's documentation, including the engine's own suppression check. */
   get docs(): RuleDoc[] {
-    return [...this.rules.map(({ id, summary, help, defaultSeverity, kind }) => ({ id, summary, help, defaultSeverity, kind })), suppressionRule, skippedRule];
+    return [...this.rules.map(({ id, summary, help, defaultSeverity, kind, example }) => ({ id, summary, help, defaultSeverity, kind, example })), suppressionRule, skippedRule];
   }
 
   analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {

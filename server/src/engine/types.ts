@@ -66,4 +66,15 @@ export interface RuleDoc {
   help: string;
   defaultSeverity: Severity;
   kind: RuleKind;
+  /** A minimal program with the hazard and the same program fixed; a test runs the engine on both. */
+  example?: RuleExample;
+}
+
+export interface RuleExample {
+  /** The `go` line of the example's go.mod (e.g. "1.21") when the rule depends on the language version. */
+  goVersion?: string;
+  /** A Go file the rule reports. */
+  hazard: string;
+  /** The same file with the hazard fixed: the rule reports nothing. */
+  fix: string;
 }

@@ -36,6 +36,7 @@ import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
 import { AllocationsView } from './allocations';
 import { ToolchainStatus, toolchainStatus } from '../toolchain/facts';
+import { ruleDocUrl } from '../engine/ruleDocUrl';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
@@ -533,6 +534,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       range: f.range,
       severity: severities[f.severity],
       code: f.rule,
+      codeDescription: { href: ruleDocUrl(f.rule) },
       source: 'gohazard',
       message: f.message,
       relatedInformation: f.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),

@@ -1,4 +1,5 @@
-// {"version":1,"files":N,"findings":[…]} with 1-based lines and 1-based byte columns.
+// {"version":1,"files":N,"findings":[…]} with 1-based lines and 1-based byte columns, and with
+// --baseline, "baseline": {"file","hidden","stale":[…]} (JSON.stringify leaves it out otherwise).
 import type { ScanReport } from '../report';
 
 export function formatJson(report: ScanReport): string {
@@ -25,5 +26,6 @@ export function formatJson(report: ScanReport): string {
         : {}),
     })),
   );
-  return `${JSON.stringify({ version: 1, files: report.files, findings }, null, 2)}\n`;
+  const baseline = report.baseline && { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale };
+  return `${JSON.stringify({ version: 1, files: report.files, findings, baseline }, null, 2)}\n`;
 }

@@ -49,6 +49,28 @@ export const appendNoPrealloc: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+func double(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		out = append(out, 2*x)
+	}
+	return out
+}
+`,
+    fix: `package example
+
+func double(xs []int) []int {
+	out := make([]int, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, 2*x)
+	}
+	return out
+}
+`,
+  },
 };
 
 interface EmptyDecl {

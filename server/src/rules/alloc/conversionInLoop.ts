@@ -52,6 +52,37 @@ export const conversionInLoop: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import "bytes"
+
+func countMatches(lines [][]byte, word string) int {
+	n := 0
+	for _, line := range lines {
+		if bytes.Contains(line, []byte(word)) {
+			n++
+		}
+	}
+	return n
+}
+`,
+    fix: `package example
+
+import "bytes"
+
+func countMatches(lines [][]byte, word string) int {
+	w := []byte(word)
+	n := 0
+	for _, line := range lines {
+		if bytes.Contains(line, w) {
+			n++
+		}
+	}
+	return n
+}
+`,
+  },
 };
 
 function isByte(t: ReturnType<typeof under>): boolean {

@@ -24,4 +24,56 @@ export const deferInLoop: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import "os"
+
+func sizes(paths []string) ([]int64, error) {
+	var out []int64
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, info.Size())
+	}
+	return out, nil
+}
+`,
+    fix: `package example
+
+import "os"
+
+func sizes(paths []string) ([]int64, error) {
+	var out []int64
+	for _, p := range paths {
+		size, err := fileSize(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, size)
+	}
+	return out, nil
+}
+
+func fileSize(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	return info.Size(), nil
+}
+`,
+  },
 };

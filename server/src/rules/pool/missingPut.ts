@@ -35,6 +35,49 @@ export const missingPut: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func size(name string) int {
+	b := pool.Get().(*bytes.Buffer)
+	b.Reset()
+	b.WriteString(name)
+	if b.Len() > 100 {
+		return -1
+	}
+	n := b.Len()
+	pool.Put(b)
+	return n
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func size(name string) int {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString(name)
+	if b.Len() > 100 {
+		return -1
+	}
+	return b.Len()
+}
+`,
+  },
 };
 
 interface Held {

@@ -29,6 +29,28 @@ export const stdApi: Rule = {
   check(ctx: RuleContext) {
     new StdApiCheck(ctx).run();
   },
+  example: {
+    goVersion: '1.20',
+    hazard: `package example
+
+import "slices"
+
+func hasAdmin(roles []string) bool {
+	return slices.Contains(roles, "admin")
+}
+`,
+    fix: `package example
+
+func hasAdmin(roles []string) bool {
+	for _, r := range roles {
+		if r == "admin" {
+			return true
+		}
+	}
+	return false
+}
+`,
+  },
 };
 
 interface StdImport {
