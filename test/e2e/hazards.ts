@@ -144,7 +144,7 @@ export const allocationsView = {
   findings: [
     { rule: 'escape/closure', file: 'main.go', line: 'var wg sync.WaitGroup', range: 'wg', message: /^moved to heap: wg — captured by reference .* by the func literal at line 19, which escapes: started with go/, visibleText: 'moved to heap: wg', severity: 'info' },
     { rule: 'escape/closure', file: 'main.go', line: 'go func(n string) {', range: 'func', message: /^func literal escapes to heap — started with go$/, visibleText: 'func literal escapes to heap', severity: 'info' },
-    { rule: 'escape/interface-arg', file: 'main.go', line: 'fmt.Println(n)', range: 'n', message: /^n escapes to heap — passed to fmt\.Println \(interface parameter\)$/, visibleText: 'n escapes to heap', severity: 'info' },
+    { rule: 'escape/interface-arg', file: 'main.go', line: '(n)', range: 'n', message: /^n escapes to heap — passed to fmt\.Println \(interface parameter\)$/, visibleText: 'n escapes to heap', severity: 'info' },
   ] as HazardRow[],
   hover: {
     line: 'go func(n string) {',

@@ -16,7 +16,8 @@ import { SourceText } from './sourceText';
 import { applySuppressions, SameAs, suppressionRule } from './suppressions';
 import { MAX_NESTING_DEPTH, nestsDeeperThan, skippedRule } from './limits';
 import { Finding, Fix, RuleDoc, Severity } from './types';
-import { Heat, heatOf, holdsBenchmarkLoop, isTestFile } from './policy/heat';
+import { Heat, heatOf, holdsBenchmarkLoop, isTestCode, measuredLoopOf } from './policy/heat';
+import { invariantAcross } from './policy/benchmarks';
 import { CandidateFinding, present } from './policy/present';
 import { headRange } from './policy/ranges';
 
@@ -208,7 +209,7 @@ export class Analyzer {
     }
     let scopes: DeclScopes | undefined;
     const base = decl.startIndex;
-    const testFile = isTestFile(file.path);
+    const testFile = isTestCode(file.path);
     let mayBeHot: boolean | undefined;
     for (const [rule, ruleMatches] of byRule) {
       // By default cost findings are shown only in hot code (a declaration that cannot hold any is not
@@ -222,7 +223,7 @@ export class Analyzer {
         pkg,
         scopes: () => (scopes ??= new DeclScopes(decl, pkg)),
         lineOf: (node: Node) => `\u0000L${node.startIndex - base}\u0000`,
-        report: (r: Report) => out.push(relative(rule, r, decl, testFile)),
+        report: (r: Report) => out.push(relative(rule, r, decl, testFile, ctx.scopes)),
       };
       try {
         rule.check(ctx, ruleMatches);
@@ -265,7 +266,7 @@ function declIndexAt(starts: number[], offset: number): number {
   return lo;
 }
 
-function relative(rule: Rule, r: Report, decl: Node, testFile: boolean): RelativeFinding {
+function relative(rule: Rule, r: Report, decl: Node, testFile: boolean, scopes: () => DeclScopes): RelativeFinding {
   const base = decl.startIndex;
   const range = r.node ? headRange(r.node) : { start: r.start ?? base, end: r.end ?? base };
   const fixes = (r.fixes ?? []).map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start - base, end: e.end - base })) }));
@@ -282,6 +283,10 @@ function relative(rule: Rule, r: Report, decl: Node, testFile: boolean): Relativ
     const node = r.node ?? decl.descendantForIndex(range.start, range.end) ?? decl;
     out.heat = heatOf(node, testFile);
     if (r.cold) out.heat.cold ??= r.cold;
+    if (out.heat.benchmark && r.hoistable) {
+      const loop = measuredLoopOf(node);
+      out.heat.invariant = loop !== undefined && invariantAcross(node, loop, scopes());
+    }
   }
   return out;
 }

@@ -63,6 +63,12 @@ export interface Report {
   cold?: ColdReason;
   /** The rule sees the shape of the hazard but no evidence that it happens: shown as a hint. */
   weak?: boolean;
+  /**
+   * Making the value once before a loop is a fix for this cost (a conversion, a literal, a make), as
+   * it is not for boxing an argument or growing a slice: in a benchmark's measured loop, such a cost is
+   * shown when the value is the same every iteration (policy/benchmarks.ts).
+   */
+  hoistable?: boolean;
 }
 
 export interface RuleContext {

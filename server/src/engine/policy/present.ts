@@ -48,7 +48,9 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
     if (c.kind === 'resource' && c.heat?.cold && !factsView) continue;
     if (c.kind === 'fact' && !factsView) continue;
     if (c.weak) {
-      shown.push({ ...c, finding: { ...c.finding, severity: 'hint' } });
+      // An explanation's fixes are offered, never applied unattended (fix-all).
+      const fixes = c.finding.fixes.map((f) => ({ ...f, preferred: undefined }));
+      shown.push({ ...c, finding: { ...c.finding, severity: 'hint', fixes } });
       continue;
     }
     if (c.kind !== 'cost' && c.kind !== 'fact') {
@@ -82,7 +84,9 @@ export function hotEvidence(heat: Heat, line: number, profile: ProfileView | und
   if (hot && hot.cumShare >= PROFILE_HOT_SHARE && (heat.inLoop || hot.flatShare >= PROFILE_HOT_SHARE)) {
     return { severity: 'warning', why: `\`${hot.functionName}\` is ${percent(hot.cumShare)} of CPU in ${profile!.name}` };
   }
-  if (heat.benchmark) return { severity: 'info', why: `in the measured loop of ${heat.benchmark}` };
+  // What a benchmark's loop computes anew each time is what it measures; the same value made again every
+  // iteration is overhead it could make once.
+  if (heat.benchmark && heat.invariant) return { severity: 'info', why: `made again in every iteration of ${heat.benchmark}'s measured loop though it does not change: make it once before the loop` };
   return undefined;
 }
 

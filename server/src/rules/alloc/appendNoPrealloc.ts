@@ -8,7 +8,8 @@ import { under } from '../escape/goTypes';
 import { TypeEnv, stripParens } from '../escape/typeEnv';
 import { isLocalVariable } from '../escape/values';
 import { capture, typeEnvFor } from './context';
-import { hasEarlyExit, innermostLoop, within, writesVariable, writtenWithin } from './loops';
+import { writesVariable, writtenWithin } from '../../engine/writes';
+import { hasEarlyExit, innermostLoop, within } from './loops';
 
 export const appendNoPrealloc: Rule = {
   id: 'alloc/append-no-prealloc',

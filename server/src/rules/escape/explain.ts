@@ -4,11 +4,14 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../../engine/rule';
 import { DeclScopes, PackageScope } from '../../engine/scope';
-import { heatOf, isTestFile } from '../../engine/policy/heat';
+import { heatOf, isTestCode, measuredLoopOf } from '../../engine/policy/heat';
+import { invariantAcross } from '../../engine/policy/benchmarks';
+import { headRange } from '../../engine/policy/ranges';
 import { hotEvidence } from '../../engine/policy/present';
 import { EscapeModel } from './model';
 import { packageFactsOf } from './packageFacts';
 import { toolchainNote } from '../../toolchain/facts';
+import { claimReport } from './rules';
 
 export interface AllocationNote {
   /** gc's words: "&Record{...} escapes to heap", "moved to heap: x". */
@@ -24,27 +27,36 @@ export interface AllocationNote {
   toolchain?: string;
 }
 
-/** The predicted allocations whose reported expression contains `offset`, innermost first. */
+/**
+ * The predicted allocation whose reported part contains `offset`: the part a diagnostic would be
+ * drawn on (a func literal's `func`, a literal's type, the value boxed), innermost first.
+ */
 export function allocationsAt(root: Node, offset: number, file: FileFacts): AllocationNote[] {
   let decl: Node | null = root.descendantForIndex(offset);
   while (decl && decl.parent && decl.parent.id !== root.id) decl = decl.parent;
   if (!decl || (decl.type !== 'function_declaration' && decl.type !== 'method_declaration')) return [];
   const pkg = new PackageScope(root);
-  const model = new EscapeModel(decl, new DeclScopes(decl, pkg), pkg, { goMinor: file.goMinor, toolchainMinor: file.toolchainMinor, facts: packageFactsOf(file.package) });
-  const testFile = isTestFile(file.path);
+  const scopes = new DeclScopes(decl, pkg);
+  const model = new EscapeModel(decl, scopes, pkg, { goMinor: file.goMinor, toolchainMinor: file.toolchainMinor, facts: packageFactsOf(file.package) });
+  const testFile = isTestCode(file.path);
   return model.claims
-    .filter((c) => c.node.startIndex <= offset && offset <= c.node.endIndex)
-    .sort((a, b) => a.node.endIndex - a.node.startIndex - (b.node.endIndex - b.node.startIndex))
+    .map((c) => ({ c, at: headRange(c.node) }))
+    .filter(({ at }) => at.start <= offset && offset <= at.end)
+    .sort((a, b) => a.at.end - a.at.start - (b.at.end - b.at.start))
+    .map(({ c }) => c)
     .map((c) => {
       const heat = heatOf(c.node, testFile);
       if (c.goroutine) heat.cold ??= 'goroutine';
+      const report = claimReport(c, file);
+      const loop = heat.benchmark && report.hoistable ? measuredLoopOf(c.node) : undefined;
+      if (loop) heat.invariant = invariantAcross(c.node, loop, scopes);
       const hot = heat.cold ? undefined : hotEvidence(heat, c.node.startPosition.row, file.profile);
       return {
         text: c.text,
         reason: c.reason,
-        start: c.node.startIndex,
-        end: c.node.endIndex,
-        heat: hot ? `hot: ${hot.why}` : heat.cold ? `not reported: ${COLD_WORDS[heat.cold]}` : 'not reported: nothing says this code is hot (a benchmark loop, or a function a CPU profile shows)',
+        start: headRange(c.node).start,
+        end: headRange(c.node).end,
+        heat: hot ? `hot: ${hot.why}` : heat.cold ? `not reported: ${COLD_WORDS[heat.cold]}` : heat.benchmark ? 'not reported: what a benchmark\'s loop makes anew each time is what it measures' : 'not reported: nothing says this code is hot (a benchmark loop, or a function a CPU profile shows)',
         toolchain: c.toolchainDependent ? toolchainNote(file.toolchainStatus, file.toolchainMinor) : undefined,
       };
     });
@@ -58,4 +70,5 @@ const COLD_WORDS: Record<NonNullable<ReturnType<typeof heatOf>['cold']>, string>
   once: 'it runs once (sync.Once)',
   test: 'it is test code outside a benchmark loop',
   goroutine: 'the closure of a goroutine must exist',
+  untimed: 'the benchmark\'s timer is stopped here',
 };

@@ -46,7 +46,15 @@ export function modelFor(ctx: RuleContext): EscapeModel {
 export function claimReport(claim: Claim, file: FileFacts): Report {
   const related = [...claim.related];
   if (claim.toolchainDependent) related.push({ node: claim.node, message: `predicted for ${toolchainNote(file.toolchainStatus, file.toolchainMinor)}` });
-  return { node: claim.node, message: `${claim.text} — ${claim.reason}`, related, cold: claim.goroutine ? 'goroutine' : undefined, subject: claim.rule === 'interface-arg' ? boxingCall(claim.node) : undefined };
+  return {
+    node: claim.node,
+    message: `${claim.text} — ${claim.reason}`,
+    related,
+    cold: claim.goroutine ? 'goroutine' : undefined,
+    subject: claim.rule === 'interface-arg' ? boxingCall(claim.node) : undefined,
+    // A literal, a make, a conversion can be made once before a loop; boxing an argument, a variable moved to the heap or a growing append cannot.
+    hoistable: claim.rule !== 'interface-arg' && claim.kind !== 'moved' && claim.kind !== 'append',
+  };
 }
 
 /** Values boxed for one call are one problem: the call's arguments are the claims' subject. */
