@@ -59,7 +59,90 @@ export function timerStopped(node: Node, loop: Node): boolean {
  * change, and calls of functions that give the same result for the same arguments.
  */
 export function invariantAcross(node: Node, loop: Node, scopes: DeclScopes): boolean {
-  return new Invariance(loop, scopes).of(node, 0);
+  const body = loop.childForFieldName('body');
+  return !!body && new Invariance(loop, scopes).of(node, 0) && !keptOrChanged(node, body, scopes);
+}
+
+/**
+ * Whether each iteration needs its own copy of the value after all: it is kept beyond the iteration
+ * (appended to, or stored in, something declared outside the loop) or changed after it is made (a
+ * field or an element written through the variable that holds it): made once, every iteration would
+ * share the one value.
+ */
+function keptOrChanged(node: Node, body: Node, scopes: DeclScopes): boolean {
+  const holders: Binding[] = [];
+  if (flowsOut(node, body, scopes, holders)) return true;
+  for (const h of holders) {
+    if (h.refs.some((r) => r.id !== h.id.id && within(body, r) && changesThrough(r))) return true;
+    if (h.refs.some((r) => r.id !== h.id.id && within(body, r) && flowsOut(r, body, scopes, []))) return true;
+  }
+  return false;
+}
+
+/** Follows the value up to where it is stored: outside the body (true), or in a body-local variable (recorded in holders). */
+function flowsOut(node: Node, body: Node, scopes: DeclScopes, holders: Binding[]): boolean {
+  let child = node;
+  for (let p = node.parent; p && p.id !== body.id; child = p, p = p.parent) {
+    switch (p.type) {
+      case 'parenthesized_expression':
+      case 'unary_expression':
+      case 'literal_element':
+      case 'keyed_element':
+      case 'literal_value':
+      case 'composite_literal':
+      case 'expression_list':
+      case 'argument_list':
+        continue;
+      case 'call_expression': {
+        const fn = p.childForFieldName('function');
+        if (fn?.type === 'identifier' && fn.text === 'append') continue;
+        return false;
+      }
+      case 'send_statement':
+        return p.childForFieldName('value')?.id === child.id;
+      case 'assignment_statement':
+      case 'short_var_declaration':
+      case 'var_spec': {
+        const right = p.type === 'var_spec' ? p.childForFieldName('value') : p.childForFieldName('right');
+        if (right?.id !== child.id) return false;
+        const left = p.type === 'var_spec' ? p.childrenForFieldName('name') : (p.childForFieldName('left')?.namedChildren ?? []);
+        for (const l of left) {
+          const root = l && rootIdentifier(l);
+          if (!root || root.text === '_') continue;
+          const b = scopes.bindingOf(root);
+          if (!b || !within(body, b.id)) return true;
+          // Into an element or field of a body-local value: that value holds it, and is judged as a whole elsewhere.
+          if (l!.type === 'identifier') holders.push(b);
+        }
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+  return false;
+}
+
+/** `x.f = …`, `x[i] = …`, `x.f++`: the value held by x is changed. */
+function changesThrough(ref: Node): boolean {
+  const p = ref.parent;
+  if ((p?.type !== 'selector_expression' && p?.type !== 'index_expression') || p.childForFieldName('operand')?.id !== ref.id) return false;
+  let target: Node = p;
+  while (target.parent && (target.parent.type === 'selector_expression' || target.parent.type === 'index_expression') && target.parent.childForFieldName('operand')?.id === target.id) target = target.parent;
+  const list = target.parent;
+  const statement = list?.parent;
+  if (list?.type === 'expression_list' && statement?.type === 'assignment_statement' && statement.childForFieldName('left')?.id === list.id) return true;
+  return list?.type === 'inc_statement' || list?.type === 'dec_statement';
+}
+
+function rootIdentifier(expr: Node): Node | undefined {
+  let n: Node | null = expr;
+  while (n && n.type !== 'identifier') {
+    if (n.type === 'selector_expression' || n.type === 'index_expression' || n.type === 'slice_expression' || n.type === 'unary_expression') n = n.childForFieldName('operand');
+    else if (n.type === 'parenthesized_expression') n = n.namedChild(0);
+    else return undefined;
+  }
+  return n ?? undefined;
 }
 
 class Invariance {

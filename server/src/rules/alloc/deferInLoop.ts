@@ -32,6 +32,7 @@ export const deferInLoop: Rule = {
         ctx.report({ node: d, message: `${locked}.Unlock is deferred in a loop that locks ${locked} in every iteration: the next iteration blocks on the lock the first one still holds (it is released only when the function returns); unlock at the end of the iteration` });
         continue;
       }
+      if (releasedExplicitly(call, d, around.body)) continue;
       const held = released(call, scopes).find((b) => within(around.loop, b.id) && !withSiblings(b, call, scopes).some((x) => leavesIteration(x, d, around.body, scopes)));
       if (!held) continue;
       ctx.report({
@@ -119,6 +120,20 @@ function withSiblings(b: Binding, call: Node, scopes: DeclScopes): Binding[] {
   return [b, ...left.flatMap((id) => (id && id.id !== b.id.id ? [scopes.bindingOf(id)].filter((x): x is Binding => x !== undefined) : []))];
 }
 
+/**
+ * `defer func() { if !closed { w.Close() } }()` with `closed = true` later in the iteration: the iteration
+ * releases w itself, and the defer is a safety net for the returns that leave the function at once.
+ */
+function releasedExplicitly(call: Node, deferred: Node, body: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'func_literal') return false;
+  const statements = fn.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren.filter((c) => c?.type !== 'comment') ?? [];
+  const guard = statements.length === 1 && statements[0]?.type === 'if_statement' ? statements[0].childForFieldName('condition') : null;
+  const flag = guard?.type === 'unary_expression' && guard.childForFieldName('operator')?.text === '!' ? guard.childForFieldName('operand')?.text : undefined;
+  if (!flag) return false;
+  return body.descendantsOfType('assignment_statement').some((a) => a !== null && a.startIndex > deferred.endIndex && a.childForFieldName('left')?.text === flag && a.childForFieldName('right')?.text === 'true');
+}
+
 /** `mu.Lock()` earlier in the body and `defer mu.Unlock()` of a mutex declared outside the loop: its text. */
 function relockedMutex(call: Node, loop: Node, body: Node, scopes: DeclScopes): string | undefined {
   const fn = call.childForFieldName('function');
@@ -136,21 +151,60 @@ function relockedMutex(call: Node, loop: Node, body: Node, scopes: DeclScopes): 
   return locks ? receiver.text : undefined;
 }
 
-/** Whether something outside the iteration keeps the value: a goroutine, an outer variable, a channel, a closure that may run later. */
+/**
+ * Whether something outside the iteration keeps the value: a goroutine or a closure that may run later
+ * uses it, or the value itself (not what a call on it returns) is stored in an outer variable or sent.
+ */
 function leavesIteration(b: Binding, deferred: Node, body: Node, scopes: DeclScopes): boolean {
   for (const ref of b.refs) {
     if (ref.id === b.id.id || within(deferred, ref)) continue;
-    for (let p = ref.parent, child: Node = ref; p && p.id !== body.id; child = p, p = p.parent) {
-      if (p.type === 'go_statement' || (p.type === 'send_statement' && p.childForFieldName('value')?.id === child.id)) return true;
+    for (let p = ref.parent; p && p.id !== body.id; p = p.parent) {
+      if (p.type === 'go_statement') return true;
       if (p.type === 'func_literal' && !(p.parent?.type === 'call_expression' && p.parent.childForFieldName('function')?.id === p.id)) return true;
-      if ((p.type === 'assignment_statement' || p.type === 'short_var_declaration') && p.childForFieldName('right')?.id === child.id) {
-        const outer = (p.childForFieldName('left')?.namedChildren ?? []).some((l) => {
+    }
+    if (storedOutside(ref, body, scopes)) return true;
+  }
+  return false;
+}
+
+/** The value at ref, as it is (a field of it, its address, inside a literal), assigned to a variable declared outside the body, or sent. */
+function storedOutside(ref: Node, body: Node, scopes: DeclScopes): boolean {
+  let child: Node = ref;
+  for (let p = ref.parent; p && p.id !== body.id; child = p, p = p.parent) {
+    switch (p.type) {
+      case 'parenthesized_expression':
+      case 'unary_expression':
+      case 'literal_element':
+      case 'keyed_element':
+      case 'literal_value':
+      case 'composite_literal':
+      case 'expression_list':
+      case 'argument_list':
+        continue;
+      case 'selector_expression':
+        // x.f as a value goes on; x.M(…) gives something else.
+        if (p.parent?.type === 'call_expression' && p.parent.childForFieldName('function')?.id === p.id) return false;
+        continue;
+      case 'call_expression': {
+        const fn = p.childForFieldName('function');
+        // append(outer, x) keeps x in what append returns; any other call is handed x, not a place to keep it.
+        if (fn?.type === 'identifier' && fn.text === 'append') continue;
+        return false;
+      }
+      case 'send_statement':
+        return p.childForFieldName('value')?.id === child.id;
+      case 'assignment_statement':
+      case 'short_var_declaration': {
+        if (p.childForFieldName('right')?.id !== child.id) return false;
+        return (p.childForFieldName('left')?.namedChildren ?? []).some((l) => {
           const root = l && rootOf(l);
-          const target = root && scopes.bindingOf(root);
+          if (!root || root.text === '_') return false;
+          const target = scopes.bindingOf(root);
           return !target || !within(body, target.id);
         });
-        if (outer) return true;
       }
+      default:
+        return false;
     }
   }
   return false;
