@@ -8,7 +8,8 @@ import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
-import { scan } from './scan';
+import { scan, scanRoots } from './scan';
+import { resolveCacheDir } from '../node/diskCache';
 import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
 import { runToolchain } from './toolchainCommand';
@@ -27,6 +28,7 @@ const usage = `usage:
                 [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
                 [--new-from-rev REV | --new-from-patch FILE]
                 [--baseline FILE] [--write-baseline FILE] [--quiet]
+                [--cache-dir DIR | --no-cache]
                 [paths | dir/... ]
   gohazard toolchain [--format text|json] [--profile FILE] [paths | dir/...]
                                 each file's Go version, its source, loop-variable semantics
@@ -91,6 +93,8 @@ interface ScanOptions extends FilterOptions {
   paths: string[];
   /** No progress line and no summary on stderr. */
   quiet: boolean;
+  cacheDir?: string;
+  noCache?: boolean;
 }
 
 function parseScanArgs(args: string[]): ScanOptions {
@@ -151,6 +155,12 @@ function parseScanArgs(args: string[]): ScanOptions {
       }
       case '--profile':
         options.config.profilePath = profileArgument(value());
+        break;
+      case '--cache-dir':
+        options.cacheDir = value();
+        break;
+      case '--no-cache':
+        options.noCache = true;
         break;
       case '--rule': {
         const v = value();
@@ -255,7 +265,15 @@ async function runScan(args: string[]): Promise<number> {
   // GOHAZARD_PROGRESS_DELAY_MS lets the terminal tests see the line without a scan that lasts a second.
   const delay = Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) >= 0 ? Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) : PROGRESS_DELAY_MS;
   const progress = process.stderr.isTTY && !options.quiet ? new ProgressLine(process.stderr, paint, delay) : undefined;
-  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes, onProgress: progress?.update }).finally(() => progress?.finish());
+  const cache = resolveCacheDir({ explicit: options.cacheDir, disabled: options.noCache, workspaces: scanRoots(options.paths) });
+  if (cache.problem) process.stderr.write(`gohazard: ${cache.problem}\n`);
+  const result = await scan(project, options.paths, options.config, {
+    goMinor: options.goMinor,
+    threads: options.threads,
+    maxFileBytes: options.maxFileBytes,
+    cache: cache.dir ? { dir: cache.dir, maxBytes: cache.maxBytes } : undefined,
+    onProgress: progress?.update,
+  }).finally(() => progress?.finish());
   for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const docs = new Map(project.analyzer.docs.map((d) => [d.id, d]));
   const ruleEnabled = (rule: string) => !docs.has(rule) || severityFor(rule, docs.get(rule)!.defaultSeverity, options.config) !== 'off';

@@ -5,6 +5,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../engine/config';
+import { Project } from '../engine/project';
+import { addCounts, CacheCounts, configKey, emptyCounts, ScanCache } from '../engine/scanCache';
+import { DiskCache, DEFAULT_CACHE_MAX_BYTES, prepareCacheDir, trimCache, TrimOutcome } from '../node/diskCache';
+import { engineIdentity } from '../node/engineIdentity';
+import { loadGrammar, nodeFileHost } from '../node/nodeHost';
+import { allRules } from '../rules';
+import { scanDirectory } from './scanDirectory';
 import type { FileResult, ScanJob, WorkerInit, WorkerMessage } from './scanProtocol';
 
 export interface ScanRequest {
@@ -16,8 +23,10 @@ export interface ScanRequest {
   goMinor?: number;
   parseOnly?: boolean;
   maxFileBytes?: number;
-  /** Defaults to the number of cores, but never more workers than directories. */
+  /** Defaults to the number of cores, but never more workers than directories; 0 scans in this thread. */
   threads?: number;
+  /** The scan cache's directory (node/diskCache.ts resolveCacheDir), and its bound in bytes. */
+  cache?: { dir: string; maxBytes?: number };
   /** Heap of each worker (V8 old generation) in MB, 0 for V8's default: a directory that needs more is tried again without the limit. */
   workerHeapMb?: number;
   onProgress?: (done: number, total: number, dir: string) => void;
@@ -31,6 +40,8 @@ export interface ScanOutcome {
   threads: number;
   /** Directories whose worker died, tried again without the heap limit. */
   retried: string[];
+  /** With a cache: hits and misses per file, entries ignored and written, and the trim that followed. */
+  cache?: CacheCounts & { trim?: TrimOutcome };
 }
 
 export class ScanHandle {
@@ -69,11 +80,51 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
   }
   const queue: ScanJob[] = [...byDir].map(([dir, files]) => ({ dir, files, config: request.configByDir?.get(dir) ?? request.config }));
   const total = request.files.length;
-  const threads = Math.max(1, Math.min(request.threads ?? availableParallelism(), queue.length));
   const results: FileResult[] = [];
   const cancelled = new Int32Array(flag);
   let done = 0;
-  const init: WorkerInit = { cancelFlag: flag, toolchain: request.toolchain ?? {}, goMinor: request.goMinor, parseOnly: request.parseOnly, maxFileBytes: request.maxFileBytes };
+  const cacheDir = request.cache && !request.parseOnly && prepareCacheDir(request.cache.dir) ? request.cache.dir : undefined;
+  const cacheCounts = cacheDir ? emptyCounts() : undefined;
+  const init: WorkerInit = {
+    cancelFlag: flag,
+    toolchain: request.toolchain ?? {},
+    goMinor: request.goMinor,
+    parseOnly: request.parseOnly,
+    maxFileBytes: request.maxFileBytes,
+    cache: cacheDir ? { dir: cacheDir, engineId: engineIdentity(workerScript()) } : undefined,
+  };
+  const finish = (threads: number): ScanOutcome => {
+    results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const outcome: ScanOutcome = { results, cancelled: Atomics.load(cancelled, 0) !== 0, threads, retried: [] };
+    if (cacheCounts) {
+      outcome.cache = { ...cacheCounts };
+      if (cacheCounts.writtenBytes > 0) outcome.cache.trim = trimCache(cacheDir!, request.cache!.maxBytes ?? DEFAULT_CACHE_MAX_BYTES, cacheCounts.writtenBytes);
+    }
+    return outcome;
+  };
+  const jobDone = (dir: string, jobResults: FileResult[], counts: CacheCounts | undefined) => {
+    results.push(...jobResults);
+    done += jobResults.length;
+    if (cacheCounts && counts) addCounts(cacheCounts, counts);
+    request.onResults?.(jobResults);
+    request.onProgress?.(done, total, dir);
+  };
+
+  if (request.threads === 0) {
+    const errors: string[] = [];
+    const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
+    Object.assign(project.toolchain, init.toolchain);
+    const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
+    project.packages.useStore(cache);
+    const key = cache && configKey(request.config, project.analyzer.docs);
+    for (const job of queue) {
+      if (Atomics.load(cancelled, 0) !== 0) break;
+      const jobResults = await scanDirectory(project, { ...init, files: job.files, config: job.config, cancelled: () => Atomics.load(cancelled, 0) !== 0, cache: cache && { cache, configKey: key! } }, errors);
+      jobDone(job.dir, jobResults, cache?.takeCounts());
+    }
+    return finish(0);
+  }
+  const threads = Math.max(1, Math.min(request.threads ?? availableParallelism(), queue.length));
 
   // A worker that dies in a directory (out of its heap, a WASM abort) costs at most that directory,
   // not the scan: the directory is tried once more by a worker without the heap limit, then its files
@@ -109,10 +160,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
           return;
         }
         const lost = job.files.map((file) => ({ file, findings: [], lines: 0, problems: [`not analysed: the scan worker analysing ${job.dir} stopped (${reason})`] }));
-        results.push(...lost);
-        done += lost.length;
-        request.onResults?.(lost);
-        request.onProgress?.(done, total, job.dir);
+        jobDone(job.dir, lost, undefined);
         runWorker().then(resolve, reject);
       };
       worker.on('message', (m: WorkerMessage) => {
@@ -123,10 +171,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
           return;
         }
         if (m.kind === 'done') {
-          results.push(...m.results);
-          done += m.results.length;
-          request.onResults?.(m.results);
-          request.onProgress?.(done, total, m.dir);
+          jobDone(m.dir, m.results, m.cache);
           if (!limited) {
             // The unlimited worker was for one directory: the rest of the queue goes to a limited one.
             settled = true;
@@ -143,6 +188,5 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
     });
 
   await Promise.all(Array.from({ length: threads }, () => runWorker()));
-  results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { results, cancelled: Atomics.load(cancelled, 0) !== 0, threads, retried: [...retried].map((job) => job.dir) };
+  return { ...finish(threads), retried: [...retried].map((job) => job.dir) };
 }
