@@ -9,6 +9,9 @@ import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath
 import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
 import { scan, scanRoots } from './scan';
+import { parseShard, Shard } from './shard';
+import { MergeError, mergeOutputs } from './merge';
+import { readFileSync } from 'node:fs';
 import { resolveCacheDir } from '../node/diskCache';
 import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
@@ -28,8 +31,10 @@ const usage = `usage:
                 [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
                 [--new-from-rev REV | --new-from-patch FILE]
                 [--baseline FILE] [--write-baseline FILE] [--quiet]
-                [--cache-dir DIR | --no-cache]
+                [--cache-dir DIR | --no-cache] [--shard K/N]
                 [paths | dir/... ]
+  gohazard merge [--fail-on error|warning|info|hint|none] shard.json... | shard.sarif...
+                                the outputs of scan --shard 1/N … N/N as one scan's
   gohazard toolchain [--format text|json] [--profile FILE] [paths | dir/...]
                                 each file's Go version, its source, loop-variable semantics
                                 and CPU profile
@@ -56,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       return runScan(rest);
     case 'upgrade-impact':
       return runUpgrade(rest);
+    case 'merge':
+      return runMerge(rest);
     case 'toolchain': {
       const { format, positional, profile } = parseFormatArgs(rest, true);
       const project = await newProject();
@@ -95,6 +102,7 @@ interface ScanOptions extends FilterOptions {
   quiet: boolean;
   cacheDir?: string;
   noCache?: boolean;
+  shard?: Shard;
 }
 
 function parseScanArgs(args: string[]): ScanOptions {
@@ -162,6 +170,13 @@ function parseScanArgs(args: string[]): ScanOptions {
       case '--no-cache':
         options.noCache = true;
         break;
+      case '--shard': {
+        const v = value();
+        const shard = parseShard(v);
+        if (!shard) throw new UsageError(`--shard takes K/N with 1 ≤ K ≤ N (e.g. 2/4), not "${v}"`);
+        options.shard = shard;
+        break;
+      }
       case '--rule': {
         const v = value();
         const eq = v.lastIndexOf('=');
@@ -272,6 +287,7 @@ async function runScan(args: string[]): Promise<number> {
     threads: options.threads,
     maxFileBytes: options.maxFileBytes,
     cache: cache.dir ? { dir: cache.dir, maxBytes: cache.maxBytes } : undefined,
+    shard: options.shard,
     onProgress: progress?.update,
   }).finally(() => progress?.finish());
   for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
@@ -283,7 +299,7 @@ async function runScan(args: string[]): Promise<number> {
   const failOnOf = (r: FileReport): FailOn => options.failOn ?? r.failOn ?? 'warning';
   const minimumOf = (failOn: FailOn): Severity => options.minSeverity ?? (failOn === 'hint' ? 'hint' : 'info');
   const reports = shown.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= severityRank[minimumOf(failOnOf(r))]) })).filter((r) => r.findings.length > 0);
-  const report: ScanReport = { files: result.files, reports, rules: [...docs.values()], toolVersion: packageVersion(), baseline: shown.baseline };
+  const report: ScanReport = { files: result.files, reports, rules: [...docs.values()], toolVersion: packageVersion(), baseline: shown.baseline, shard: options.shard };
   process.stdout.write(scanFormats[options.format](report));
   if (shown.written !== undefined) process.stderr.write(`gohazard: wrote ${shown.written} finding${shown.written === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
   else if (shown.baseline) process.stderr.write(formatStaleEntries(shown.baseline, paint));
@@ -299,6 +315,32 @@ async function runScan(args: string[]): Promise<number> {
 
 function countOf(reports: readonly { findings: readonly unknown[] }[]): number {
   return reports.reduce((n, r) => n + r.findings.length, 0);
+}
+
+async function runMerge(args: string[]): Promise<number> {
+  let failOn: Severity | 'none' = 'warning';
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--fail-on=') ? ['--fail-on', args[i].slice('--fail-on='.length)] : [args[i], undefined];
+    if (flag === '--fail-on') {
+      const v = inline ?? args[++i];
+      if (!['error', 'warning', 'info', 'hint', 'none'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
+      failOn = v as Severity | 'none';
+    } else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
+    else files.push(flag);
+  }
+  if (files.length === 0) throw new UsageError('merge takes the output files of the shards');
+  let merged;
+  try {
+    merged = mergeOutputs(files.map((name) => ({ name, text: readFileSync(name, 'utf8') })));
+  } catch (error) {
+    if (!(error instanceof MergeError) && (error as NodeJS.ErrnoException)?.code === undefined) throw error;
+    process.stderr.write(`gohazard: merge: ${(error as Error).message}\n`);
+    return 2;
+  }
+  process.stdout.write(merged.output);
+  if (failOn === 'none') return 0;
+  return merged.severities.some((s) => severityRank[s] >= severityRank[failOn as Severity]) ? 1 : 0;
 }
 
 /** Runs the CLI and sets the process exit code; usage errors exit 2 with the usage text. */

@@ -12,6 +12,7 @@ import { ScanHandle, ScanOutcome } from '../workspace/scanner';
 import type { FileResult } from '../workspace/scanProtocol';
 import { goFilesOf, WalkProblem } from '../workspace/walk';
 import { resolveProfile } from '../toolchain/facts';
+import { filesOfShard, Shard } from './shard';
 
 export interface ScanResult {
   files: number;
@@ -49,6 +50,8 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Called as files finish: after each file in this thread, after each directory on workers. */
   onProgress?: (progress: ScanProgress) => void;
+  /** Only the packages of this shard (shard.ts). */
+  shard?: Shard;
   /** The scan cache (node/diskCache.ts resolveCacheDir); none when absent. */
   cache?: { dir: string; maxBytes?: number };
 }
@@ -65,7 +68,8 @@ export async function scan(project: Project, args: readonly string[], config: En
   project.profiles.onLoad = (path, result) => {
     if ('error' in result) profileProblems.set(path, result.error);
   };
-  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(project, await goFilesOf(args, problems), config);
+  const listed = await goFilesOf(args, problems);
+  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(project, options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config);
   options.onProgress?.({ done: 0, total: files.length, dir: '', findings: 0 });
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
@@ -107,6 +111,8 @@ export async function scan(project: Project, args: readonly string[], config: En
     if (r.lines > 0) analysed.push(path);
     if (r.findings.length > 0 && r.text !== undefined) reports.push({ path, source: new SourceText(r.text, r.layout), findings: r.findings, failOn: failOnByDir.get(dirname(r.file)) });
   }
+  // In the order of the printed paths, which `gohazard merge` can restore from the shards' outputs.
+  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files: analysed.length, analysed, reports, problems, configProblems, cache: outcome.cache };
 }
 
