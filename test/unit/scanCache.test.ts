@@ -64,6 +64,7 @@ describe('scan cache', function () {
     assert.equal(warm.cache?.misses, 0);
     assert.equal(warm.cache?.written, 0);
     assert.equal(warm.cache?.ignored, 0);
+    assert.equal(warm.threads, 0, 'no worker started: every directory was found in the cache');
   });
 
   describe('after a sibling changes', () => {
@@ -174,11 +175,11 @@ describe('scan cache', function () {
     const [summary1, summary2] = byKind('summary');
     const [reads1] = byKind('reads');
     // A summary of garbage bytes, a summary holding another entry, a list of reads of another format,
-    // and every file's findings truncated or with a byte changed.
+    // and every directory's and file's findings truncated or with a byte changed.
     writeFileSync(summary1, Buffer.from([0xff, 0xfe, 0, 1, 2, 3]));
     writeFileSync(summary2, readFileSync(byKind('findings')[0]));
     writeFileSync(reads1, readFileSync(reads1, 'utf8').replace(`gohazard-cache ${CACHE_FORMAT} `, `gohazard-cache ${CACHE_FORMAT + 1} `));
-    byKind('findings').forEach((entry, i) => {
+    [...byKind('directory'), ...byKind('findings')].forEach((entry, i) => {
       const text = readFileSync(entry, 'utf8');
       writeFileSync(entry, i % 2 === 0 ? text.slice(0, -2) : text.replace(/.$/s, (c) => (c === ']' ? '}' : ']')));
     });

@@ -40,6 +40,11 @@ export class Project {
     return resolveFileFacts(path, text, this, ownTree, config?.profilePath);
   }
 
+  /** The facts without the package view, which costs the summaries of the package's other files. */
+  factsWithoutPackage(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
+    return resolveFileFacts(path, text, { modules: this.modules, profiles: this.profiles, toolchain: this.toolchain }, undefined, config?.profilePath);
+  }
+
   /** The file's Go version, where it comes from, how it relates to the installed toolchain, and its CPU profile. */
   async toolchainReport(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<ToolchainReport> {
     const [facts, module] = await Promise.all([this.facts(path, text, undefined, config), this.modules.moduleFor(path)]);

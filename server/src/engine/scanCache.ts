@@ -61,7 +61,7 @@ export function addCounts(into: CacheCounts, more: CacheCounts): void {
   into.writtenBytes += more.writtenBytes;
 }
 
-type EntryKind = 'summary' | 'reads' | 'findings';
+type EntryKind = 'summary' | 'reads' | 'findings' | 'directory';
 
 /**
  * An entry: one header line (magic, format, kind, key, the length and digest of the rest), one line of
@@ -216,6 +216,35 @@ export class ScanCache {
     this.write('reads', readsKey, { ids, parts }, '');
     this.write('findings', this.wholeKey(readsKey, ids, dependencies), null, json);
     if (ids.length > 0) this.write('findings', this.partsKey(readsKey, parts, dependencies!), null, json);
+  }
+
+  /**
+   * The key of a whole directory's findings: every Go file of it (files, in the scan's order) with its
+   * text and facts, and the configuration. A directory whose files did not change is then one entry
+   * read, with no package summary looked at.
+   */
+  directoryKey(configKey: string, files: readonly FileKey[]): string {
+    return this.key('directory', configKey, JSON.stringify(files.map((f) => [f.textDigest, f.factsKey])));
+  }
+
+  /** The findings of each file of the directory, in the order of the key's files. */
+  loadDirectory(key: string, files: number): Finding[][] | undefined {
+    const entry = this.read('directory', key);
+    if (!entry) return undefined;
+    try {
+      const findings = JSON.parse(entry.payload) as Finding[][];
+      if (Array.isArray(findings) && findings.length === files && findings.every(Array.isArray)) {
+        this.counts.hits += files;
+        return findings;
+      }
+    } catch {
+      // counted below
+    }
+    return this.ignore();
+  }
+
+  storeDirectory(key: string, findings: readonly (readonly Finding[])[]): void {
+    this.write('directory', key, null, JSON.stringify(findings));
   }
 
   private wholeKey(readsKey: string, ids: readonly string[], dependencies: Dependencies | undefined): string {

@@ -11,7 +11,7 @@ import { DiskCache, DEFAULT_CACHE_MAX_BYTES, prepareCacheDir, trimCache, TrimOut
 import { engineIdentity } from '../node/engineIdentity';
 import { loadGrammar, nodeFileHost } from '../node/nodeHost';
 import { allRules } from '../rules';
-import { scanDirectory } from './scanDirectory';
+import { cachedDirectory, scanDirectory } from './scanDirectory';
 import type { FileResult, ScanJob, WorkerInit, WorkerMessage } from './scanProtocol';
 
 export interface ScanRequest {
@@ -110,21 +110,52 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
     request.onProgress?.(done, total, dir);
   };
 
-  if (request.threads === 0) {
+  const inThisThread = async (): Promise<{ project: Project; cache?: ScanCache; configKey?: string; errors: string[] }> => {
     const errors: string[] = [];
     const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
     Object.assign(project.toolchain, init.toolchain);
     const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
     project.packages.useStore(cache);
-    const key = cache && configKey(request.config, project.analyzer.docs);
+    return { project, cache, configKey: cache && configKey(request.config, project.analyzer.docs), errors };
+  };
+  const directoryScan = (job: ScanJob, local: { cache?: ScanCache; configKey?: string }) => ({
+    ...init,
+    files: job.files,
+    config: job.config,
+    cancelled: () => Atomics.load(cancelled, 0) !== 0,
+    cache: local.cache && { cache: local.cache, configKey: local.configKey! },
+  });
+
+  if (request.threads === 0) {
+    const local = await inThisThread();
     for (const job of queue) {
       if (Atomics.load(cancelled, 0) !== 0) break;
-      const jobResults = await scanDirectory(project, { ...init, files: job.files, config: job.config, cancelled: () => Atomics.load(cancelled, 0) !== 0, cache: cache && { cache, configKey: key! } }, errors);
-      jobDone(job.dir, jobResults, cache?.takeCounts());
+      const jobResults = await scanDirectory(local.project, directoryScan(job, local), local.errors);
+      jobDone(job.dir, jobResults, local.cache?.takeCounts());
     }
     return finish(0);
   }
-  const threads = Math.max(1, Math.min(request.threads ?? availableParallelism(), queue.length));
+  const maxThreads = Math.max(1, request.threads ?? availableParallelism());
+
+  // Workers start as directories need them: with a cache, this thread first looks each directory up
+  // (reading and digesting its files), and only directories with something to analyse go to a worker,
+  // so a scan where nothing changed starts none. Workers wait for more while the lookup goes on.
+  const jobs: ScanJob[] = [];
+  let feeding = true;
+  const idle: (() => void)[] = [];
+  const workers: Promise<void>[] = [];
+  const wake = () => idle.splice(0).forEach((take) => take());
+  const enqueue = (job: ScanJob) => {
+    jobs.push(job);
+    if (idle.length > 0) idle.shift()!();
+    else if (workers.length < maxThreads) {
+      const worker = runWorker();
+      // Seen by Promise.all below; meanwhile a failure stops the lookups.
+      worker.catch(() => (failed = true));
+      workers.push(worker);
+    }
+  };
+  let failed = false;
 
   // A worker that dies in a directory (out of its heap, a WASM abort) costs at most that directory,
   // not the scan: the directory is tried once more by a worker without the heap limit, then its files
@@ -132,15 +163,16 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
   let lostWorkers = 0;
   const retried = new Set<ScanJob>();
   const heapMb = request.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
-  const runWorker = (retry?: ScanJob): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
+  function runWorker(retry?: ScanJob): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       const limited = retry === undefined;
       const worker = new Worker(workerScript(), { workerData: init, resourceLimits: limited && heapMb > 0 ? { maxOldGenerationSizeMb: heapMb } : undefined });
       let current: ScanJob | undefined;
       let settled = false;
       const next = () => {
-        current = Atomics.load(cancelled, 0) === 0 ? (retry ?? queue.shift()) : undefined;
+        current = Atomics.load(cancelled, 0) === 0 ? (retry ?? jobs.shift()) : undefined;
         if (current) worker.postMessage(current);
+        else if (feeding && Atomics.load(cancelled, 0) === 0) idle.push(next);
         else {
           settled = true;
           void worker.terminate().then(() => resolve());
@@ -176,7 +208,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
             // The unlimited worker was for one directory: the rest of the queue goes to a limited one.
             settled = true;
             void worker.terminate();
-            if (queue.length > 0 && Atomics.load(cancelled, 0) === 0) runWorker().then(resolve, reject);
+            if ((jobs.length > 0 || feeding) && Atomics.load(cancelled, 0) === 0) runWorker().then(resolve, reject);
             else resolve();
             return;
           }
@@ -186,7 +218,27 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
       worker.on('error', (error) => died((error as Error)?.message ?? String(error)));
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
+  }
 
-  await Promise.all(Array.from({ length: threads }, () => runWorker()));
-  return { ...finish(threads), retried: [...retried].map((job) => job.dir) };
+  try {
+    if (init.cache) {
+      const local = await inThisThread();
+      for (const job of queue) {
+        if (Atomics.load(cancelled, 0) !== 0 || failed) break;
+        const cached = await cachedDirectory(local.project, directoryScan(job, local));
+        // A directory not found is counted by the worker that analyses it.
+        const counts = local.cache!.takeCounts();
+        if (cached) jobDone(job.dir, cached, counts);
+        else enqueue(job);
+      }
+    } else {
+      for (const job of queue) enqueue(job);
+    }
+  } finally {
+    feeding = false;
+    wake();
+  }
+  // A worker may have ended (cancelled, or failed) while directories were still being looked up.
+  await Promise.all(workers);
+  return { ...finish(workers.length), retried: [...retried].map((job) => job.dir) };
 }
