@@ -289,6 +289,10 @@ describe('scan cache', function () {
       assert.match(inside.problem ?? '', /inside \/work\/repo/);
       assert.equal(resolveCacheDir({ workspaces: ['/work/repo'], explicit: '/work/repo' }).dir, undefined);
       assert.equal(resolveCacheDir({ workspaces: ['/work/repo'], explicit: '/work/repo2/cache' }).dir, '/work/repo2/cache');
+      // The CLI allows a directory the scan does not enter (GitLab caches paths inside the project only).
+      assert.equal(resolveCacheDir({ workspaces: ['/work/repo'], explicit: '/work/repo/.cache/gohazard', hiddenInside: true }).dir, '/work/repo/.cache/gohazard');
+      assert.equal(resolveCacheDir({ workspaces: ['/work/repo'], explicit: '/work/repo/.cache/gohazard' }).dir, undefined);
+      assert.equal(resolveCacheDir({ workspaces: ['/work/repo'], explicit: '/work/repo/cache', hiddenInside: true }).dir, undefined);
     });
   });
 });

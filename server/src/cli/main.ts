@@ -280,7 +280,7 @@ async function runScan(args: string[]): Promise<number> {
   // GOHAZARD_PROGRESS_DELAY_MS lets the terminal tests see the line without a scan that lasts a second.
   const delay = Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) >= 0 ? Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) : PROGRESS_DELAY_MS;
   const progress = process.stderr.isTTY && !options.quiet ? new ProgressLine(process.stderr, paint, delay) : undefined;
-  const cache = resolveCacheDir({ explicit: options.cacheDir, disabled: options.noCache, workspaces: scanRoots(options.paths) });
+  const cache = resolveCacheDir({ explicit: options.cacheDir, disabled: options.noCache, workspaces: scanRoots(options.paths), hiddenInside: true });
   if (cache.problem) process.stderr.write(`gohazard: ${cache.problem}\n`);
   const result = await scan(project, options.paths, options.config, {
     goMinor: options.goMinor,

@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isSkippedDirectory } from '../workspace/goFileNames';
 import { threadId } from 'node:worker_threads';
 import type { CacheStorage } from '../engine/scanCache';
 
@@ -140,9 +141,11 @@ export interface CacheLocation {
 /**
  * Where the scan cache is: `explicit` (--cache-dir), else $GOHAZARD_CACHE, else the user cache
  * directory; off with --no-cache or GOHAZARD_CACHE=off. Never inside a directory being analysed
- * (`workspaces`): a cache there would be written into the user's project.
+ * (`workspaces`): a cache there would be written into the user's project. With `hiddenInside`, one the
+ * scan does not enter (below a directory named `.x`, `_x`, testdata or vendor) is allowed, e.g.
+ * `.cache/gohazard` for a CI service that caches paths inside the project only.
  */
-export function resolveCacheDir(options: { explicit?: string; disabled?: boolean; workspaces: readonly string[]; env?: NodeJS.ProcessEnv }): CacheLocation {
+export function resolveCacheDir(options: { explicit?: string; disabled?: boolean; workspaces: readonly string[]; hiddenInside?: boolean; env?: NodeJS.ProcessEnv }): CacheLocation {
   const env = options.env ?? process.env;
   if (options.disabled) return {};
   const fromEnv = env.GOHAZARD_CACHE;
@@ -152,7 +155,8 @@ export function resolveCacheDir(options: { explicit?: string; disabled?: boolean
   if (!dir) return { problem: 'no user cache directory found (set GOHAZARD_CACHE or --cache-dir); scanning without a cache' };
   for (const workspace of options.workspaces) {
     const rel = relative(resolve(workspace), dir);
-    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+    const inside = rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    if (inside && !(options.hiddenInside && rel.split(sep).some(isSkippedDirectory))) {
       return { problem: `the cache directory ${dir} is inside ${resolve(workspace)}, which is being analysed; scanning without a cache (choose another with --cache-dir or GOHAZARD_CACHE)` };
     }
   }
