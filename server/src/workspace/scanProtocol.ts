@@ -39,4 +39,8 @@ export interface FileResult {
   cached?: boolean;
 }
 
-export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; dir: string; results: FileResult[]; cache?: CacheCounts } | { kind: 'failed'; message: string };
+export type WorkerMessage =
+  | { kind: 'ready' }
+  /** wasmBytes: the worker's WebAssembly memory after the directory (it never shrinks). */
+  | { kind: 'done'; dir: string; results: FileResult[]; cache?: CacheCounts; wasmBytes: number }
+  | { kind: 'failed'; message: string };

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
       },
       errors,
     );
-    post({ kind: 'done', dir: job.dir, results, cache: cache?.takeCounts() });
+    // The isolate's external memory is mostly the parser's WebAssembly memory (grammar and trees).
+    post({ kind: 'done', dir: job.dir, results, cache: cache?.takeCounts(), wasmBytes: process.memoryUsage().external });
   });
   post({ kind: 'ready' });
 }
