@@ -1,7 +1,9 @@
 // The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
 import { EngineConfig, FailOn, failOnValues, parseEscapeScope, sanitizeRules, severityFor } from '../engine/config';
 import { megabytesToBytes } from '../engine/limits';
-import { Project } from '../engine/project';
+import { FactsContext, Project } from '../engine/project';
+import { ruleDocs } from '../engine/analyzer';
+import type { ToolchainKnowledge } from '../toolchain/facts';
 import { Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { relative, resolve } from 'node:path';
@@ -217,12 +219,23 @@ async function newProject(): Promise<Project> {
   const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
   });
+  await probeToolchain(project.toolchain);
+  return project;
+}
+
+/** What `scan` needs in this thread, without a grammar: its workers (or ScanHandle's own Project) parse. */
+async function newScanContext(): Promise<FactsContext> {
+  const context = new FactsContext(nodeFileHost);
+  await probeToolchain(context.toolchain);
+  return context;
+}
+
+async function probeToolchain(toolchain: ToolchainKnowledge): Promise<void> {
   const probe = await probeGoToolchain(process.env.GOHAZARD_GO ?? 'go');
   if ('found' in probe) {
-    project.toolchain.installedMinor = probe.found.minor;
-    project.toolchain.installedVersion = probe.found.version;
+    toolchain.installedMinor = probe.found.minor;
+    toolchain.installedVersion = probe.found.version;
   }
-  return project;
 }
 
 /** `--format text|json` (and `--profile FILE` where allowed) and positional arguments, for the report commands. */
@@ -256,7 +269,7 @@ function profileArgument(value: string): string {
 }
 
 /** A profile named on the command line must be usable: a typo must not silently drop the profile's guidance. */
-async function checkProfile(project: Project, profile: string): Promise<void> {
+async function checkProfile(project: Pick<Project, 'profiles'>, profile: string): Promise<void> {
   const loaded = await project.profiles.load(profile);
   if ('error' in loaded) throw new InputError(`--profile ${toEnginePath(relative(process.cwd(), fromEnginePath(profile)))}: ${loaded.error}`);
 }
@@ -274,7 +287,7 @@ async function runScan(args: string[]): Promise<number> {
   const started = Date.now();
   const options = parseScanArgs(args);
   const filters = await loadFilters(options, options.paths);
-  const project = await newProject();
+  const project = await newScanContext();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const paint = colourFor(process.stderr);
   // GOHAZARD_PROGRESS_DELAY_MS lets the terminal tests see the line without a scan that lasts a second.
@@ -291,7 +304,7 @@ async function runScan(args: string[]): Promise<number> {
     onProgress: progress?.update,
   }).finally(() => progress?.finish());
   for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
-  const docs = new Map(project.analyzer.docs.map((d) => [d.id, d]));
+  const docs = new Map(ruleDocs(allRules).map((d) => [d.id, d]));
   const ruleEnabled = (rule: string) => !docs.has(rule) || severityFor(rule, docs.get(rule)!.defaultSeverity, options.config) !== 'off';
   // The baseline and --new-from-* see every finding (a baseline written without hints still holds them);
   // --min-severity only decides what is printed.

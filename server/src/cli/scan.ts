@@ -2,7 +2,9 @@
 // threads when there are enough files to pay for starting them.
 import { dirname, join, relative, resolve } from 'node:path';
 import { EngineConfig, FailOn } from '../engine/config';
-import { Project } from '../engine/project';
+import type { Project } from '../engine/project';
+import { ruleDocs } from '../engine/analyzer';
+import { allRules } from '../rules';
 import { dirname as engineDirname } from '../engine/paths';
 import { configureScan, ProjectConfigs } from '../engine/projectConfig';
 import { SourceText } from '../engine/sourceText';
@@ -59,8 +61,11 @@ export interface ScanOptions {
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
 const IN_THREAD_LIMIT = 64;
 
+/** The scan resolves go.mod files and CPU profiles here; it parses in worker threads (or a Project of its own). */
+export type ScanContext = Pick<Project, 'modules' | 'profiles' | 'toolchain'>;
+
 /** config: the command line's settings, over each file's .gohazard.json. */
-export async function scan(project: Project, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
+export async function scan(project: ScanContext, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: WalkProblem[] = [];
   const goModProblems = new Map<string, readonly string[]>();
   project.modules.onGoModRead = (goMod, list) => goModProblems.set(goMod, list);
@@ -69,7 +74,7 @@ export async function scan(project: Project, args: readonly string[], config: En
     if ('error' in result) profileProblems.set(path, result.error);
   };
   const listed = await goFilesOf(args, problems);
-  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(project, options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config);
+  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config);
   options.onProgress?.({ done: 0, total: files.length, dir: '', findings: 0 });
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
@@ -120,8 +125,8 @@ export async function scan(project: Project, args: readonly string[], config: En
  * Each directory's .gohazard.json: the files it excludes are dropped, and the others get its settings
  * under the command line's. Keyed by dirname(file) of the paths as given, as the scanner groups them.
  */
-async function applyProjectConfigs(project: Project, files: string[], config: EngineConfig) {
-  const configs = new ProjectConfigs(nodeFileHost, new Set(project.analyzer.docs.map((d) => d.id)));
+async function applyProjectConfigs(files: string[], config: EngineConfig) {
+  const configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
   const configProblems: WalkProblem[] = [];
   configs.onLoad = (loaded) => {
     const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));

@@ -10,7 +10,7 @@ import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { packageClauseName } from '../engine/packageIndex';
-import type { Project } from '../engine/project';
+import type { FactsWithoutPackage, Project } from '../engine/project';
 import type { FileFacts } from '../engine/rule';
 import { factsKey, FileKey, ScanCache } from '../engine/scanCache';
 import type { Finding } from '../engine/types';
@@ -60,8 +60,8 @@ interface DirectoryRead {
  * The findings of a directory none of whose files changed, from the cache, or undefined. Reads and
  * digests the files: cheap enough for the scanner to ask before it hands the directory to a worker.
  */
-export async function cachedDirectory(project: Project, scan: DirectoryScan): Promise<FileResult[] | undefined> {
-  const read = await readDirectory(project, scan);
+export async function cachedDirectory(facts: FactsWithoutPackage, scan: DirectoryScan): Promise<FileResult[] | undefined> {
+  const read = await readDirectory(facts, scan);
   scan.cache?.cache.endDirectory();
   return read.key !== undefined ? fromDirectoryEntry(read, scan.cache!.cache) : undefined;
 }
@@ -153,7 +153,7 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
  * Reads the directory's files; with a cache, each file's key, and the directory's when every Go file
  * of the directory (as the package index lists them) was read as Go source.
  */
-async function readDirectory(project: Project, scan: DirectoryScan): Promise<DirectoryRead> {
+async function readDirectory(project: FactsWithoutPackage, scan: DirectoryScan): Promise<DirectoryRead> {
   const cache = scan.cache;
   const sources: Source[] = [];
   for (const file of scan.files) {

@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineConfig } from '../engine/config';
-import { Project } from '../engine/project';
+import { FactsContext, Project } from '../engine/project';
+import { ruleDocs } from '../engine/analyzer';
 import { addCounts, CacheCounts, configKey, emptyCounts, ScanCache } from '../engine/scanCache';
 import { DiskCache, DEFAULT_CACHE_MAX_BYTES, prepareCacheDir, trimCache, TrimOutcome } from '../node/diskCache';
 import { engineIdentity } from '../node/engineIdentity';
@@ -237,12 +238,16 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
 
   try {
     if (init.cache) {
-      const local = await inThisThread();
+      // This thread only reads, digests and looks up: no grammar, no parser.
+      const facts = new FactsContext(nodeFileHost);
+      facts.toolchain.installedMinor = init.toolchain.installedMinor;
+      facts.toolchain.installedVersion = init.toolchain.installedVersion;
+      const local = { cache: new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId), configKey: configKey(request.config, ruleDocs(allRules)) };
       for (const job of queue) {
         if (Atomics.load(cancelled, 0) !== 0 || failed) break;
-        const cached = await cachedDirectory(local.project, directoryScan(job, local));
+        const cached = await cachedDirectory(facts, directoryScan(job, local));
         // A directory not found is counted by the worker that analyses it.
-        const counts = local.cache!.takeCounts();
+        const counts = local.cache.takeCounts();
         if (cached) jobDone(job.dir, cached, counts);
         else enqueue(job);
       }
