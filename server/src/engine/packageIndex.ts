@@ -22,6 +22,11 @@ export interface Indexer {
   id: string;
   /** Must return JSON-serialisable data: its serialisation decides whether dependants are re-analysed. */
   summarize(root: Node, source: SourceText): unknown;
+  /**
+   * Costly, and not read for most files: where the index summarises on demand (a scan's), a file is
+   * summarised by this indexer only when a rule reads its summary.
+   */
+  onDemand?: boolean;
 }
 
 export interface IndexHost {
@@ -39,6 +44,9 @@ export interface SummaryStore {
   loadSummary(textDigest: string): { packageName: string; digests: Record<string, string>; summaries(): Map<string, unknown> } | undefined;
   /** Returns the digest of each summary. */
   storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string): Record<string, string>;
+  /** A summary by an on-demand indexer, stored apart; undefined when there is none. */
+  loadSummaryPart(textDigest: string, indexerId: string): { value: unknown; digest: string } | undefined;
+  storeSummaryPart(textDigest: string, indexerId: string, value: unknown): string;
   digest(parts: readonly string[]): string;
 }
 
@@ -57,6 +65,8 @@ interface FileSummary {
   summaries(): Map<string, unknown>;
   /** Digest of each indexer's summary, with a store. */
   digests?: Record<string, string>;
+  /** On-demand indexers not run yet (summaries() lacks them; summaryBy runs them). */
+  pending?: Set<string>;
 }
 
 export interface PackageFileSummary {
@@ -102,6 +112,8 @@ export class PackageIndex {
   /** Trees their owner keeps alive until clear() (see lend). */
   private readonly lent = new Map<string, { text: string; root: Node }>();
   private store: SummaryStore | undefined;
+  /** Run indexers marked onDemand only when a rule reads their summary (see Indexer.onDemand). */
+  summariseOnDemand = false;
   private readonly memberDigests = new WeakMap<FileSummary, Map<string, string>>();
 
   constructor(
@@ -204,9 +216,15 @@ export class PackageIndex {
         return [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`)].join('\n');
       },
       // Only the scan cache needs to know what was read; the editor's analyses pay nothing for it.
-      summaries: (id) => members.map((m) => ({ path: m.path, summary: store ? reads.wrap(id, m.summary.summaries().get(id)) : m.summary.summaries().get(id) })),
+      summaries: (id) =>
+        members.map((m) => {
+          const summary = this.summaryBy(m.path, m.summary, id);
+          return { path: m.path, summary: store ? reads.wrap(id, summary) : summary };
+        }),
       own: (id) => {
         this.ownRead.add(id);
+        // A summary by every indexer (the file was another one's sibling) runs an on-demand one when first read.
+        if (ownSummary.pending) return this.summaryBy(path, ownSummary, id);
         own ??= new Map(ownSummary.summaries());
         if (!ownIds.has(id)) {
           ownIds.add(id);
@@ -218,7 +236,7 @@ export class PackageIndex {
       dependencies: store && {
         whole: (ids) => store.digest(members.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
         parts: (recorded) =>
-          store.digest(recorded.flatMap(([id, paths]) => paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(m.summary.summaries().get(id), p)])]))),
+          store.digest(recorded.flatMap(([id, paths]) => paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(this.summaryBy(m.path, m.summary, id), p)])]))),
       },
     };
   }
@@ -234,10 +252,36 @@ export class PackageIndex {
     const key = ids.join('\u0000');
     let digest = byIds.get(key);
     if (digest === undefined) {
-      digest = store.digest([basename(path), ...ids.map((id) => summary.digests?.[id] ?? store.digest([JSON.stringify(summary.summaries().get(id)) ?? '-']))]);
+      digest = store.digest([basename(path), ...ids.map((id) => {
+        const value = this.summaryBy(path, summary, id);
+        return summary.digests?.[id] ?? store.digest([JSON.stringify(value) ?? '-']);
+      })]);
       byIds.set(key, digest);
     }
     return digest;
+  }
+
+  /** A file's summary by one indexer, running an on-demand indexer (or reading its stored summary) when first asked. */
+  private summaryBy(path: string, summary: FileSummary, id: string): unknown {
+    if (!summary.pending?.has(id)) return summary.summaries().get(id);
+    summary.pending.delete(id);
+    const textDigest = this.store?.textDigest(summary.text);
+    const stored = textDigest !== undefined ? this.store!.loadSummaryPart(textDigest, id) : undefined;
+    if (stored) {
+      summary.summaries().set(id, stored.value);
+      if (summary.digests) summary.digests[id] = stored.digest;
+      return stored.value;
+    }
+    const { summaries, failed } = this.summarize(path, summary.text, new Set([id]));
+    // An indexer that failed has no summary.
+    if (!summaries.has(id)) return undefined;
+    const value = summaries.get(id);
+    summary.summaries().set(id, value);
+    if (textDigest !== undefined && !failed) {
+      const digest = this.store!.storeSummaryPart(textDigest, id, value);
+      if (summary.digests) summary.digests[id] = digest;
+    }
+    return value;
   }
 
   private listing(dir: string): Promise<string[]> {
@@ -266,14 +310,33 @@ export class PackageIndex {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
     if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: () => new Map() };
+    const onDemand = !only && this.summariseOnDemand ? this.indexers.filter((i) => i.onDemand).map((i) => i.id) : [];
     const textDigest = this.store?.textDigest(text);
     const stored = textDigest !== undefined ? this.store!.loadSummary(textDigest) : undefined;
     if (stored) {
       const key = JSON.stringify(Object.entries(stored.digests).sort());
-      const summary: FileSummary = { text, packageName: stored.packageName, key, version: cached?.key === key ? cached.version : ++this.lastVersion, summaries: stored.summaries, digests: stored.digests };
+      const pending = new Set(onDemand.filter((id) => !(id in stored.digests)));
+      const summary: FileSummary = { text, packageName: stored.packageName, key, version: cached?.key === key ? cached.version : ++this.lastVersion, summaries: stored.summaries, digests: { ...stored.digests }, pending };
       this.summaries.set(path, summary);
       return summary;
     }
+    const ids = new Set(this.indexers.filter((i) => (only ? only.has(i.id) : !onDemand.includes(i.id))).map((i) => i.id));
+    const { packageName, summaries, failed } = this.summarize(path, text, ids, tree);
+    let key = JSON.stringify([...summaries]);
+    let digests: Record<string, string> | undefined;
+    // A summary by every indexer is kept for another run, unless one failed (it may not next time).
+    if (!only && !failed && textDigest !== undefined) {
+      digests = this.store!.storeSummary(textDigest, packageName, summaries, key);
+      key = JSON.stringify(Object.entries(digests).sort());
+    }
+    const version = cached?.key === key ? cached.version : ++this.lastVersion;
+    const summary: FileSummary = { text, packageName, key, version, summaries: () => summaries, digests, pending: new Set(onDemand) };
+    if (!only) this.summaries.set(path, summary);
+    return summary;
+  }
+
+  /** Runs the indexers of ids on the text, from the given tree, a lent one, or one parsed for the purpose. */
+  private summarize(path: string, text: string, ids: ReadonlySet<string>, tree?: Node): { packageName: string; summaries: Map<string, unknown>; failed: boolean } {
     const lent = this.lent.get(path);
     if (!tree && lent?.text === text) tree = lent.root;
     // Files too large to analyse by default are not summarised either: their trees would cost more
@@ -287,7 +350,7 @@ export class PackageIndex {
       const packageName = clause?.namedChild(0)?.text ?? '';
       const summaries = new Map<string, unknown>();
       // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
-      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => !only || only.has(i.id));
+      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => ids.has(i.id));
       // A parse that ran out of time summarises nothing, this time only.
       let failed = doc?.parseTimedOut ?? false;
       for (const indexer of indexers) {
@@ -298,21 +361,12 @@ export class PackageIndex {
           this.onIndexerError(indexer.id, error);
         }
       }
-      let key = JSON.stringify([...summaries]);
-      let digests: Record<string, string> | undefined;
-      // A summary by every indexer is kept for another run, unless one failed (it may not next time).
-      if (!only && !failed && textDigest !== undefined) {
-        digests = this.store!.storeSummary(textDigest, packageName, summaries, key);
-        key = JSON.stringify(Object.entries(digests).sort());
-      }
-      const version = cached?.key === key ? cached.version : ++this.lastVersion;
-      const summary: FileSummary = { text, packageName, key, version, summaries: () => summaries, digests };
-      if (!only) this.summaries.set(path, summary);
-      return summary;
+      return { packageName, summaries, failed };
     } finally {
       doc?.dispose();
     }
   }
+
 }
 
 /** The name in a file's package clause, read without parsing: the first line that starts with `package`. */

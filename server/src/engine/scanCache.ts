@@ -175,6 +175,26 @@ export class ScanCache {
     return digests;
   }
 
+  /** A summary by an on-demand indexer (PackageIndex), stored apart from the file's others. */
+  loadSummaryPart(textDigest: string, indexerId: string): { value: unknown; digest: string } | undefined {
+    const entry = this.read('summary', this.key('summary', textDigest, indexerId));
+    if (!entry) return undefined;
+    const meta = entry.meta as { d?: unknown } | null;
+    if (typeof meta?.d !== 'string') return this.ignore();
+    try {
+      return { value: JSON.parse(entry.payload), digest: meta.d };
+    } catch {
+      return this.ignore();
+    }
+  }
+
+  storeSummaryPart(textDigest: string, indexerId: string, value: unknown): string {
+    const json = JSON.stringify(value) ?? 'null';
+    const digest = this.storage.digest([JSON.stringify(value) ?? '-']);
+    this.write('summary', this.key('summary', textDigest, indexerId), { d: digest }, json);
+    return digest;
+  }
+
   /**
    * The findings of a file, when an earlier scan stored them for the same text, facts, configuration
    * and code, and what its rules read of the package's other files is unchanged: first checked by the

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   Object.assign(project.toolchain, init.toolchain);
   const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
   project.packages.useStore(cache);
+  project.packages.summariseOnDemand = true;
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
   parentPort!.on('message', async (job: ScanJob) => {

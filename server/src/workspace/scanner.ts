@@ -126,6 +126,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
     Object.assign(project.toolchain, init.toolchain);
     const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
     project.packages.useStore(cache);
+    project.packages.summariseOnDemand = true;
     return { project, cache, configKey: cache && configKey(request.config, project.analyzer.docs), errors };
   };
   const directoryScan = (job: ScanJob, local: { cache?: ScanCache; configKey?: string }) => ({
