@@ -143,7 +143,7 @@ function baselineRelative(base: string, path: string): string {
   return relative(base, resolve(path)).split(sep).join('/');
 }
 
-function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
+export function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
   return cmp(a.file, b.file) || cmp(a.rule, b.rule) || cmp(a.code, b.code) || cmp(a.fingerprint, b.fingerprint) || a.occurrence - b.occurrence;
 }
 

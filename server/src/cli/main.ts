@@ -1,14 +1,20 @@
 // The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
 import { EngineConfig, FailOn, failOnValues, parseEscapeScope, sanitizeRules, severityFor } from '../engine/config';
 import { megabytesToBytes } from '../engine/limits';
-import { Project } from '../engine/project';
+import { FactsContext, Project } from '../engine/project';
+import { ruleDocs } from '../engine/analyzer';
+import type { ToolchainKnowledge } from '../toolchain/facts';
 import { Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
-import { scan } from './scan';
+import { scan, scanRoots } from './scan';
+import { parseShard, Shard } from './shard';
+import { MergeError, mergeOutputs } from './merge';
+import { readFileSync } from 'node:fs';
+import { resolveCacheDir } from '../node/diskCache';
 import { parseGoRelease } from '../toolchain/goVersion';
 import { runUpgradeImpact } from './upgradeImpactCommand';
 import { runToolchain } from './toolchainCommand';
@@ -27,7 +33,10 @@ const usage = `usage:
                 [--go-version 1.N] [--threads N] [--max-file-size MB] [--profile FILE]
                 [--new-from-rev REV | --new-from-patch FILE]
                 [--baseline FILE] [--write-baseline FILE] [--quiet]
+                [--cache-dir DIR | --no-cache] [--shard K/N]
                 [paths | dir/... ]
+  gohazard merge [--fail-on error|warning|info|hint|none] shard.json... | shard.sarif...
+                                the outputs of scan --shard 1/N … N/N as one scan's
   gohazard toolchain [--format text|json] [--profile FILE] [paths | dir/...]
                                 each file's Go version, its source, loop-variable semantics
                                 and CPU profile
@@ -54,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
       return runScan(rest);
     case 'upgrade-impact':
       return runUpgrade(rest);
+    case 'merge':
+      return runMerge(rest);
     case 'toolchain': {
       const { format, positional, profile } = parseFormatArgs(rest, true);
       const project = await newProject();
@@ -91,6 +102,9 @@ interface ScanOptions extends FilterOptions {
   paths: string[];
   /** No progress line and no summary on stderr. */
   quiet: boolean;
+  cacheDir?: string;
+  noCache?: boolean;
+  shard?: Shard;
 }
 
 function parseScanArgs(args: string[]): ScanOptions {
@@ -152,6 +166,19 @@ function parseScanArgs(args: string[]): ScanOptions {
       case '--profile':
         options.config.profilePath = profileArgument(value());
         break;
+      case '--cache-dir':
+        options.cacheDir = value();
+        break;
+      case '--no-cache':
+        options.noCache = true;
+        break;
+      case '--shard': {
+        const v = value();
+        const shard = parseShard(v);
+        if (!shard) throw new UsageError(`--shard takes K/N with 1 ≤ K ≤ N (e.g. 2/4), not "${v}"`);
+        options.shard = shard;
+        break;
+      }
       case '--rule': {
         const v = value();
         const eq = v.lastIndexOf('=');
@@ -192,12 +219,23 @@ async function newProject(): Promise<Project> {
   const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
   });
+  await probeToolchain(project.toolchain);
+  return project;
+}
+
+/** What `scan` needs in this thread, without a grammar: its workers (or ScanHandle's own Project) parse. */
+async function newScanContext(): Promise<FactsContext> {
+  const context = new FactsContext(nodeFileHost);
+  await probeToolchain(context.toolchain);
+  return context;
+}
+
+async function probeToolchain(toolchain: ToolchainKnowledge): Promise<void> {
   const probe = await probeGoToolchain(process.env.GOHAZARD_GO ?? 'go');
   if ('found' in probe) {
-    project.toolchain.installedMinor = probe.found.minor;
-    project.toolchain.installedVersion = probe.found.version;
+    toolchain.installedMinor = probe.found.minor;
+    toolchain.installedVersion = probe.found.version;
   }
-  return project;
 }
 
 /** `--format text|json` (and `--profile FILE` where allowed) and positional arguments, for the report commands. */
@@ -231,7 +269,7 @@ function profileArgument(value: string): string {
 }
 
 /** A profile named on the command line must be usable: a typo must not silently drop the profile's guidance. */
-async function checkProfile(project: Project, profile: string): Promise<void> {
+async function checkProfile(project: Pick<Project, 'profiles'>, profile: string): Promise<void> {
   const loaded = await project.profiles.load(profile);
   if ('error' in loaded) throw new InputError(`--profile ${toEnginePath(relative(process.cwd(), fromEnginePath(profile)))}: ${loaded.error}`);
 }
@@ -249,15 +287,24 @@ async function runScan(args: string[]): Promise<number> {
   const started = Date.now();
   const options = parseScanArgs(args);
   const filters = await loadFilters(options, options.paths);
-  const project = await newProject();
+  const project = await newScanContext();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const paint = colourFor(process.stderr);
   // GOHAZARD_PROGRESS_DELAY_MS lets the terminal tests see the line without a scan that lasts a second.
   const delay = Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) >= 0 ? Number(process.env.GOHAZARD_PROGRESS_DELAY_MS) : PROGRESS_DELAY_MS;
   const progress = process.stderr.isTTY && !options.quiet ? new ProgressLine(process.stderr, paint, delay) : undefined;
-  const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes, onProgress: progress?.update }).finally(() => progress?.finish());
+  const cache = resolveCacheDir({ explicit: options.cacheDir, disabled: options.noCache, workspaces: scanRoots(options.paths), hiddenInside: true });
+  if (cache.problem) process.stderr.write(`gohazard: ${cache.problem}\n`);
+  const result = await scan(project, options.paths, options.config, {
+    goMinor: options.goMinor,
+    threads: options.threads,
+    maxFileBytes: options.maxFileBytes,
+    cache: cache.dir ? { dir: cache.dir, maxBytes: cache.maxBytes } : undefined,
+    shard: options.shard,
+    onProgress: progress?.update,
+  }).finally(() => progress?.finish());
   for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
-  const docs = new Map(project.analyzer.docs.map((d) => [d.id, d]));
+  const docs = new Map(ruleDocs(allRules).map((d) => [d.id, d]));
   const ruleEnabled = (rule: string) => !docs.has(rule) || severityFor(rule, docs.get(rule)!.defaultSeverity, options.config) !== 'off';
   // The baseline and --new-from-* see every finding (a baseline written without hints still holds them);
   // --min-severity only decides what is printed.
@@ -265,7 +312,7 @@ async function runScan(args: string[]): Promise<number> {
   const failOnOf = (r: FileReport): FailOn => options.failOn ?? r.failOn ?? 'warning';
   const minimumOf = (failOn: FailOn): Severity => options.minSeverity ?? (failOn === 'hint' ? 'hint' : 'info');
   const reports = shown.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= severityRank[minimumOf(failOnOf(r))]) })).filter((r) => r.findings.length > 0);
-  const report: ScanReport = { files: result.files, reports, rules: [...docs.values()], toolVersion: packageVersion(), baseline: shown.baseline };
+  const report: ScanReport = { files: result.files, reports, rules: [...docs.values()], toolVersion: packageVersion(), baseline: shown.baseline, shard: options.shard };
   process.stdout.write(scanFormats[options.format](report));
   if (shown.written !== undefined) process.stderr.write(`gohazard: wrote ${shown.written} finding${shown.written === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
   else if (shown.baseline) process.stderr.write(formatStaleEntries(shown.baseline, paint));
@@ -281,6 +328,32 @@ async function runScan(args: string[]): Promise<number> {
 
 function countOf(reports: readonly { findings: readonly unknown[] }[]): number {
   return reports.reduce((n, r) => n + r.findings.length, 0);
+}
+
+async function runMerge(args: string[]): Promise<number> {
+  let failOn: Severity | 'none' = 'warning';
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--fail-on=') ? ['--fail-on', args[i].slice('--fail-on='.length)] : [args[i], undefined];
+    if (flag === '--fail-on') {
+      const v = inline ?? args[++i];
+      if (!['error', 'warning', 'info', 'hint', 'none'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info, hint or none, not "${v}"`);
+      failOn = v as Severity | 'none';
+    } else if (flag.startsWith('-')) throw new UsageError(`unknown flag ${flag}`);
+    else files.push(flag);
+  }
+  if (files.length === 0) throw new UsageError('merge takes the output files of the shards');
+  let merged;
+  try {
+    merged = mergeOutputs(files.map((name) => ({ name, text: readFileSync(name, 'utf8') })));
+  } catch (error) {
+    if (!(error instanceof MergeError) && (error as NodeJS.ErrnoException)?.code === undefined) throw error;
+    process.stderr.write(`gohazard: merge: ${(error as Error).message}\n`);
+    return 2;
+  }
+  process.stdout.write(merged.output);
+  if (failOn === 'none') return 0;
+  return merged.severities.some((s) => severityRank[s] >= severityRank[failOn as Severity]) ? 1 : 0;
 }
 
 /** Runs the CLI and sets the process exit code; usage errors exit 2 with the usage text. */

@@ -15,6 +15,8 @@ export interface FileReport {
 
 export interface ScanReport {
   files: number;
+  /** The shard of a `scan --shard K/N` (1-based), which `gohazard merge` checks. */
+  shard?: { index: number; count: number };
   reports: FileReport[];
   rules: RuleDoc[];
   toolVersion: string;

@@ -2,17 +2,19 @@
 // threads when there are enough files to pay for starting them.
 import { dirname, join, relative, resolve } from 'node:path';
 import { EngineConfig, FailOn } from '../engine/config';
-import { Project } from '../engine/project';
+import type { Project } from '../engine/project';
+import { ruleDocs } from '../engine/analyzer';
+import { allRules } from '../rules';
 import { dirname as engineDirname } from '../engine/paths';
 import { configureScan, ProjectConfigs } from '../engine/projectConfig';
 import { SourceText } from '../engine/sourceText';
 import { fromEnginePath, nodeFileHost, toEnginePath } from '../node/nodeHost';
 import type { FileReport } from './report';
-import { readGoSource } from '../workspace/readSource';
-import { ScanHandle } from '../workspace/scanner';
-import { FileResult } from '../workspace/scanProtocol';
+import { ScanHandle, ScanOutcome } from '../workspace/scanner';
+import type { FileResult } from '../workspace/scanProtocol';
 import { goFilesOf, WalkProblem } from '../workspace/walk';
 import { resolveProfile } from '../toolchain/facts';
+import { filesOfShard, Shard } from './shard';
 
 export interface ScanResult {
   files: number;
@@ -22,8 +24,8 @@ export interface ScanResult {
   configProblems: WalkProblem[];
   /** Every file analysed, relative to the working directory with forward slashes (as FileReport.path). */
   analysed: string[];
-  /** How many files a persistent cache answered, when the scan used one. */
-  cache?: ScanCacheStats;
+  /** With the scan cache: how many files' findings came from it (hits) or were analysed (misses), and more. */
+  cache?: ScanOutcome['cache'];
 }
 
 export interface ScanCacheStats {
@@ -50,13 +52,20 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Called as files finish: after each file in this thread, after each directory on workers. */
   onProgress?: (progress: ScanProgress) => void;
+  /** Only the packages of this shard (shard.ts). */
+  shard?: Shard;
+  /** The scan cache (node/diskCache.ts resolveCacheDir); none when absent. */
+  cache?: { dir: string; maxBytes?: number };
 }
 
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
 const IN_THREAD_LIMIT = 64;
 
+/** The scan resolves go.mod files and CPU profiles here; it parses in worker threads (or a Project of its own). */
+export type ScanContext = Pick<Project, 'modules' | 'profiles' | 'toolchain'>;
+
 /** config: the command line's settings, over each file's .gohazard.json. */
-export async function scan(project: Project, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
+export async function scan(project: ScanContext, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: WalkProblem[] = [];
   const goModProblems = new Map<string, readonly string[]>();
   project.modules.onGoModRead = (goMod, list) => goModProblems.set(goMod, list);
@@ -64,7 +73,8 @@ export async function scan(project: Project, args: readonly string[], config: En
   project.profiles.onLoad = (path, result) => {
     if ('error' in result) profileProblems.set(path, result.error);
   };
-  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(project, await goFilesOf(args, problems), config);
+  const listed = await goFilesOf(args, problems);
+  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config);
   options.onProgress?.({ done: 0, total: files.length, dir: '', findings: 0 });
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
@@ -85,9 +95,19 @@ export async function scan(project: Project, args: readonly string[], config: En
     for (const r of results) findings += r.findings.length;
   };
   const onProgress = options.onProgress && ((done: number, total: number, dir: string) => options.onProgress!({ done, total, dir, findings }));
-  const results = inThread
-    ? await scanInThread(project, files, configByDir, { ...options, onResults, onProgress })
-    : (await new ScanHandle({ files, config, configByDir, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes, onResults, onProgress }).done).results;
+  const outcome = await new ScanHandle({
+    files,
+    config,
+    configByDir,
+    toolchain: project.toolchain,
+    goMinor: options.goMinor,
+    threads: inThread ? 0 : options.threads,
+    maxFileBytes: options.maxFileBytes,
+    cache: options.cache,
+    onResults,
+    onProgress,
+  }).done;
+  const results = outcome.results;
   const reports: FileReport[] = [];
   const analysed: string[] = [];
   for (const r of results) {
@@ -96,20 +116,17 @@ export async function scan(project: Project, args: readonly string[], config: En
     if (r.lines > 0) analysed.push(path);
     if (r.findings.length > 0 && r.text !== undefined) reports.push({ path, source: new SourceText(r.text, r.layout), findings: r.findings, failOn: failOnByDir.get(dirname(r.file)) });
   }
-  return { files: analysed.length, analysed, reports, problems, configProblems };
-}
-
-interface InThreadOptions extends Omit<ScanOptions, 'onProgress'> {
-  onResults(results: FileResult[]): void;
-  onProgress?: (done: number, total: number, dir: string) => void;
+  // In the order of the printed paths, which `gohazard merge` can restore from the shards' outputs.
+  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: analysed.length, analysed, reports, problems, configProblems, cache: outcome.cache };
 }
 
 /**
  * Each directory's .gohazard.json: the files it excludes are dropped, and the others get its settings
  * under the command line's. Keyed by dirname(file) of the paths as given, as the scanner groups them.
  */
-async function applyProjectConfigs(project: Project, files: string[], config: EngineConfig) {
-  const configs = new ProjectConfigs(nodeFileHost, new Set(project.analyzer.docs.map((d) => d.id)));
+async function applyProjectConfigs(files: string[], config: EngineConfig) {
+  const configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
   const configProblems: WalkProblem[] = [];
   configs.onLoad = (loaded) => {
     const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));
@@ -128,29 +145,10 @@ async function applyProjectConfigs(project: Project, files: string[], config: En
   return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
 }
 
-async function scanInThread(project: Project, files: string[], configByDir: ReadonlyMap<string, EngineConfig>, options: InThreadOptions): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  const finished = (result: FileResult) => {
-    results.push(result);
-    options.onResults([result]);
-    options.onProgress?.(results.length, files.length, dirname(result.file));
-  };
-  for (const file of files) {
-    const problems: WalkProblem[] = [];
-    const source = await readGoSource(file, problems, options.maxFileBytes);
-    if (source === undefined) {
-      finished({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
-      continue;
-    }
-    const { text, layout } = source;
-    const config = configByDir.get(dirname(file))!;
-    const facts = await project.facts(toEnginePath(resolve(file)), text, undefined, config);
-    if (options.goMinor !== undefined) {
-      facts.goMinor = options.goMinor;
-      facts.versionSource = { kind: 'override' };
-    }
-    const { findings } = project.analyzeWithFacts(text, facts, config);
-    finished({ file, findings, lines: 1, problems: [], ...(findings.length > 0 ? { text, layout } : {}) });
-  }
-  return results;
+/** The directories the arguments name (a file's own directory), where the cache must not be. */
+export function scanRoots(args: readonly string[]): string[] {
+  return (args.length > 0 ? args : ['./...']).map((arg) => {
+    const root = arg === '...' ? '.' : arg.endsWith('/...') ? arg.slice(0, -4) || '.' : arg;
+    return root.endsWith('.go') ? dirname(root) : root;
+  });
 }

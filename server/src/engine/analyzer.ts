@@ -77,7 +77,7 @@ export class Analyzer {
 
   /** Every rule's documentation, including the engine's own suppression check. */
   get docs(): RuleDoc[] {
-    return [...this.rules.map(({ id, summary, help, defaultSeverity, kind, example }) => ({ id, summary, help, defaultSeverity, kind, example })), suppressionRule, skippedRule];
+    return ruleDocs(this.rules);
   }
 
   analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {
@@ -233,6 +233,11 @@ export class Analyzer {
     }
     return out;
   }
+}
+
+/** The documentation of these rules and of the engine's own checks (Analyzer.docs), without an analyzer. */
+export function ruleDocs(rules: readonly Rule[]): RuleDoc[] {
+  return [...rules.map(({ id, summary, help, defaultSeverity, kind, example }) => ({ id, summary, help, defaultSeverity, kind, example })), suppressionRule, skippedRule];
 }
 
 /** Query pattern offsets are UTF-8 byte offsets into the query source. */

@@ -23,6 +23,7 @@ export class GoDocument {
   private source: SourceText;
   private currentTree: Tree;
   private unparsed: string | undefined;
+  private slow = false;
 
   constructor(
     grammar: GoGrammar,
@@ -45,6 +46,14 @@ export class GoDocument {
    */
   get unparsedReason(): string | undefined {
     return this.unparsed;
+  }
+
+  /**
+   * Whether the text is unparsed because parsing ran out of time: unlike a size limit, that depends
+   * on the machine's load, so nothing concluded from it may be cached.
+   */
+  get parseTimedOut(): boolean {
+    return this.slow;
   }
 
   /** New limits (e.g. the user changed gohazard.maxFileSize): parses or drops the tree if that changes. */
@@ -106,6 +115,7 @@ export class GoDocument {
     }
     const deadline = Date.now() + parseBudgetMs(text.length);
     const tree = this.parser.parse(text, old ?? null, { progressCallback: () => Date.now() > deadline });
+    this.slow = !tree;
     if (tree) {
       this.unparsed = undefined;
       return tree;

@@ -15,12 +15,18 @@ import { GoGrammar } from './grammar';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
+import { jsonAt, RecordedReads, SummaryReads } from './summaryReads';
 
 export interface Indexer {
   /** Names the summaries, e.g. 'pool'. */
   id: string;
   /** Must return JSON-serialisable data: its serialisation decides whether dependants are re-analysed. */
   summarize(root: Node, source: SourceText): unknown;
+  /**
+   * Costly, and not read for most files: where the index summarises on demand (a scan's), a file is
+   * summarised by this indexer only when a rule reads its summary.
+   */
+  onDemand?: boolean;
 }
 
 export interface IndexHost {
@@ -29,10 +35,25 @@ export interface IndexHost {
   listDirectory(dir: string): Promise<string[] | undefined>;
 }
 
+/**
+ * Where summaries persist between runs, by file text (the scan cache, engine/scanCache.ts): a file
+ * whose summary is stored there is never parsed to summarise it.
+ */
+export interface SummaryStore {
+  textDigest(text: string): string;
+  loadSummary(textDigest: string): { packageName: string; digests: Record<string, string>; summaries(): Map<string, unknown> } | undefined;
+  /** Returns the digest of each summary. */
+  storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string): Record<string, string>;
+  /** A summary by an on-demand indexer, stored apart; undefined when there is none. */
+  loadSummaryPart(textDigest: string, indexerId: string): { value: unknown; digest: string } | undefined;
+  storeSummaryPart(textDigest: string, indexerId: string, value: unknown): string;
+  digest(parts: readonly string[]): string;
+}
+
 interface FileSummary {
   text: string;
   packageName: string;
-  /** JSON of the summaries, to tell when dependants must be re-analysed. */
+  /** JSON of the summaries (or, with a store, of their digests), to tell when dependants must be re-analysed. */
   key: string;
   /**
    * Changes exactly when the key of the file's summary changes. Fingerprints carry it rather than the
@@ -40,7 +61,12 @@ interface FileSummary {
    * square of the directory (2 billion characters over the Go distribution, syscall/ half of them).
    */
   version: number;
-  summaries: Map<string, unknown>;
+  /** Parsed on first use when the summary came from the store. */
+  summaries(): Map<string, unknown>;
+  /** Digest of each indexer's summary, with a store. */
+  digests?: Record<string, string>;
+  /** On-demand indexers not run yet (summaries() lacks them; summaryBy runs them). */
+  pending?: Set<string>;
 }
 
 export interface PackageFileSummary {
@@ -61,6 +87,17 @@ export interface PackageView {
    * what the indexer summarised of it here, because this summary is part of the fingerprint.
    */
   own(indexerId: string): unknown;
+  /** What rules read of the other files' summaries; with a summary store, down to the entries they looked up. */
+  readonly reads: SummaryReads;
+  /** With a summary store: digests of what the other files' summaries say, for the scan cache. */
+  readonly dependencies?: PackageDependencies;
+}
+
+export interface PackageDependencies {
+  /** Of the other files' names and their whole summaries by these indexers (no summary is parsed). */
+  whole(indexerIds: readonly string[]): string;
+  /** Of the other files' names and the parts of their summaries that were read. */
+  parts(reads: RecordedReads): string;
 }
 
 export class PackageIndex {
@@ -74,6 +111,10 @@ export class PackageIndex {
   private lastVersion = 0;
   /** Trees their owner keeps alive until clear() (see lend). */
   private readonly lent = new Map<string, { text: string; root: Node }>();
+  private store: SummaryStore | undefined;
+  /** Run indexers marked onDemand only when a rule reads their summary (see Indexer.onDemand). */
+  summariseOnDemand = false;
+  private readonly memberDigests = new WeakMap<FileSummary, Map<string, string>>();
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -118,6 +159,12 @@ export class PackageIndex {
     this.lent.clear();
   }
 
+  /** Summaries are looked up in the store before a file is parsed to summarise it, and computed ones stored. */
+  useStore(store: SummaryStore | undefined): void {
+    this.store = store;
+    this.summaries.clear();
+  }
+
   /**
    * A tree of path's text that its owner keeps alive until clear(): the file is summarised from it
    * rather than parsed again. A scan worker lends the trees of a directory it is about to analyse, so
@@ -153,22 +200,88 @@ export class PackageIndex {
     // costs far more than the keystroke's analysis (bench/keystroke.mjs). A first read adds that
     // summary to the fingerprint from then on, so declarations cached without it are checked again.
     const ownIds = new Set(this.ownRead);
-    const own = new Map(this.summaryOf(path, text, ownIds, ownTree?.()).summaries);
-    const ownKey = JSON.stringify([...ownIds].sort().map((id) => [id, own.get(id) ?? null]));
+    const ownSummary = this.summaryOf(path, text, ownIds, ownTree?.());
+    const ownDigests = ownSummary.digests;
+    const ownKey = JSON.stringify([...ownIds].sort().map((id) => [id, (ownDigests ? ownDigests[id] : ownSummary.summaries().get(id)) ?? null]));
+    // A stored summary is parsed only when a rule reads it.
+    let own: Map<string, unknown> | undefined;
+    const reads = new SummaryReads();
+    const store = this.store;
     return {
       packageName: ownPackage,
       files: members.map((m) => m.path),
-      fingerprint: [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`)].join('\n'),
-      summaries: (id) => members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) })),
+      // Built when asked for (the editor's analysis cache): a scan of a large package would otherwise
+      // build one string of every other file's name per file.
+      get fingerprint() {
+        return [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`)].join('\n');
+      },
+      // Only the scan cache needs to know what was read; the editor's analyses pay nothing for it.
+      summaries: (id) =>
+        members.map((m) => {
+          const summary = this.summaryBy(m.path, m.summary, id);
+          return { path: m.path, summary: store ? reads.wrap(id, summary) : summary };
+        }),
       own: (id) => {
         this.ownRead.add(id);
+        // A summary by every indexer (the file was another one's sibling) runs an on-demand one when first read.
+        if (ownSummary.pending) return this.summaryBy(path, ownSummary, id);
+        own ??= new Map(ownSummary.summaries());
         if (!ownIds.has(id)) {
           ownIds.add(id);
-          own.set(id, this.summaryOf(path, text, new Set([id]), ownTree?.()).summaries.get(id));
+          own.set(id, this.summaryOf(path, text, new Set([id]), ownTree?.()).summaries().get(id));
         }
         return own.get(id);
       },
+      reads,
+      dependencies: store && {
+        whole: (ids) => store.digest(members.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
+        parts: (recorded) =>
+          store.digest(recorded.flatMap(([id, paths]) => paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(this.summaryBy(m.path, m.summary, id), p)])]))),
+      },
     };
+  }
+
+  /**
+   * A file's name and summaries by some indexers, as one digest, remembered: the dependencies of each
+   * file of a package list every other file of it, which in a large package is the same few hundred
+   * digests again for every file.
+   */
+  private memberDigest(store: SummaryStore, path: string, summary: FileSummary, ids: readonly string[]): string {
+    let byIds = this.memberDigests.get(summary);
+    if (!byIds) this.memberDigests.set(summary, (byIds = new Map()));
+    const key = ids.join('\u0000');
+    let digest = byIds.get(key);
+    if (digest === undefined) {
+      digest = store.digest([basename(path), ...ids.map((id) => {
+        const value = this.summaryBy(path, summary, id);
+        return summary.digests?.[id] ?? store.digest([JSON.stringify(value) ?? '-']);
+      })]);
+      byIds.set(key, digest);
+    }
+    return digest;
+  }
+
+  /** A file's summary by one indexer, running an on-demand indexer (or reading its stored summary) when first asked. */
+  private summaryBy(path: string, summary: FileSummary, id: string): unknown {
+    if (!summary.pending?.has(id)) return summary.summaries().get(id);
+    summary.pending.delete(id);
+    const textDigest = this.store?.textDigest(summary.text);
+    const stored = textDigest !== undefined ? this.store!.loadSummaryPart(textDigest, id) : undefined;
+    if (stored) {
+      summary.summaries().set(id, stored.value);
+      if (summary.digests) summary.digests[id] = stored.digest;
+      return stored.value;
+    }
+    const { summaries, failed } = this.summarize(path, summary.text, new Set([id]));
+    // An indexer that failed has no summary.
+    if (!summaries.has(id)) return undefined;
+    const value = summaries.get(id);
+    summary.summaries().set(id, value);
+    if (textDigest !== undefined && !failed) {
+      const digest = this.store!.storeSummaryPart(textDigest, id, value);
+      if (summary.digests) summary.digests[id] = digest;
+    }
+    return value;
   }
 
   private listing(dir: string): Promise<string[]> {
@@ -196,7 +309,34 @@ export class PackageIndex {
   private summaryOf(path: string, text: string, only?: ReadonlySet<string>, tree?: Node): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
-    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: new Map() };
+    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: () => new Map() };
+    const onDemand = !only && this.summariseOnDemand ? this.indexers.filter((i) => i.onDemand).map((i) => i.id) : [];
+    const textDigest = this.store?.textDigest(text);
+    const stored = textDigest !== undefined ? this.store!.loadSummary(textDigest) : undefined;
+    if (stored) {
+      const key = JSON.stringify(Object.entries(stored.digests).sort());
+      const pending = new Set(onDemand.filter((id) => !(id in stored.digests)));
+      const summary: FileSummary = { text, packageName: stored.packageName, key, version: cached?.key === key ? cached.version : ++this.lastVersion, summaries: stored.summaries, digests: { ...stored.digests }, pending };
+      this.summaries.set(path, summary);
+      return summary;
+    }
+    const ids = new Set(this.indexers.filter((i) => (only ? only.has(i.id) : !onDemand.includes(i.id))).map((i) => i.id));
+    const { packageName, summaries, failed } = this.summarize(path, text, ids, tree);
+    let key = JSON.stringify([...summaries]);
+    let digests: Record<string, string> | undefined;
+    // A summary by every indexer is kept for another run, unless one failed (it may not next time).
+    if (!only && !failed && textDigest !== undefined) {
+      digests = this.store!.storeSummary(textDigest, packageName, summaries, key);
+      key = JSON.stringify(Object.entries(digests).sort());
+    }
+    const version = cached?.key === key ? cached.version : ++this.lastVersion;
+    const summary: FileSummary = { text, packageName, key, version, summaries: () => summaries, digests, pending: new Set(onDemand) };
+    if (!only) this.summaries.set(path, summary);
+    return summary;
+  }
+
+  /** Runs the indexers of ids on the text, from the given tree, a lent one, or one parsed for the purpose. */
+  private summarize(path: string, text: string, ids: ReadonlySet<string>, tree?: Node): { packageName: string; summaries: Map<string, unknown>; failed: boolean } {
     const lent = this.lent.get(path);
     if (!tree && lent?.text === text) tree = lent.root;
     // Files too large to analyse by default are not summarised either: their trees would cost more
@@ -210,23 +350,23 @@ export class PackageIndex {
       const packageName = clause?.namedChild(0)?.text ?? '';
       const summaries = new Map<string, unknown>();
       // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
-      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => !only || only.has(i.id));
+      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => ids.has(i.id));
+      // A parse that ran out of time summarises nothing, this time only.
+      let failed = doc?.parseTimedOut ?? false;
       for (const indexer of indexers) {
         try {
           summaries.set(indexer.id, indexer.summarize(root, source));
         } catch (error) {
+          failed = true;
           this.onIndexerError(indexer.id, error);
         }
       }
-      const key = JSON.stringify([...summaries]);
-      const version = cached?.key === key ? cached.version : ++this.lastVersion;
-      const summary = { text, packageName, key, version, summaries };
-      if (!only) this.summaries.set(path, summary);
-      return summary;
+      return { packageName, summaries, failed };
     } finally {
       doc?.dispose();
     }
   }
+
 }
 
 /** The name in a file's package clause, read without parsing: the first line that starts with `package`. */

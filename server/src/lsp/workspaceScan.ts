@@ -68,6 +68,8 @@ export class WorkspaceScan {
       files,
       config: settings.config,
       configByDir,
+      roots: this.roots(),
+      log: this.log,
       toolchain: this.project()?.toolchain,
       onResults: (results) => {
         for (const r of results) for (const f of r.findings) findings[familyOf(f.rule)] = (findings[familyOf(f.rule)] ?? 0) + 1;
@@ -83,7 +85,8 @@ export class WorkspaceScan {
       for (const path of outcome.paths) this.scanned.add(path);
       const milliseconds = Date.now() - started;
       const counts = Object.entries(findings).map(([family, n]) => `${n} ${family}`).join(', ') || 'no findings';
-      const summary = `${outcome.cancelled ? 'Cancelled after' : 'Scanned'} ${outcome.paths.length} of ${files.length} Go files in ${(milliseconds / 1000).toFixed(1)} s: ${counts}.`;
+      const cached = outcome.cache ? ` (${outcome.cache.hits} from the cache)` : '';
+      const summary = `${outcome.cancelled ? 'Cancelled after' : 'Scanned'} ${outcome.paths.length} of ${files.length} Go files${cached} in ${(milliseconds / 1000).toFixed(1)} s: ${counts}.`;
       this.log(summary);
       return { files: outcome.paths.length, findings, milliseconds, cancelled: outcome.cancelled, summary };
     } finally {
@@ -107,7 +110,7 @@ export class WorkspaceScan {
       if (!kept.has(path) && this.scanned.delete(path)) void this.connection.sendDiagnostics({ uri: this.platform.pathToUri(path), diagnostics: [] });
     }
     if (files.length === 0) return;
-    const outcome = await this.platform.workspace.startScan({ files, config: settings.config, configByDir, toolchain: this.project()?.toolchain, threads: 1, onResults: (results) => this.publish(results) }).done;
+    const outcome = await this.platform.workspace.startScan({ files, config: settings.config, configByDir, roots: this.roots(), toolchain: this.project()?.toolchain, threads: 1, onResults: (results) => this.publish(results) }).done;
     for (const path of outcome.paths) this.scanned.add(path);
   }
 

@@ -52,14 +52,15 @@ export function describeInstalledToolchain(status: ToolchainStatus, version: str
 
 export interface FactsSources {
   modules: ModuleResolver;
-  packages: PackageIndex;
+  /** Without one, the facts have no package view (e.g. to find cached findings before asking for it). */
+  packages?: PackageIndex;
   profiles: ProfileStore;
   toolchain: ToolchainKnowledge;
 }
 
 export async function resolveFileFacts(path: string, text: string, sources: FactsSources, ownTree?: () => Node | undefined, configuredProfile?: string): Promise<FileFacts> {
   const moduleOf = sources.modules.moduleFor(path);
-  const [module, pkg, profile] = await Promise.all([moduleOf, sources.packages.viewFor(path, text, ownTree), moduleOf.then((m) => resolveProfile(path, m, sources.profiles, configuredProfile))]);
+  const [module, pkg, profile] = await Promise.all([moduleOf, sources.packages?.viewFor(path, text, ownTree), moduleOf.then((m) => resolveProfile(path, m, sources.profiles, configuredProfile))]);
   const toolchainMinor = sources.toolchain.installedMinor ?? CURRENT_GO_MINOR;
   const version = fileLanguageVersion(path, module, findBuildConstraint(text), toolchainMinor);
   return {

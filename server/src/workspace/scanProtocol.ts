@@ -1,6 +1,7 @@
 // Messages between the scanner and its worker threads.
 import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
+import type { CacheCounts } from '../engine/scanCache';
 import type { Finding } from '../engine/types';
 import type { ToolchainKnowledge } from '../toolchain/facts';
 
@@ -14,6 +15,8 @@ export interface WorkerInit {
   parseOnly?: boolean;
   /** Files above this many bytes are skipped (0: no limit; absent: the default). */
   maxFileBytes?: number;
+  /** The scan cache's directory, and the identity of the code writing to it (node/engineIdentity.ts). */
+  cache?: { dir: string; engineId: string };
 }
 
 /** All the files of one directory, so that its package index is built by one worker. */
@@ -32,6 +35,12 @@ export interface FileResult {
   text?: string;
   /** With the text, when its own encoding is not the file's bytes. */
   layout?: ByteLayout;
+  /** The findings came from the scan cache. */
+  cached?: boolean;
 }
 
-export type WorkerMessage = { kind: 'ready' } | { kind: 'done'; dir: string; results: FileResult[] } | { kind: 'failed'; message: string };
+export type WorkerMessage =
+  | { kind: 'ready' }
+  /** wasmBytes: the worker's WebAssembly memory after the directory (it never shrinks). */
+  | { kind: 'done'; dir: string; results: FileResult[]; cache?: CacheCounts; wasmBytes: number }
+  | { kind: 'failed'; message: string };

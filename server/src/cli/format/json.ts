@@ -27,5 +27,5 @@ export function formatJson(report: ScanReport): string {
     })),
   );
   const baseline = report.baseline && { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale };
-  return `${JSON.stringify({ version: 1, files: report.files, findings, baseline }, null, 2)}\n`;
+  return `${JSON.stringify({ version: 1, ...(report.shard ? { shard: report.shard } : {}), files: report.files, findings, baseline }, null, 2)}\n`;
 }

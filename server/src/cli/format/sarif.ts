@@ -31,7 +31,14 @@ export function formatSarif(report: ScanReport): string {
         },
         columnKind: 'utf16CodeUnits',
         // Baseline entries that match nothing any more: SARIF's "absent" results would show as alerts.
-        properties: report.baseline ? { baseline: { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale } } : undefined,
+        // A shard's place (scan --shard) is removed again by gohazard merge.
+        properties:
+          report.baseline || report.shard
+            ? {
+                ...(report.baseline ? { baseline: { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale } } : {}),
+                ...(report.shard ? { gohazardShard: report.shard } : {}),
+              }
+            : undefined,
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory gohazard scan ran in.' } } },
         results: report.reports.flatMap((file) =>
           file.findings.map((f) => ({

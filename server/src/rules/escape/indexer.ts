@@ -2,6 +2,7 @@
 // package's other files to record their escape tags, and describes their package-level types,
 // variables and constants (see packageFacts.ts).
 import type { Node } from 'web-tree-sitter';
+import type { Indexer } from '../../engine/packageIndex';
 import { DeclScopes, PackageScope } from '../../engine/scope';
 import { CURRENT_GO_MINOR } from '../../toolchain/fileVersion';
 import { EscapeModel } from './model';
@@ -29,8 +30,13 @@ function describer(root: Node, pkg: PackageScope, decl: Node): DescriberApi {
   };
 }
 
-export const escapeIndexer = makeEscapeIndexer((decl, scopes, pkg) => {
-  // Escape tags do not depend on the language version; the toolchain is the newest gohazard knows.
-  const model = new EscapeModel(decl, scopes, pkg, { goMinor: 22, toolchainMinor: CURRENT_GO_MINOR, summaryOnly: true });
-  return model.funcSummary();
-}, describer);
+export const escapeIndexer: Indexer = {
+  ...makeEscapeIndexer((decl, scopes, pkg) => {
+    // Escape tags do not depend on the language version; the toolchain is the newest gohazard knows.
+    const model = new EscapeModel(decl, scopes, pkg, { goMinor: 22, toolchainMinor: CURRENT_GO_MINOR, summaryOnly: true });
+    return model.funcSummary();
+  }, describer),
+  // Modelling every function of every file was half of a scan's CPU time, for summaries that only the
+  // cost rules in hot code (and the allocations view) read.
+  onDemand: true,
+};
