@@ -32,12 +32,17 @@ export const deferInLoop: Rule = {
         ctx.report({ node: d, message: `${locked}.Unlock is deferred in a loop that locks ${locked} in every iteration: the next iteration blocks on the lock the first one still holds (it is released only when the function returns); unlock at the end of the iteration` });
         continue;
       }
-      if (releasedExplicitly(call, d, around.body)) continue;
-      const held = released(call, scopes).find((b) => within(around.loop, b.id) && !withSiblings(b, call, scopes).some((x) => leavesIteration(x, d, around.body, scopes)));
+      if (releasedExplicitly(call, d, around.body) || releasesOnError(call) || releasedAgain(call, d, around.body)) continue;
+      const held = released(call, scopes).find(
+        (b) => within(around.loop, b.id) && b.declarator.type !== 'range_clause' && !withSiblings(b, call, scopes).some((x) => leavesIteration(x, d, around.body, scopes)) && !assignedWithOuter(b, around.body, scopes),
+      );
       if (!held) continue;
       ctx.report({
         node: d,
         message: `defer in a loop: ${held.name}, made in this iteration, is released only when the function returns, so every iteration's ${held.name} stays held until then (and each adds a heap defer record); move the body into a function called per iteration, or release ${held.name} at the end of the iteration`,
+        // One problem per loop: its other defers are the same change.
+        subject: [around.loop],
+        weak: fewIterations(around.loop, scopes) || inMain(d),
       });
     }
   },
@@ -134,6 +139,67 @@ function releasedExplicitly(call: Node, deferred: Node, body: Node): boolean {
   return body.descendantsOfType('assignment_statement').some((a) => a !== null && a.startIndex > deferred.endIndex && a.childForFieldName('left')?.text === flag && a.childForFieldName('right')?.text === 'true');
 }
 
+/**
+ * `defer func() { if err == nil { return }; l.Close() }()`, or `if err != nil { l.Close() }`: clean-up on
+ * the error path, keyed on the function's error; on success what was made is handed to the caller.
+ */
+function releasesOnError(call: Node): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'func_literal') return false;
+  const first = fn.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren.find((c) => c?.type !== 'comment');
+  const condition = first?.type === 'if_statement' ? first.childForFieldName('condition') : undefined;
+  return !!condition && /\berr\s*(==|!=)\s*nil\b/.test(condition.text);
+}
+
+/** The same release made again at the top level of the body after the defer: the defer is a safety net for early exits. */
+function releasedAgain(call: Node, deferred: Node, body: Node): boolean {
+  const text = call.text.replace(/\s+/g, '');
+  const statements = body.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? [];
+  return statements.some((s) => s !== null && s.startIndex > deferred.endIndex && s.type === 'expression_statement' && s.namedChild(0)?.text.replace(/\s+/g, '') === text);
+}
+
+/**
+ * `ctx, cancel = context.WithTimeout(…)` where ctx is declared outside the loop: what cancel releases is
+ * kept past the iteration.
+ */
+function assignedWithOuter(b: Binding, body: Node, scopes: DeclScopes): boolean {
+  return b.refs.some((ref) => {
+    const left = ref.parent?.type === 'expression_list' ? ref.parent : undefined;
+    const assignment = left?.parent;
+    if (assignment?.type !== 'assignment_statement' || assignment.childForFieldName('left')?.id !== left!.id) return false;
+    return left!.namedChildren.some((other) => {
+      if (!other || other.id === ref.id || other.text === '_') return false;
+      const root = rootOf(other);
+      const target = root && scopes.bindingOf(root);
+      return !!target && !within(body, target.id);
+    });
+  });
+}
+
+/** A loop over a short list written in the code (`range []string{"a", "b"}`, or a package variable holding one): a handful of iterations. */
+function fewIterations(loop: Node, scopes: DeclScopes): boolean {
+  const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  let ranged = range?.childForFieldName('right');
+  if (ranged?.type === 'identifier') {
+    const b = scopes.bindingOf(ranged);
+    const spec = b?.declarator.type === 'var_spec' && b.declarator.parent?.parent?.type === 'source_file' ? b.declarator : undefined;
+    ranged = spec?.childForFieldName('value')?.namedChild(0) ?? null;
+  }
+  const elements = ranged?.type === 'composite_literal' ? ranged.childForFieldName('body')?.namedChildren.filter((c) => c?.type !== 'comment') : undefined;
+  return elements !== undefined && elements.length <= FEW_ITERATIONS;
+}
+
+const FEW_ITERATIONS = 4;
+
+/** In `func main()` of package main the function's return ends the program: its defers release at exit either way. */
+function inMain(node: Node): boolean {
+  let fn: Node | null = node.parent;
+  while (fn && fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') fn = fn.parent;
+  if (fn?.type !== 'function_declaration' || fn.childForFieldName('name')?.text !== 'main') return false;
+  const pkg = fn.parent?.namedChildren.find((c) => c?.type === 'package_clause');
+  return pkg?.namedChild(0)?.text === 'main';
+}
+
 /** `mu.Lock()` earlier in the body and `defer mu.Unlock()` of a mutex declared outside the loop: its text. */
 function relockedMutex(call: Node, loop: Node, body: Node, scopes: DeclScopes): string | undefined {
   const fn = call.childForFieldName('function');
@@ -187,8 +253,10 @@ function storedOutside(ref: Node, body: Node, scopes: DeclScopes): boolean {
         continue;
       case 'call_expression': {
         const fn = p.childForFieldName('function');
-        // append(outer, x) keeps x in what append returns; any other call is handed x, not a place to keep it.
-        if (fn?.type === 'identifier' && fn.text === 'append') continue;
+        // append(outer, x) keeps x in what append returns, and so does a constructor, NewClient(conn), by
+        // Go's naming convention; any other call is handed x, not a place to keep it.
+        const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : fn?.type === 'identifier' ? fn.text : undefined;
+        if (child.type === 'argument_list' && name !== undefined && (name === 'append' || /^[Nn]ew([A-Z_]|$)/.test(name))) continue;
         return false;
       }
       case 'send_statement':
