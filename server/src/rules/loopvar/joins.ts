@@ -1,7 +1,7 @@
 // Does the iteration wait for the goroutine it started before it ends? Then the goroutine cannot see
 // a later iteration's value: `wg.Wait()` after `go func() { defer wg.Done(); … }()`, `g.Wait()` after
-// `g.Go(func() error { … })`, or a receive from a channel that the goroutine closes or sends on as
-// the last thing it does on every path.
+// `g.Go(func() error { … })`, or a receive from (or a range over) a channel that the goroutine closes
+// or sends on as the last thing it does on every path.
 import type { Node } from 'web-tree-sitter';
 
 /** What a goroutine signals when it ends. */
@@ -86,6 +86,8 @@ function waitsFor(n: Node, signals: Signals): boolean {
     return fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Wait' && signals.waitGroups.has(fn.childForFieldName('operand')?.text ?? '');
   }
   if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-') return signals.channels.has(n.childForFieldName('operand')?.text ?? '');
+  // `for v := range ch` receives until the goroutine's close (or its send).
+  if (n.type === 'range_clause') return signals.channels.has(n.childForFieldName('right')?.text ?? '');
   return false;
 }
 

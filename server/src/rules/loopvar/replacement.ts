@@ -26,7 +26,25 @@ export function replacedWithinIteration(store: Node, target: Node, loopBody: Nod
   const right = store.childForFieldName('right');
   if (right && some(right, (n) => squeeze(n.text) === text && (n.type === 'identifier' || n.type === 'selector_expression'))) return false;
   if (followingStatements(store, loopBody).some((s) => assigns(s, text))) return true;
-  return firstThingInIteration(store, loopBody) && !followingStatements(store, loopBody).some((s) => readsAsValue(s, text));
+  // After a 3-clause loop its variable has moved past the last iteration's value: a closure stored
+  // there and called after the loop sees the difference.
+  if (!isRangeLoop(loopBody.parent) || followingStatements(store, loopBody).some((s) => readsAsValue(s, text))) return false;
+  return firstThingInIteration(store, loopBody) || overwrittenEveryIteration(store, loopBody);
+}
+
+function isRangeLoop(loop: Node | null): boolean {
+  return loop?.type === 'for_statement' && loop.namedChildren.some((c) => c?.type === 'range_clause');
+}
+
+/**
+ * A range loop that stores into the location unconditionally in every iteration and starts no
+ * goroutine: whoever calls what is stored there calls this iteration's value during the iteration, and
+ * the last one after the loop, whose variable then holds the last element either way
+ * (`tester.mock = func() error { return tc.err }` before the call under test).
+ */
+function overwrittenEveryIteration(store: Node, loopBody: Node): boolean {
+  if (store.parent?.type !== 'statement_list' || store.parent.parent?.id !== loopBody.id) return false;
+  return !some(loopBody, (n) => n.type === 'go_statement');
 }
 
 /** `x`, `x.f`, `x.f.g`: a location that one assignment replaces whole (not x[i], not *p). */
