@@ -2,7 +2,8 @@
 // the duration of a call or as the key of a map write. The copy is made again on every iteration
 // (runtime.stringtoslicebyte / slicebytetostring allocate beyond 32 bytes or when the result
 // escapes) and could be made once before the loop. Map lookups m[string(b)], comparisons, switch
-// tags and `for range []byte(s)` are left alone: the compiler does not copy for them.
+// tags and `for range []byte(s)` are left alone: the compiler does not copy for them; neither does it,
+// from go1.22, for []byte(s) passed to a function of the package that does not modify it.
 import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { Binding } from '../../engine/scope';
 import type { Rule, RuleContext } from '../../engine/rule';
@@ -19,7 +20,7 @@ const builtins = new Set(['append', 'copy', 'len', 'cap', 'print', 'println', 'p
 export const conversionInLoop: Rule = {
   id: 'alloc/conversion-in-loop',
   summary: 'A []byte(s) or string(b) conversion of a loop-invariant value is repeated on every iteration.',
-  help: 'Converting between string and []byte copies the bytes (and allocates when the result is longer than 32 bytes or escapes). When the converted variable does not change inside the loop and the result is only passed to a call or used as the key of a map write, convert once before the loop and reuse the result, provided the callee neither keeps nor modifies the slice. Not reported: map lookups `m[string(b)]`, comparisons, switch tags and `for range []byte(s)`, which the compiler performs without copying, and results that are stored (hoisting would make them share one array).',
+  help: 'Converting between string and []byte copies the bytes (and allocates when the result is longer than 32 bytes or escapes). When the converted variable does not change inside the loop and the result is only passed to a call or used as the key of a map write, convert once before the loop and reuse the result, provided the callee neither keeps nor modifies the slice. Not reported: map lookups `m[string(b)]`, comparisons, switch tags and `for range []byte(s)`, which the compiler performs without copying, `[]byte(s)` passed to a function of the package (from go1.22 the compiler passes the string\'s own bytes when the function neither keeps nor modifies them), and results that are stored (hoisting would make them share one array).',
   defaultSeverity: 'info',
   kind: 'cost',
   query: '(type_conversion_expression type: (slice_type element: (type_identifier) @elem) operand: (_) @x) @conv\n(call_expression function: (identifier) @fn arguments: (argument_list . (_) @x .) (#eq? @fn "string")) @conv',
@@ -46,6 +47,7 @@ export const conversionInLoop: Rule = {
       const around = innermostLoop(conv);
       if (!around || !invariant(b, around.loop)) continue;
       if (!transientUse(conv, env.bindingOf.bind(env), ctx)) continue;
+      if (toBytes && ctx.file.toolchainMinor >= 22 && mayShareBytes(conv, env.bindingOf.bind(env))) continue;
       const text = toBytes ? `[]byte(${x.text})` : `string(${x.text})`;
       ctx.report({
         node: conv,
@@ -117,6 +119,21 @@ function transientUse(conv: Node, bindingOf: (n: Node) => Binding | undefined, c
     return isWriteTarget(p);
   }
   return false;
+}
+
+/**
+ * From go1.22, gc passes a function of the package the string's own bytes when the function neither
+ * keeps nor modifies them (`-m`: "zero-copy string->[]byte conversion"): no copy to hoist. It needs
+ * the callee's body, so methods through interfaces, function values and assembly still copy.
+ */
+function mayShareBytes(conv: Node, bindingOf: (n: Node) => Binding | undefined): boolean {
+  let n = conv;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const fn = n.parent?.type === 'argument_list' ? n.parent.parent?.childForFieldName('function') : undefined;
+  if (fn?.type !== 'identifier') return false;
+  const b = bindingOf(fn);
+  // Unbound: declared in another file of the package.
+  return !b || b.kind === 'func';
 }
 
 function isWriteTarget(n: Node): boolean {
