@@ -36,11 +36,28 @@ export function benchmarkOfLoop(loop: Node): string | undefined {
   }
   if (receiver?.type !== 'identifier') return undefined;
   const name = benchmarkParameter(loop, receiver.text, wants);
-  if (!name || (wants === 'B' && resetAfter(loop, receiver.text))) return undefined;
+  if (!name || (wants === 'B' && resetAfter(loop, receiver.text)) || skippedBefore(loop)) return undefined;
   return name;
 }
 
-/** Whether the node lies in its measured loop where the timer is stopped (after b.StopTimer(), before b.StartTimer()). */
+/** `b.Skip(…)`/`b.SkipNow()` unconditionally before the loop: the benchmark never runs it. */
+function skippedBefore(loop: Node): boolean {
+  for (let s: Node | null = loop; s && !FUNCTIONS.has(s.type); s = s.parent) {
+    if (s.parent?.type !== 'statement_list') continue;
+    for (let prev = s.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      const call = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
+      const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+      if (fn?.type === 'selector_expression' && /^Skip(Now|f)?$/.test(fn.childForFieldName('field')?.text ?? '')) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether the node lies in its measured loop where the timer is stopped: after b.StopTimer() and
+ * before b.StartTimer(), or before a b.StartTimer() or b.ResetTimer() later in the iteration (a reset
+ * inside the loop throws away what came before it).
+ */
 export function timerStopped(node: Node, loop: Node): boolean {
   for (let s: Node | null = node; s && s.id !== loop.id; s = s.parent) {
     if (s.parent?.type !== 'statement_list') continue;
@@ -48,6 +65,11 @@ export function timerStopped(node: Node, loop: Node): boolean {
       const timer = timerCall(prev);
       if (timer === 'StopTimer') return true;
       if (timer === 'StartTimer' || timer === 'ResetTimer') break;
+    }
+    for (let next = s.nextNamedSibling; next; next = next.nextNamedSibling) {
+      const timer = timerCall(next);
+      if (timer === 'StartTimer' || timer === 'ResetTimer') return true;
+      if (timer === 'StopTimer') break;
     }
   }
   return false;

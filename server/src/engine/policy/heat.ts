@@ -60,6 +60,7 @@ export function heatOf(node: Node, testFile: boolean): Heat {
   let benchmark: string | undefined;
   // Exit paths are judged against the loops of the node's own function.
   let ownFunction = true;
+  let detached = false;
   const loops: Node[] = [];
   const exited = new Set<number>();
   let exitsAll = false;
@@ -84,7 +85,7 @@ export function heatOf(node: Node, testFile: boolean): Heat {
       case 'for_statement':
         if (p.childForFieldName('body')?.id === child.id) {
           if (ownFunction) loops.push(p);
-          if (!benchmark) {
+          if (!benchmark && !detached) {
             benchmark = benchmarkOfLoop(p);
             if (benchmark && timerStopped(node, p)) cold ??= 'untimed';
           }
@@ -95,6 +96,10 @@ export function heatOf(node: Node, testFile: boolean): Heat {
         break;
       case 'func_literal':
         if (isOnceBody(p)) cold ??= 'once';
+        // A literal stored for later (a constructor in a config struct, a handler) runs when it is
+        // called, not in the iterations of a loop around it; one called at once or handed to a call
+        // (b.Run, sort.Slice) runs there.
+        if (p.parent?.type !== 'call_expression' && p.parent?.type !== 'argument_list') detached = true;
         break;
       case 'var_declaration':
         if (p.parent?.type === 'source_file') cold ??= 'init';
