@@ -15,12 +15,28 @@ import { GoGrammar } from './grammar';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
+import { recordDependency, textHash, withoutRecording } from './dependencies';
 
 export interface Indexer {
   /** Names the summaries, e.g. 'pool'. */
   id: string;
-  /** Must return JSON-serialisable data: its serialisation decides whether dependants are re-analysed. */
+  /**
+   * Must return JSON-serialisable data that depends only on the file's text: its serialisation decides
+   * whether dependants are re-analysed (and a persistent cache may key it by the text's hash).
+   */
   summarize(root: Node, source: SourceText): unknown;
+  /**
+   * A summary of one named declaration of the file (a function's escape tags, `T.m` for a method),
+   * computed only when a rule asks for it (PackageView.detail): most are never asked for. JSON, and a
+   * function of the file's text and the name alone, as summarize's result is.
+   */
+  detail?(root: Node, source: SourceText, name: string): unknown;
+  /**
+   * A key (e.g. a hash) of all that summarize reads of the file, cheaper to compute than the summary:
+   * equal keys mean equal summaries. The summary of an edited file is then made again only when the
+   * edit touched what it reads, e.g. a package-level declaration rather than a function body.
+   */
+  inputKey?(root: Node, source: SourceText): string;
 }
 
 export interface IndexHost {
@@ -31,16 +47,14 @@ export interface IndexHost {
 
 interface FileSummary {
   text: string;
+  /** textHash of the text: what a detail of this file depends on. */
+  textHash: string;
   packageName: string;
-  /** JSON of the summaries, to tell when dependants must be re-analysed. */
-  key: string;
-  /**
-   * Changes exactly when the key of the file's summary changes. Fingerprints carry it rather than the
-   * key: every file of a directory has a fingerprint, and one made of every sibling's JSON grew with the
-   * square of the directory (2 billion characters over the Go distribution, syscall/ half of them).
-   */
-  version: number;
+  /** textHash of each summary's JSON, to tell when dependants must be re-analysed. */
+  hashes: Map<string, string>;
   summaries: Map<string, unknown>;
+  /** Details computed so far, by indexer id and name. */
+  details: Map<string, unknown>;
 }
 
 export interface PackageFileSummary {
@@ -52,28 +66,37 @@ export interface PackageView {
   packageName: string;
   /** The other files of the package (not the analysed file itself). */
   files: string[];
-  /** Changes whenever a summary of the analysed file or of another file of the package changes. */
+  /** Changes whenever a summary of another file of the package changes. */
   fingerprint: string;
+  /** The other files' summaries by one indexer (a read of `f:<indexer>`). */
   summaries(indexerId: string): PackageFileSummary[];
   /**
-   * The analysed file's own summary, made from the text given to viewFor. Findings are cached per
-   * declaration, so a rule must not read another function's body from the live tree; it may read
-   * what the indexer summarised of it here, because this summary is part of the fingerprint.
+   * The analysed file's own summary, made from the text given to viewFor (a read of `o:<indexer>`).
+   * Findings are cached per declaration, so a rule must not read another function's body from the live
+   * tree; it may read what the indexer summarised of it here, because the read is recorded.
    */
   own(indexerId: string): unknown;
+  /** Another file's detail for a name (Indexer.detail), computed on first request (a read of `d:…`). */
+  detail(indexerId: string, path: string, name: string): unknown;
+  /** The current value of a dependency key this view records (`f:`, `o:`, `d:`), as a hash. */
+  valueOf(key: string): string;
 }
+
+/** Trees parsed to compute details, kept for further details of the same files until released. */
+const SCRATCH_BUDGET_CHARS = 1_500_000;
 
 export class PackageIndex {
   private readonly summaries = new Map<string, FileSummary>();
   private readonly diskTexts = new Map<string, Promise<string | undefined>>();
   private readonly listings = new Map<string, Promise<string[]>>();
-  private readonly overlays = new Map<string, string>();
+  private readonly overlays = new Map<string, { text: string; tree?: () => Node | undefined }>();
   private readonly indexers: readonly Indexer[];
-  /** Ids of the indexers whose summary of the analysed file itself a rule has read (PackageView.own). */
-  private readonly ownRead = new Set<string>();
-  private lastVersion = 0;
   /** Trees their owner keeps alive until clear() (see lend). */
   private readonly lent = new Map<string, { text: string; root: Node }>();
+  private readonly scratch = new Map<string, GoDocument>();
+  private scratchChars = 0;
+  /** The last own summary of each analysed file by each indexer, reused while its input key holds. */
+  private readonly ownSummaries = new Map<string, Map<string, OwnSummary>>();
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -90,10 +113,15 @@ export class PackageIndex {
     return this.indexers.length > 0;
   }
 
-  /** The text of a file open in an editor (undefined when it is closed again). */
-  setOverlay(path: string, text: string | undefined): void {
-    if (text === undefined) this.overlays.delete(path);
-    else this.overlays.set(path, text);
+  /**
+   * The text of a file open in an editor (undefined when it is closed again), and its live tree when
+   * the editor keeps one: a summary of the file is then read from that tree while it holds the text.
+   */
+  setOverlay(path: string, text: string | undefined, tree?: () => Node | undefined): void {
+    if (text === undefined) {
+      this.overlays.delete(path);
+      this.ownSummaries.delete(path);
+    } else this.overlays.set(path, { text, tree });
   }
 
   /** A file was created, changed or deleted on disk. */
@@ -115,7 +143,21 @@ export class PackageIndex {
   clear(): void {
     this.invalidateAll();
     this.summaries.clear();
+    this.ownSummaries.clear();
     this.lent.clear();
+    this.releaseScratch();
+  }
+
+  /** Frees the trees parsed to compute details; the details themselves stay cached. */
+  releaseScratch(): void {
+    for (const doc of this.scratch.values()) doc.dispose();
+    this.scratch.clear();
+    this.scratchChars = 0;
+  }
+
+  /** Trees this index holds alive now (parsed for details, not lent), for leak checks. */
+  get scratchTrees(): number {
+    return this.scratch.size;
   }
 
   /**
@@ -130,7 +172,7 @@ export class PackageIndex {
   /**
    * ownTree, when given, returns the tree of the analysed file if it still holds `text` (an editor's
    * document may change while the siblings are read): summarising it from that tree spares a parse of
-   * the whole file on every keystroke.
+   * the whole file.
    */
   async viewFor(path: string, text: string, ownTree?: () => Node | undefined): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
@@ -142,31 +184,80 @@ export class PackageIndex {
     for (const name of await this.listing(dir)) {
       const other = joinPath(dir, name);
       if (other === path || (!isTest && name.endsWith('_test.go'))) continue;
-      const otherText = this.overlays.get(other) ?? (await this.diskText(other));
+      const otherText = this.overlays.get(other)?.text ?? (await this.diskText(other));
       if (otherText === undefined) continue;
       const summary = this.summaryOf(other, otherText);
       if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
       members.push({ path: other, summary });
     }
-    // The analysed file is summarised only by the indexers whose own summary some rule has read: an
-    // edited file is summarised again on every keystroke, and an indexer that models every function
-    // costs far more than the keystroke's analysis (bench/keystroke.mjs). A first read adds that
-    // summary to the fingerprint from then on, so declarations cached without it are checked again.
-    const ownIds = new Set(this.ownRead);
-    const own = new Map(this.summaryOf(path, text, ownIds, ownTree?.()).summaries);
-    const ownKey = JSON.stringify([...ownIds].sort().map((id) => [id, own.get(id) ?? null]));
+    // Summaries of the analysed file are made only when a rule reads them (an edited file changes on
+    // every keystroke, and an indexer that models every function costs far more than the keystroke's
+    // analysis), only by the indexer read, and again only when the edit changed the indexer's input.
+    const own = new Map<string, OwnSummary>();
+    let ownRoot: Node | undefined | null = null;
+    const ownSource = new SourceText(text);
+    const rootOfOwn = () => {
+      if (ownRoot === null) ownRoot = tooLargeToSummarize(text) ? undefined : (ownTree?.() ?? this.treeOf(path, text) ?? this.scratchTree(path, text));
+      return ownRoot;
+    };
+    const ownSummary = (id: string): OwnSummary => {
+      let o = own.get(id);
+      if (o) return o;
+      const indexer = this.indexers.find((i) => i.id === id);
+      const root = rootOfOwn();
+      const inputKey = indexer?.inputKey && root ? withoutRecording(() => indexer.inputKey!(root, ownSource)) : undefined;
+      const previous = this.ownSummaries.get(path)?.get(id);
+      if (inputKey !== undefined && previous?.inputKey === inputKey) o = previous;
+      else {
+        const value = indexer ? this.summarize([indexer], root, text).summaries.get(id) : undefined;
+        o = { inputKey, value, hash: textHash(JSON.stringify(value ?? null)) };
+        let byId = this.ownSummaries.get(path);
+        if (!byId) this.ownSummaries.set(path, (byId = new Map()));
+        byId.set(id, o);
+      }
+      own.set(id, o);
+      return o;
+    };
+    /** A read of the own summary depends on the indexer's input when it has a key for it (cheaper), else on the summary. */
+    const ownValue = (id: string): string => {
+      const indexer = this.indexers.find((i) => i.id === id);
+      const root = indexer?.inputKey ? rootOfOwn() : undefined;
+      if (!indexer?.inputKey || !root) return ownSummary(id).hash;
+      return `k${withoutRecording(() => indexer.inputKey!(root, ownSource))}`;
+    };
+    const values = new Map<string, string>();
+    const memberHashes = (id: string) => members.map((m) => `${basename(m.path)}\u0000${m.summary.hashes.get(id) ?? '-'}`).join('\n');
+    const byPath = new Map(members.map((m) => [m.path, m.summary]));
+    const index = this;
     return {
       packageName: ownPackage,
       files: members.map((m) => m.path),
-      fingerprint: [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`)].join('\n'),
-      summaries: (id) => members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) })),
-      own: (id) => {
-        this.ownRead.add(id);
-        if (!ownIds.has(id)) {
-          ownIds.add(id);
-          own.set(id, this.summaryOf(path, text, new Set([id]), ownTree?.()).summaries.get(id));
+      fingerprint: this.indexers.map((i) => memberHashes(i.id)).join('\n'),
+      summaries(id) {
+        recordDependency(`f:${id}`);
+        return members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) }));
+      },
+      own(id) {
+        recordDependency(`o:${id}`);
+        return ownSummary(id).value;
+      },
+      detail(id, otherPath, name) {
+        recordDependency(`d:${id}:${otherPath}\u0000${name}`);
+        const member = byPath.get(otherPath);
+        return member ? index.detailOf(otherPath, member, id, name) : undefined;
+      },
+      valueOf(key) {
+        let v = values.get(key);
+        if (v === undefined) {
+          if (key.startsWith('f:')) v = textHash(memberHashes(key.slice(2)));
+          else if (key.startsWith('o:')) v = ownValue(key.slice(2));
+          else if (key.startsWith('d:')) {
+            const path = key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000'));
+            v = byPath.get(path)?.textHash ?? '-';
+          } else throw new Error(`not a package view dependency: ${key}`);
+          values.set(key, v);
         }
-        return own.get(id);
+        return v;
       },
     };
   }
@@ -189,44 +280,114 @@ export class PackageIndex {
     return pending;
   }
 
-  /**
-   * A file's summaries by every indexer, cached; with `only`, by those indexers alone and not cached.
-   * From the given tree of the text, or else a tree parsed for the purpose.
-   */
-  private summaryOf(path: string, text: string, only?: ReadonlySet<string>, tree?: Node): FileSummary {
+  /** Another file's summaries by every indexer, cached per text. */
+  private summaryOf(path: string, text: string): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
-    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: new Map() };
+    const summary = this.summarize(this.indexers, this.treeOf(path, text), text);
+    this.summaries.set(path, summary);
+    return summary;
+  }
+
+  /** A tree of the file's text that someone else keeps alive (lent, or the editor's), if any. */
+  private treeOf(path: string, text: string): Node | undefined {
     const lent = this.lent.get(path);
-    if (!tree && lent?.text === text) tree = lent.root;
-    // Files too large to analyse by default are not summarised either: their trees would cost more
-    // WASM memory than all the others (limits.ts).
-    if (tree && text.length > DEFAULT_MAX_FILE_BYTES / 3 && utf8Length(text) > DEFAULT_MAX_FILE_BYTES) tree = undefined;
-    const doc = tree ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    if (lent?.text === text) return lent.root;
+    const overlay = this.overlays.get(path);
+    if (overlay?.text === text) return overlay.tree?.();
+    return undefined;
+  }
+
+  /** Summaries by the given indexers, from the given tree of the text, or else a tree parsed for the purpose. */
+  private summarize(indexers: readonly Indexer[], tree: Node | undefined, text: string): FileSummary {
+    if (tooLargeToSummarize(text)) tree = undefined;
+    const doc = tree || indexers.length === 0 ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
     try {
-      const root = tree ?? doc!.tree.rootNode;
-      const source = tree ? new SourceText(text) : doc!.sourceText;
-      const clause = root.namedChildren.find((n) => n?.type === 'package_clause');
-      const packageName = clause?.namedChild(0)?.text ?? '';
+      const root = tree ?? doc?.tree.rootNode;
+      const source = doc?.sourceText ?? new SourceText(text);
       const summaries = new Map<string, unknown>();
       // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
-      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => !only || only.has(i.id));
-      for (const indexer of indexers) {
+      const usable = root && !nestsDeeperThan(root, MAX_NESTING_DEPTH) ? indexers : [];
+      for (const indexer of usable) {
         try {
-          summaries.set(indexer.id, indexer.summarize(root, source));
+          summaries.set(indexer.id, withoutRecording(() => indexer.summarize(root!, source)));
         } catch (error) {
           this.onIndexerError(indexer.id, error);
         }
       }
-      const key = JSON.stringify([...summaries]);
-      const version = cached?.key === key ? cached.version : ++this.lastVersion;
-      const summary = { text, packageName, key, version, summaries };
-      if (!only) this.summaries.set(path, summary);
-      return summary;
+      const hashes = new Map([...summaries].map(([id, value]) => [id, textHash(JSON.stringify(value ?? null))]));
+      return { text, textHash: textHash(text), packageName: packageNameOf(root) ?? '', hashes, summaries, details: new Map() };
     } finally {
       doc?.dispose();
     }
   }
+
+  private detailOf(path: string, member: FileSummary, id: string, name: string): unknown {
+    const key = `${id}\u0000${name}`;
+    if (member.details.has(key)) return member.details.get(key);
+    const indexer = this.indexers.find((i) => i.id === id);
+    let value: unknown;
+    if (indexer?.detail && member.summaries.has(id)) {
+      const root = this.treeOf(path, member.text) ?? this.scratchTree(path, member.text);
+      if (root) {
+        try {
+          value = withoutRecording(() => indexer.detail!(root, new SourceText(member.text), name));
+        } catch (error) {
+          this.onIndexerError(id, error);
+        }
+      }
+    }
+    member.details.set(key, value);
+    return value;
+  }
+
+  /** A tree of a file parsed for its details, kept until releaseScratch (or until others need the room). */
+  private scratchTree(path: string, text: string): Node | undefined {
+    const kept = this.scratch.get(path);
+    if (kept?.text === text) return kept.tree.rootNode;
+    if (kept) this.dropScratch(path);
+    const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    if (doc.unparsedReason) {
+      doc.dispose();
+      return undefined;
+    }
+    // Details are JSON computed synchronously: no node of a scratch tree outlives the call that made it,
+    // so the oldest trees can be freed whenever the budget is exceeded.
+    for (const old of this.scratch.keys()) {
+      if (this.scratchChars + text.length <= SCRATCH_BUDGET_CHARS) break;
+      this.dropScratch(old);
+    }
+    this.scratch.set(path, doc);
+    this.scratchChars += text.length;
+    return doc.tree.rootNode;
+  }
+
+  private dropScratch(path: string): void {
+    const doc = this.scratch.get(path);
+    if (!doc) return;
+    this.scratchChars -= doc.text.length;
+    doc.dispose();
+    this.scratch.delete(path);
+  }
+}
+
+interface OwnSummary {
+  inputKey?: string;
+  value: unknown;
+  hash: string;
+}
+
+/**
+ * Files too large to analyse by default are not summarised either (an empty tree stands for them):
+ * their trees would cost more WASM memory than all the others (limits.ts).
+ */
+function tooLargeToSummarize(text: string): boolean {
+  return text.length > DEFAULT_MAX_FILE_BYTES / 3 && utf8Length(text) > DEFAULT_MAX_FILE_BYTES;
+}
+
+function packageNameOf(root: Node | undefined): string | undefined {
+  const clause = root?.namedChildren.find((n) => n?.type === 'package_clause');
+  return clause ? (clause.namedChild(0)?.text ?? '') : undefined;
 }
 
 /** The name in a file's package clause, read without parsing: the first line that starts with `package`. */

@@ -4,6 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { PackageView } from '../../engine/packageIndex';
 import type { RuleContext } from '../../engine/rule';
 import { basename } from '../../engine/paths';
+import { DependencyMemo, memoWithDependencies } from '../../engine/dependencies';
 import { poolKind } from './goTypes';
 import { FieldFact, NewSetFact, POOL_INDEX, PoolFileSummary, PoolVarFact, summarizeFile } from './summary';
 
@@ -23,8 +24,8 @@ export interface NewInfo {
   source?: string;
 }
 
-const byView = new WeakMap<PackageView, PoolPackage>();
-const byTree = new WeakMap<Tree, PoolPackage>();
+const byView: DependencyMemo<PackageView, PoolPackage> = new WeakMap();
+const byTree: DependencyMemo<Tree, PoolPackage> = new WeakMap();
 
 export class PoolPackage {
   private readonly types = new Map<string, string>();
@@ -63,24 +64,18 @@ export class PoolPackage {
   static of(ctx: RuleContext): PoolPackage {
     const view = ctx.file.package;
     if (view) {
-      let facts = byView.get(view);
-      if (!facts) {
+      return memoWithDependencies(byView, view, () => {
         const own = view.own(POOL_INDEX) as PoolFileSummary | undefined;
         const others = view.summaries(POOL_INDEX).filter((s) => s.summary).map((s) => ({ summary: s.summary as PoolFileSummary, otherFile: basename(s.path) }));
-        facts = new PoolPackage([...(own ? [{ summary: own }] : []), ...others]);
-        byView.set(view, facts);
-      }
-      return facts;
+        return new PoolPackage([...(own ? [{ summary: own }] : []), ...others]);
+      });
     }
-    // Without a package view only the file's top-level declarations are safe to read: they are part
-    // of the analysis cache key, function bodies are not.
-    const tree = ctx.decl.tree;
-    let facts = byTree.get(tree);
-    if (!facts) {
-      facts = new PoolPackage([{ summary: summarizeFile(tree.rootNode, false) }]);
-      byTree.set(tree, facts);
-    }
-    return facts;
+    // Without a package view only the file's top-level declarations are safe to read (a read of all of
+    // them, recorded as such); function bodies are not.
+    return memoWithDependencies(byTree, ctx.decl.tree, () => {
+      ctx.pkg.topLevel();
+      return new PoolPackage([{ summary: summarizeFile(ctx.decl.tree.rootNode, false) }]);
+    });
   }
 
   /** The underlying type key of a package-local named type ('struct' for structs). */
