@@ -88,5 +88,7 @@ export const nodeServerHost: ServerHost = {
   probeToolchain: (goPath) => probeGoToolchain(goPath),
   moduleSources: nodeModuleSources,
   workspace: nodeWorkspace,
+  // setImmediate runs after the I/O callbacks that read queued messages.
+  yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
   onUnhandledRejection: (listener) => process.on('unhandledRejection', listener),
 };

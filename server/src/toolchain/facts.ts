@@ -20,14 +20,15 @@ export interface ToolchainKnowledge {
 
 export interface FactsSources {
   modules: ModuleResolver;
-  packages: PackageIndex;
+  /** Absent when the caller needs no package view (e.g. a toolchain report). */
+  packages?: PackageIndex;
   profiles: ProfileStore;
   toolchain: ToolchainKnowledge;
 }
 
 export async function resolveFileFacts(path: string, text: string, sources: FactsSources, ownTree?: () => Node | undefined, configuredProfile?: string): Promise<FileFacts> {
   const moduleOf = sources.modules.moduleFor(path);
-  const [module, pkg, profile] = await Promise.all([moduleOf, sources.packages.viewFor(path, text, ownTree), moduleOf.then((m) => resolveProfile(path, m, sources.profiles, configuredProfile))]);
+  const [module, pkg, profile] = await Promise.all([moduleOf, sources.packages?.viewFor(path, text, ownTree), moduleOf.then((m) => resolveProfile(path, m, sources.profiles, configuredProfile))]);
   const toolchainMinor = sources.toolchain.installedMinor ?? CURRENT_GO_MINOR;
   const version = fileLanguageVersion(path, module, findBuildConstraint(text), toolchainMinor);
   return {
