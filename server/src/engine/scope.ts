@@ -162,7 +162,7 @@ interface DeclarationFacts {
 }
 
 const factsByText = new Map<string, DeclarationFacts>();
-const MAX_FACTS_BY_TEXT = 100_000;
+const MAX_FACTS_BY_TEXT = 20_000;
 
 function declarationFacts(decl: Node, hash: string): DeclarationFacts {
   let facts = factsByText.get(hash);
@@ -216,6 +216,7 @@ export class PackageScope {
   private readonly declaringIndex = new Map<string, number>();
   private readonly bound = new Set<number>();
   private readonly values = new Map<string, string>();
+  private readonly byKind = new Map<BindingKind, Binding[]>();
 
   constructor(readonly root: Node) {
     this.top = topLevelOf(root);
@@ -236,7 +237,7 @@ export class PackageScope {
   /** The file's imports (named or not; not dot or blank imports). */
   imports(): Binding[] {
     recordDependency('g:imports');
-    return [...this.names.peekAll()].filter((b) => b.kind === 'import');
+    return this.bindingsDeclaredAs('import');
   }
 
   /** The import declarations, e.g. to add one. */
@@ -253,7 +254,25 @@ export class PackageScope {
   /** The package-level bindings of one kind, e.g. every package variable. */
   bindingsOfKind(kind: BindingKind): Binding[] {
     recordDependency(`k:${kind}`);
-    return [...this.names.peekAll()].filter((b) => b.kind === kind);
+    return this.bindingsDeclaredAs(kind);
+  }
+
+  /** Binds only the declarations that declare names of this kind (most files declare thousands of others). */
+  private bindingsDeclaredAs(kind: BindingKind): Binding[] {
+    let list = this.byKind.get(kind);
+    if (!list) this.byKind.set(kind, (list = this.declaredAs(kind)));
+    return [...list];
+  }
+
+  private declaredAs(kind: BindingKind): Binding[] {
+    const out = new Set<Binding>();
+    this.top.nodes.forEach((decl, i) => {
+      for (const d of declarationFacts(decl, this.top.hashes[i]).declared) {
+        const b = d.kind === kind ? this.names.peek(d.name) : undefined;
+        if (b?.kind === kind) out.add(b);
+      }
+    });
+    return [...out];
   }
 
   /** The file's method declarations (methods are not package-level names). */

@@ -49,8 +49,8 @@ export interface SchedulerStats {
 export const SLICE_MS = 8;
 /** The debounce never exceeds this, whatever an analysis costs. */
 export const MAX_DEBOUNCE_MS = 50;
-/** Weight of the newest cost in the running estimate. */
-const COST_WEIGHT = 0.3;
+/** Weight of the newest cost in the running estimate: successive edits of one place cost alike. */
+const COST_WEIGHT = 0.5;
 
 interface DocumentState {
   generation: number;

@@ -362,6 +362,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     liveTrees: GoDocument.liveTrees,
     scratchTrees: project?.packages.scratchTrees ?? 0,
     openDocuments: goFiles.size,
+    memory: platform.memoryUsage?.(),
   }));
 
   connection.onShutdown(() => {

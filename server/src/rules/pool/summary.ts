@@ -78,7 +78,7 @@ function bodyIsRead(decl: Node, hash: string): boolean {
   let read = bodyReadByText.get(hash);
   if (read === undefined) {
     read = /\bNew\b/.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
-    if (bodyReadByText.size >= 100_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
+    if (bodyReadByText.size >= 20_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
     bodyReadByText.set(hash, read);
   }
   return read;
