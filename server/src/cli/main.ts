@@ -1,20 +1,13 @@
-// The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors.
+// The gohazard command line: `gohazard scan` for CI and `gohazard lsp` for editors. Each command loads
+// what it needs when it runs (the engine and its rules take longer to load than `--version` may take).
 import { EngineConfig, sanitizeRules } from '../engine/config';
 import { megabytesToBytes } from '../engine/limits';
-import { Project } from '../engine/project';
-import { Severity } from '../engine/types';
-import { allRules } from '../rules';
+import type { Project } from '../engine/project';
+import type { Severity } from '../engine/types';
 import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
-import { formatJson } from './format/json';
-import { formatSarif } from './format/sarif';
-import { formatText } from './format/text';
 import type { ScanReport } from './report';
-import { scan } from './scan';
 import { parseGoRelease } from '../toolchain/goVersion';
-import { runUpgradeImpact } from './upgradeImpactCommand';
-import { runToolchain } from './toolchainCommand';
-import { probeGoToolchain } from '../node/goToolchain';
 
 const usage = `usage:
   gohazard scan [--format text|json|sarif] [--fail-on error|warning|info|hint|none]
@@ -52,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
       const { format, positional, profile } = parseFormatArgs(rest, true);
       const project = await newProject();
       if (profile) await checkProfile(project, profile);
+      const { runToolchain } = await import('./toolchainCommand');
       return runToolchain(project, positional, format, profile);
     }
     case 'lsp':
@@ -162,6 +156,7 @@ function parseScanArgs(args: string[]): ScanOptions {
 
 /** The engine, knowing the installed toolchain when a go command answers (the CLI runs on trusted code). */
 async function newProject(): Promise<Project> {
+  const [{ Project }, { allRules }, { probeGoToolchain }] = await Promise.all([import('../engine/project'), import('../rules'), import('../node/goToolchain')]);
   const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
     process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
   });
@@ -212,12 +207,13 @@ async function checkProfile(project: Project, profile: string): Promise<void> {
 async function runUpgrade(args: string[]): Promise<number> {
   const { format, positional } = parseFormatArgs(args);
   if (positional.length > 1) throw new UsageError('upgrade-impact takes one directory');
+  const { runUpgradeImpact } = await import('./upgradeImpactCommand');
   return runUpgradeImpact(await newProject(), positional[0] ?? '.', format);
 }
 
 async function runScan(args: string[]): Promise<number> {
   const options = parseScanArgs(args);
-  const project = await newProject();
+  const [project, { scan }, { formatText }, { formatJson }, { formatSarif }] = await Promise.all([newProject(), import('./scan'), import('./format/text'), import('./format/json'), import('./format/sarif')]);
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
   const result = await scan(project, options.paths, options.config, { goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes });
   for (const p of result.problems) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);

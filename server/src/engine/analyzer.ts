@@ -128,7 +128,7 @@ interface CombinedQuery {
 }
 
 export class Analyzer {
-  private readonly combined = new Map<string, CombinedQuery>();
+  private combined: CombinedQuery | undefined;
   readonly ruleIds: ReadonlySet<string>;
   private readonly kindOf: ReadonlyMap<string, RuleDoc['kind']>;
   private readonly sameAs: SameAs;
@@ -196,7 +196,8 @@ export class Analyzer {
     }
 
     if (missing.length > 0 && active.length > 0) {
-      const combined = this.combinedQuery(active.map((r) => r.rule));
+      const combined = this.combinedQuery();
+      const activeRules = new Set(active.map((r) => r.rule));
       // Too deep to query or check within bounded time (limits.ts): reported as skipped instead.
       const tooDeep = new Set(missing.filter((i) => nestsDeeperThan(decls[i], MAX_NESTING_DEPTH)));
       for (const window of queryWindows(decls, missing.filter((i) => !tooDeep.has(i)))) {
@@ -205,7 +206,7 @@ export class Analyzer {
           yield;
           if (doc.tree !== tree) throw new Error('the document changed during its analysis');
           const reads = new Set<string>();
-          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, file, config, source, pkg, reads));
+          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, config, source, pkg, reads));
           cache.store(texts[i], { deps: [...reads].map((key) => [key, valueOf(key, decls[i])]), findings, used: run });
           results[i] = findings;
         }
@@ -244,10 +245,32 @@ export class Analyzer {
     return { findings: kept, stats: { declarations: decls.length, analysed: missing.length } };
   }
 
-  private combinedQuery(rules: Rule[]): CombinedQuery {
-    const key = rules.map((r) => r.id).join(',');
-    let combined = this.combined.get(key);
+  /**
+   * Compiles the query and runs the parser and the query once on a small file: the first compile and
+   * the first parse cost most of a small file's cold start (the WebAssembly code tiers up), and an
+   * editor can pay them while it waits for the first document.
+   */
+  warmUp(): void {
+    const { query } = this.combinedQuery();
+    const parser = this.grammar.newParser();
+    const tree = parser.parse('package p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n');
+    try {
+      if (tree) query.matches(tree.rootNode);
+    } finally {
+      tree?.delete();
+      parser.delete();
+    }
+  }
+
+  /**
+   * One query of every rule's patterns, whatever the configuration: rules switched off (or not
+   * applying to a file's version) have their matches dropped, which costs less than compiling a query
+   * per set of rules (the first compile is a good part of the cold start).
+   */
+  private combinedQuery(): CombinedQuery {
+    let combined = this.combined;
     if (!combined) {
+      const rules = this.rules;
       // A pattern belongs to the rule whose part of the combined source it starts in. Compiling each
       // rule's query on its own only to count its patterns cost twice the combined compile (bench/).
       const query = this.grammar.query(rules.map((r) => r.query).join('\n'));
@@ -260,7 +283,7 @@ export class Analyzer {
         ruleOfPattern.push(rules[partEnds.findIndex((e) => start < e)]);
       }
       combined = { query, ruleOfPattern };
-      this.combined.set(key, combined);
+      this.combined = combined;
     }
     return combined;
   }
@@ -291,13 +314,13 @@ export class Analyzer {
     return byDecl;
   }
 
-  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, file: FileFacts, config: EngineConfig, source: SourceText, pkg: PackageScope, reads: Set<string>): RelativeFinding[] {
+  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, active: ReadonlySet<Rule>, file: FileFacts, config: EngineConfig, source: SourceText, pkg: PackageScope, reads: Set<string>): RelativeFinding[] {
     const out: RelativeFinding[] = [];
     if (matches.length === 0) return out;
     const byRule = new Map<Rule, QueryMatch[]>();
     for (const m of matches) {
       const rule = combined.ruleOfPattern[m.patternIndex];
-      if (!rule) continue;
+      if (!rule || !active.has(rule)) continue;
       const list = byRule.get(rule);
       if (list) list.push(m);
       else byRule.set(rule, [m]);

@@ -192,6 +192,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   });
 
   connection.onInitialized(() => {
+    // What the first analysis would pay (the query's compile, the WebAssembly code's first runs) is
+    // paid while the client gets its first document ready.
+    guard('warm-up', () => project?.analyzer.warmUp());
     const registrationFailed = (error: unknown) => log(`client refused a registration: ${(error as Error)?.message ?? error}`);
     if (canRegisterConfigChange) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (canWatchFiles) {
