@@ -40,6 +40,8 @@ export function changesAtUpgrade(finding: Finding): boolean {
 
 /** A stale impact is made again once Go files have not changed for this long. */
 const REFRESH_AFTER_MS = 2000;
+/** How long a code action waits for the first impact of a module. */
+const FIRST_IMPACT_WAIT_MS = 1000;
 
 interface CachedImpact {
   pending: Promise<UpgradeImpact | undefined>;
@@ -94,7 +96,7 @@ export class UpgradeService {
       this.refreshTimer = undefined;
       for (const [goMod, entry] of this.cache) if (entry.stale && entry.done) this.compute(goMod);
     }, REFRESH_AFTER_MS);
-    (this.refreshTimer as { unref?: () => void }).unref?.();
+    unref(this.refreshTimer);
   }
 
   private compute(goModPath: string): CachedImpact {
@@ -148,7 +150,9 @@ export class UpgradeService {
     const module = await project.modules.moduleFor(path);
     if (!module) return undefined;
     const entry = this.cache.get(module.goModPath) ?? this.compute(module.goModPath);
-    const impact = entry.done ?? (await entry.pending);
+    // The other fixes of the request must not wait long for this one: a first impact of a large module
+    // (every file analysed) is offered by a later request instead.
+    const impact = entry.done ?? (await Promise.race([entry.pending, new Promise<undefined>((resolve) => unref(setTimeout(() => resolve(undefined), FIRST_IMPACT_WAIT_MS)))]));
     if (!impact || impact.upToDate) return undefined;
     const goModText = this.openText(module.goModPath) ?? (await project.modules.readFile(module.goModPath)) ?? '';
     const edit = goLineEdit(goModText, impact.goLine, impact.target);
@@ -184,4 +188,9 @@ function toResult(impact: UpgradeImpact, pathToUri: (path: string) => string): U
     summary,
     changes: impact.changes.map((c) => ({ uri: pathToUri(c.path), range: c.finding.range, message: c.finding.message })),
   };
+}
+
+/** A Node timer must not keep the process alive; a browser timer is a number. */
+function unref(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
 }
