@@ -45,6 +45,12 @@ export interface SchedulerStats {
   abandoned: number;
 }
 
+export interface SchedulerState extends SchedulerStats {
+  /** Documents waiting for an analysis, and whether one runs: 0 and false when the server has caught up. */
+  pending: number;
+  running: boolean;
+}
+
 /** Steps run this long before the event loop gets a turn. */
 export const SLICE_MS = 8;
 /** The debounce never exceeds this, whatever an analysis costs. */
@@ -88,6 +94,11 @@ export class AnalysisScheduler {
       d.dueAt = this.host.now() + this.delayFor(d, urgency);
     }
     this.pump();
+  }
+
+  /** The counters, and what is pending now. */
+  state(): SchedulerState {
+    return { ...this.stats, pending: [...this.docs.values()].filter((d) => d.dueAt !== undefined).length, running: this.running };
   }
 
   /** The document was closed: nothing pending, and a running analysis of it is stale. */

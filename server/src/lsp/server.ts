@@ -361,7 +361,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   });
 
   connection.onRequest(STATS_REQUEST, () => ({
-    analyses: { ...scheduler.stats },
+    analyses: scheduler.state(),
     liveTrees: GoDocument.liveTrees,
     scratchTrees: project?.packages.scratchTrees ?? 0,
     openDocuments: goFiles.size,
