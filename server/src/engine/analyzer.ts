@@ -15,7 +15,7 @@
 // checked before that stays cached. analyze() runs it to the end, for the CLI and tests.
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import { EngineConfig, escapeScopeOf, explicitSeverity, ruleOptionsKey, severityFor } from './config';
-import { recording } from './dependencies';
+import { DeclarationText, recording } from './dependencies';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
@@ -102,6 +102,8 @@ export class AnalysisCache {
   }
 }
 
+const DECLARATION_TYPES = new Set(['function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration', 'import_declaration']);
+
 /** Results of one declaration text kept for different values of its dependencies (e.g. while a type is edited). */
 const MAX_VARIANTS = 3;
 
@@ -180,15 +182,20 @@ export class Analyzer {
     const run = ++cache.runs;
 
     const top = topLevelOf(root);
-    const declIndices = top.nodes.flatMap((n, i) => (n.type === 'package_clause' ? [] : [i]));
+    // Only declarations are analysed. Top-level fragments (ERROR nodes, and the statements and
+    // expressions that error recovery leaves at the top after an unbalanced brace) are code that does
+    // not parse: a brace typed in a function shatters the rest of the file into hundreds of them, and
+    // analysing those cost a full analysis on every keystroke until the brace is closed.
+    const declIndices = top.nodes.flatMap((n, i) => (DECLARATION_TYPES.has(n.type) ? [i] : []));
     const decls = declIndices.map((i) => top.nodes[i]);
     const texts = declIndices.map((i) => top.hashes[i]);
     const pkg = new PackageScope(root);
-    const valueOf = (key: string, decl: Node) => (key === BASE ? baseOf(decl) : VIEW_KEY.test(key) ? (file.package?.valueOf(key) ?? '-') : pkg.valueOf(key));
+    const declarationText = (i: number): DeclarationText => ({ hash: texts[i], text: () => source.text.slice(decls[i].startIndex, decls[i].endIndex) });
+    const valueOf = (key: string, i: number) => (key === BASE ? baseOf(decls[i]) : VIEW_KEY.test(key) ? (file.package?.valueOf(key, declarationText(i)) ?? '-') : pkg.valueOf(key, declarationText(i)));
     const results: RelativeFinding[][] = new Array(decls.length);
     const missing: number[] = [];
     for (let i = 0; i < decls.length; i++) {
-      const hit = cache.find(texts[i], (key) => valueOf(key, decls[i]));
+      const hit = cache.find(texts[i], (key) => valueOf(key, i));
       if (hit) {
         hit.used = run;
         results[i] = hit.findings;
@@ -200,14 +207,14 @@ export class Analyzer {
       const activeRules = new Set(active.map((r) => r.rule));
       // Too deep to query or check within bounded time (limits.ts): reported as skipped instead.
       const tooDeep = new Set(missing.filter((i) => nestsDeeperThan(decls[i], MAX_NESTING_DEPTH)));
-      for (const window of queryWindows(decls, missing.filter((i) => !tooDeep.has(i)))) {
+      for (const window of queryWindows(decls, declIndices, top.nodes, missing.filter((i) => !tooDeep.has(i)))) {
         const matches = this.matchesFor(combined, root, decls, window);
         for (const i of window) {
           yield;
           if (doc.tree !== tree) throw new Error('the document changed during its analysis');
           const reads = new Set<string>();
           const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, config, source, pkg, reads));
-          cache.store(texts[i], { deps: [...reads].map((key) => [key, valueOf(key, decls[i])]), findings, used: run });
+          cache.store(texts[i], { deps: [...reads].map((key) => [key, valueOf(key, i)]), findings, used: run });
           results[i] = findings;
         }
       }
@@ -306,7 +313,7 @@ export class Analyzer {
       const at = m.captures[0]?.node.startIndex;
       if (at === undefined) continue;
       const i = declIndexAt(starts, at);
-      if (!inWindow.has(i)) continue;
+      if (!inWindow.has(i) || at >= decls[i].endIndex) continue;
       const list = byDecl.get(i);
       if (list) list.push(m);
       else byDecl.set(i, [m]);
@@ -373,7 +380,7 @@ function baseOf(decl: Node): string {
 }
 
 /** Dependency keys that the package view records (the others are the file's PackageScope's). */
-const VIEW_KEY = /^[fod]:/;
+const VIEW_KEY = /^[fodx]:/;
 
 function reachesOutside(f: RelativeFinding, length: number): boolean {
   const outside = (start: number, end: number) => start < 0 || end > length;
@@ -384,21 +391,34 @@ function reachesOutside(f: RelativeFinding, length: number): boolean {
  * Runs of contiguous declarations to query at once, up to QUERY_WINDOW_CHARS each: one pass over many
  * declarations costs less than a query per declaration, and windows keep the steps between yields short.
  */
-function queryWindows(decls: Node[], indices: number[]): number[][] {
+function queryWindows(decls: Node[], topIndex: number[], top: Node[], indices: number[]): number[][] {
   const windows: number[][] = [];
   let current: number[] = [];
   let chars = 0;
+  const close = () => {
+    if (current.length === 0) return;
+    // The rows of a window must hold nothing else: a fragment of broken code on a shared row (which
+    // may nest thousands of levels deep, limits.ts) would be queried too. Such a window is queried
+    // declaration by declaration.
+    const first = topIndex[current[0]];
+    const last = topIndex[current[current.length - 1]];
+    const before = top[first - 1];
+    const after = top[last + 1];
+    const shared = (before && before.endPosition.row >= top[first].startPosition.row) || (after && after.startPosition.row <= top[last].endPosition.row);
+    if (shared && current.length > 1) windows.push(...current.map((i) => [i]));
+    else windows.push(current);
+    current = [];
+    chars = 0;
+  };
   for (const i of indices) {
     const length = decls[i].endIndex - decls[i].startIndex;
-    if (current.length > 0 && (current[current.length - 1] !== i - 1 || chars + length > QUERY_WINDOW_CHARS)) {
-      windows.push(current);
-      current = [];
-      chars = 0;
-    }
+    // Contiguous: the next declaration, with no other top-level node (a fragment) between them.
+    const contiguous = current.length > 0 && current[current.length - 1] === i - 1 && topIndex[i - 1] === topIndex[i] - 1;
+    if (current.length > 0 && (!contiguous || chars + length > QUERY_WINDOW_CHARS)) close();
     current.push(i);
     chars += length;
   }
-  if (current.length > 0) windows.push(current);
+  close();
   return windows;
 }
 

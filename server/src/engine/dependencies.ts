@@ -39,6 +39,34 @@ export function withoutRecording<T>(fn: () => T): T {
   }
 }
 
+/** The declaration whose dependency values are asked for: some values are its share of a fact. */
+export interface DeclarationText {
+  /** A key of the text (its type and hash). */
+  hash: string;
+  text(): string;
+}
+
+/**
+ * A declaration's share of a fact, memoised by the fact's hash and the declaration's text (most of a
+ * file's declarations and facts are the same from one keystroke to the next).
+ */
+export class ShareMemo {
+  private readonly shares = new Map<string, string>();
+
+  constructor(private readonly limit = 50_000) {}
+
+  get(key: string, factHash: string, decl: DeclarationText, share: (text: string) => string): string {
+    const id = `${key}\u0000${factHash}\u0000${decl.hash}`;
+    let value = this.shares.get(id);
+    if (value === undefined) {
+      value = share(decl.text());
+      if (this.shares.size >= this.limit) this.shares.delete(this.shares.keys().next().value!);
+      this.shares.set(id, value);
+    }
+    return value;
+  }
+}
+
 interface Memo<V> {
   value: V;
   reads: string[];

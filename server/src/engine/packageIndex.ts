@@ -15,7 +15,7 @@ import { GoGrammar } from './grammar';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
-import { recordDependency, textHash, withoutRecording } from './dependencies';
+import { DeclarationText, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
 
 export interface Indexer {
   /** Names the summaries, e.g. 'pool'. */
@@ -78,8 +78,20 @@ export interface PackageView {
   own(indexerId: string): unknown;
   /** Another file's detail for a name (Indexer.detail), computed on first request (a read of `d:…`). */
   detail(indexerId: string, path: string, name: string): unknown;
-  /** The current value of a dependency key this view records (`f:`, `o:`, `d:`), as a hash. */
-  valueOf(key: string): string;
+  /**
+   * A narrow fact derived from the summaries (e.g. the names of the package's types that hold a
+   * pool), read as one dependency (`x:<name>`) rather than as reads of every summary it was made from:
+   * a declaration that only asked whether it mentions such a name is checked again only when the
+   * answer could change. `compute` must return JSON and depend on the view alone; it is registered by
+   * name (every view computes it the same way). With `relevant`, a declaration depends only on the
+   * part of the fact that concerns its text (e.g. which of the names it mentions).
+   */
+  derived<T>(name: string, compute: (view: PackageView) => T, relevant?: (value: T, declarationText: string) => unknown): T;
+  /**
+   * The current value of a dependency key this view records (`f:`, `o:`, `d:`, `x:`), as a hash; for
+   * a derived fact, of its part relevant to the declaration's text.
+   */
+  valueOf(key: string, declaration?: DeclarationText): string;
 }
 
 /** Trees parsed to compute details, kept for further details of the same files until released. */
@@ -95,6 +107,11 @@ export class PackageIndex {
   private readonly lent = new Map<string, { text: string; root: Node }>();
   private readonly scratch = new Map<string, GoDocument>();
   private scratchChars = 0;
+  private readonly shares = new ShareMemo();
+  /** The last value of each derived fact per analysed file, with what it read. */
+  private readonly lastDerived = new Map<string, Derived>();
+  /** How each derived fact is computed, by name (PackageView.derived). */
+  private readonly derivations = new Map<string, { compute: (view: PackageView) => unknown; relevant?: (value: never, text: string) => unknown }>();
   /** The last own summary of each analysed file by each indexer, reused while its input key holds. */
   private readonly ownSummaries = new Map<string, Map<string, OwnSummary>>();
 
@@ -144,6 +161,7 @@ export class PackageIndex {
     this.invalidateAll();
     this.summaries.clear();
     this.ownSummaries.clear();
+    this.lastDerived.clear();
     this.lent.clear();
     this.releaseScratch();
   }
@@ -218,18 +236,28 @@ export class PackageIndex {
       own.set(id, o);
       return o;
     };
-    /** A read of the own summary depends on the indexer's input when it has a key for it (cheaper), else on the summary. */
-    const ownValue = (id: string): string => {
-      const indexer = this.indexers.find((i) => i.id === id);
-      const root = indexer?.inputKey ? rootOfOwn() : undefined;
-      if (!indexer?.inputKey || !root) return ownSummary(id).hash;
-      return `k${withoutRecording(() => indexer.inputKey!(root, ownSource))}`;
-    };
     const values = new Map<string, string>();
     const memberHashes = (id: string) => members.map((m) => `${basename(m.path)}\u0000${m.summary.hashes.get(id) ?? '-'}`).join('\n');
     const byPath = new Map(members.map((m) => [m.path, m.summary]));
     const index = this;
-    return {
+    const derivedValues = new Map<string, Derived>();
+    const derive = (name: string) => {
+      let d = derivedValues.get(name);
+      if (!d) {
+        // Made again only when what it read (this view's summaries) changed since the last view.
+        const last = this.lastDerived.get(`${path}\u0000${name}`);
+        if (last && last.reads.every(([key, value]) => view.valueOf(key) === value)) d = last;
+        else {
+          const reads = new Set<string>();
+          const value = withoutRecording(() => recording(reads, () => this.derivations.get(name)?.compute(view)));
+          d = { value, hash: textHash(JSON.stringify(value ?? null)), reads: [...reads].map((key) => [key, view.valueOf(key)]) };
+          this.lastDerived.set(`${path}\u0000${name}`, d);
+        }
+        derivedValues.set(name, d);
+      }
+      return d;
+    };
+    const view: PackageView = {
       packageName: ownPackage,
       files: members.map((m) => m.path),
       fingerprint: this.indexers.map((i) => memberHashes(i.id)).join('\n'),
@@ -241,25 +269,39 @@ export class PackageIndex {
         recordDependency(`o:${id}`);
         return ownSummary(id).value;
       },
+      derived<T>(name: string, compute: (v: PackageView) => T, relevant?: (value: T, text: string) => unknown): T {
+        recordDependency(`x:${name}`);
+        if (!index.derivations.has(name)) index.derivations.set(name, { compute, relevant: relevant as ((value: never, text: string) => unknown) | undefined });
+        return derive(name).value as T;
+      },
       detail(id, otherPath, name) {
         recordDependency(`d:${id}:${otherPath}\u0000${name}`);
         const member = byPath.get(otherPath);
         return member ? index.detailOf(otherPath, member, id, name) : undefined;
       },
-      valueOf(key) {
+      valueOf(key, declaration) {
+        const relevant = key.startsWith('x:') ? index.derivations.get(key.slice(2))?.relevant : undefined;
+        if (relevant && declaration) {
+          const fact = derive(key.slice(2));
+          return index.shares.get(key, fact.hash, declaration, (text) => textHash(JSON.stringify(relevant(fact.value as never, text) ?? null)));
+        }
         let v = values.get(key);
         if (v === undefined) {
           if (key.startsWith('f:')) v = textHash(memberHashes(key.slice(2)));
-          else if (key.startsWith('o:')) v = ownValue(key.slice(2));
+          // What the summary says, not what it was made from: an edit of a function header that the
+          // summary ignores must not re-check every declaration that read it.
+          else if (key.startsWith('o:')) v = ownSummary(key.slice(2)).hash;
           else if (key.startsWith('d:')) {
             const path = key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000'));
             v = byPath.get(path)?.textHash ?? '-';
-          } else throw new Error(`not a package view dependency: ${key}`);
+          } else if (key.startsWith('x:')) v = derive(key.slice(2)).hash;
+          else throw new Error(`not a package view dependency: ${key}`);
           values.set(key, v);
         }
         return v;
       },
     };
+    return view;
   }
 
   private listing(dir: string): Promise<string[]> {
@@ -369,6 +411,12 @@ export class PackageIndex {
     doc.dispose();
     this.scratch.delete(path);
   }
+}
+
+interface Derived {
+  value: unknown;
+  hash: string;
+  reads: [string, string][];
 }
 
 interface OwnSummary {

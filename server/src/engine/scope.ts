@@ -7,7 +7,7 @@
 // The walk keeps an explicit work stack instead of recursing, so deeply nested code cannot overflow
 // the JavaScript stack.
 import type { Node, Tree } from 'web-tree-sitter';
-import { recordDependency, textHash } from './dependencies';
+import { DeclarationText, recordDependency, ShareMemo, textHash } from './dependencies';
 
 export type BindingKind =
   | 'import'
@@ -217,6 +217,7 @@ export class PackageScope {
   private readonly bound = new Set<number>();
   private readonly values = new Map<string, string>();
   private readonly byKind = new Map<BindingKind, Binding[]>();
+  private readonly byKindHashes = new Map<string, { name: string; hash: string }[]>();
 
   constructor(readonly root: Node) {
     this.top = topLevelOf(root);
@@ -251,7 +252,11 @@ export class PackageScope {
     return this.top.nodes.find((d) => d.type === 'package_clause');
   }
 
-  /** The package-level bindings of one kind, e.g. every package variable. */
+  /**
+   * The package-level bindings of one kind, e.g. every package variable. A declaration can only use
+   * the bindings whose names its text mentions: it depends on those (see valueOf), not on every
+   * declaration of the kind.
+   */
   bindingsOfKind(kind: BindingKind): Binding[] {
     recordDependency(`k:${kind}`);
     return this.bindingsDeclaredAs(kind);
@@ -292,7 +297,11 @@ export class PackageScope {
    * it would have seen. Function declarations count by their header (receiver, name, signature): rules
    * read another function's body only through package summaries.
    */
-  valueOf(key: string): string {
+  valueOf(key: string, declaration?: DeclarationText): string {
+    if (key.startsWith('k:') && declaration) {
+      const kind = key.slice(2);
+      return shares.get(key, this.valueOf(key), declaration, (text) => this.kindValue(kind, text));
+    }
     let v = this.values.get(key);
     if (v === undefined) {
       v = this.computeValue(key);
@@ -316,11 +325,23 @@ export class PackageScope {
     if (key === 'g:package') return ofType('package_clause');
     if (key === 'g:imports') return ofType('import_declaration');
     if (key === 'g:methods') return ofType('method_declaration');
-    if (key.startsWith('k:')) {
-      const kind = key.slice(2);
-      return textHash(nodes.flatMap((d, i) => (declarationFacts(d, hashes[i]).declared.some((x) => x.kind === kind) ? [interfaceHash(i)] : [])).join(','));
-    }
+    if (key.startsWith('k:')) return this.kindValue(key.slice(2));
     throw new Error(`not a package scope dependency: ${key}`);
+  }
+
+  /** The declarations of bindings of a kind, or of those whose names a declaration's text mentions. */
+  private kindValue(kind: string, mentionedIn?: string): string {
+    let all = this.byKindHashes.get(kind);
+    if (!all) {
+      all = [];
+      this.top.nodes.forEach((d, i) => {
+        const facts = declarationFacts(d, this.top.hashes[i]);
+        for (const x of facts.declared) if (x.kind === kind) all!.push({ name: x.name, hash: facts.interfaceHash });
+      });
+      this.byKindHashes.set(kind, all);
+    }
+    const words = mentionedIn === undefined ? undefined : wordsOf(mentionedIn);
+    return textHash(all.filter((b) => !words || words.has(b.name)).map((b) => `${b.name}=${b.hash}`).join(','));
   }
 
   /** Makes the bindings of one top-level declaration (those it wins; see declaringIndex). */
@@ -369,6 +390,13 @@ export class PackageScope {
         break;
     }
   }
+}
+
+/** A declaration's share of a group of bindings (k:), by the group's hash and the declaration's text. */
+const shares = new ShareMemo();
+
+function wordsOf(text: string): Set<string> {
+  return new Set(text.match(/[\p{L}_][\p{L}\p{Nd}_]*/gu));
 }
 
 /**
