@@ -58,6 +58,8 @@ export async function keystrokeBench({ edits = 500 } = {}) {
     for (const kind of new Set(samples.map((s) => s.kind))) byKind[kind] = summarize(samples.filter((s) => s.kind === kind).map((s) => s.ms));
     const validOnly = summarize(samples.filter((s) => s.kind !== 'brace').map((s) => s.ms));
     const inBody = summarize(samples.filter((s) => s.inBody).map((s) => s.ms));
+    // An unbalanced brace makes tree-sitter's error recovery reparse to the end of the file (PERF-NOTES).
+    const inBodyBalanced = summarize(samples.filter((s) => s.inBody && s.kind !== 'brace').map((s) => s.ms));
     // The scheduler (issue 15) waits as long as the document's analyses cost, at most MAX_DEBOUNCE_MS.
     const scheduler = join(repoRoot, 'out', 'server', 'src', 'lsp', 'scheduler.js');
     const debounce = existsSync(scheduler) ? `the cost of the last analyses, at most ${/MAX_DEBOUNCE_MS = (\d+)/.exec(readFileSync(scheduler, 'utf8'))?.[1] ?? '?'} ms: the latencies include it` : 'none: the server analyses and publishes on every didChange';
@@ -69,6 +71,7 @@ export async function keystrokeBench({ edits = 500 } = {}) {
       latency: summarize(latencies),
       latencyValidText: validOnly,
       latencyInBody: inBody,
+      latencyInBodyBalanced: inBodyBalanced,
       byKind,
       debounce,
       serverExit: await client.shutdown(),

@@ -143,6 +143,7 @@ export function report(r) {
     row('', `p99 of the ${k.latencyValidText.count} edits that keep the text valid`, ms(k.latencyValidText.p99));
     for (const [kind, s] of Object.entries(k.byKind)) row('', `  ${kind} (${s.count}): p50 / p99`, `${ms(s.p50)} / ${ms(s.p99)}`);
     if (k.latencyInBody) row('', `p99 of the ${k.latencyInBody.count} edits inside function bodies`, ms(k.latencyInBody.p99), '≤ 30 ms', meets(k.latencyInBody.p99 <= 30));
+    if (k.latencyInBodyBalanced) row('', `  of which the ${k.latencyInBodyBalanced.count} that are not an unbalanced brace`, ms(k.latencyInBodyBalanced.p99));
     row('', 'didOpen to first diagnostics', ms(k.openMs));
     row('', 'debounce', k.debounce);
   } else failed('keystroke');

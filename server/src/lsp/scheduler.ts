@@ -4,12 +4,14 @@
 // engine's cache). One analysis runs at a time, in time slices, so that the server answers requests
 // and reads changes between slices.
 //
-// The delay before an analysis starts (debounce) is the expected cost of the analysis, from the last
-// ones of the same document, at most MAX_DEBOUNCE_MS: waiting as long as the work one may waste is the
-// ski-rental rule, which never costs more than twice the better of "start now" and "wait for the pause
-// in typing". A cheap analysis (a keystroke in a function body: a few ms) therefore starts almost at
-// once; an expensive one (a brace that restructures the file) waits for the next keystroke a little
-// and is abandoned by it if it started.
+// The delay before an analysis starts (debounce) follows the expected cost c of the analysis, the
+// median of the last COST_SAMPLES ones of the same document (one brace that restructured the file does
+// not make the next keystrokes wait): c² / (c + 2·SLICE_MS), at most MAX_DEBOUNCE_MS. For an expensive
+// analysis that is about c, the ski-rental rule (wait as long as the work one may waste: never more
+// than twice the better of "start now" and "wait for the pause in typing"); for one that costs less
+// than a couple of time slices, waiting saves next to nothing and the delay shrinks towards 0. So a
+// keystroke in a function body (a few ms) is analysed almost at once, and a brace that restructures
+// the file (hundreds of ms) waits for the next keystroke a little and is abandoned by it if it started.
 //
 // Nothing here knows LSP or the engine: the host gives time and a way to let the event loop run.
 
@@ -55,16 +57,16 @@ export interface SchedulerState extends SchedulerStats {
 export const SLICE_MS = 8;
 /** The debounce never exceeds this, whatever an analysis costs. */
 export const MAX_DEBOUNCE_MS = 50;
-/** Weight of the newest cost in the running estimate: successive edits of one place cost alike. */
-const COST_WEIGHT = 0.5;
+/** Analyses of a document whose costs make its estimate. */
+const COST_SAMPLES = 5;
 
 interface DocumentState {
   generation: number;
   urgency: Urgency;
   /** When the pending request is due; undefined when nothing is pending. */
   dueAt?: number;
-  /** Expected cost of an analysis (ms of work, pauses excluded); undefined before the first one. */
-  cost?: number;
+  /** Costs of its last analyses (ms of work, pauses excluded), newest last. */
+  costs: number[];
 }
 
 const rank: Record<Urgency, number> = { now: 2, edit: 1, background: 0 };
@@ -86,7 +88,7 @@ export class AnalysisScheduler {
   /** The document (or what it depends on) changed: analyse its newest text. */
   request(key: string, urgency: Urgency): void {
     let d = this.docs.get(key);
-    if (!d) this.docs.set(key, (d = { generation: 0, urgency }));
+    if (!d) this.docs.set(key, (d = { generation: 0, urgency, costs: [] }));
     d.generation = ++this.generations;
     // A request of lower urgency joins one already pending; otherwise the delay starts again.
     if (d.dueAt === undefined || rank[urgency] >= rank[d.urgency]) {
@@ -110,7 +112,8 @@ export class AnalysisScheduler {
 
   private delayFor(d: DocumentState, urgency: Urgency): number {
     if (urgency === 'now') return 0;
-    const debounce = Math.min(d.cost ?? 0, MAX_DEBOUNCE_MS);
+    const cost = median(d.costs);
+    const debounce = Math.min((cost * cost) / (cost + 2 * SLICE_MS), MAX_DEBOUNCE_MS);
     // Work for files nobody is typing in waits for a pause twice as long.
     return urgency === 'background' ? 2 * Math.max(debounce, SLICE_MS) : debounce;
   }
@@ -170,11 +173,21 @@ export class AnalysisScheduler {
     } finally {
       worked += this.host.now() - sliceStart;
       this.stats[outcome]++;
-      // An abandoned analysis cost at least what it did so far.
-      if (outcome === 'completed') d.cost = d.cost === undefined ? worked : (1 - COST_WEIGHT) * d.cost + COST_WEIGHT * worked;
-      else if (worked > (d.cost ?? 0)) d.cost = d.cost === undefined ? worked : (1 - COST_WEIGHT) * d.cost + COST_WEIGHT * worked;
+      // An abandoned analysis would have cost at least what it did so far: a sample when that exceeds
+      // the estimate (an analysis stopped at once says little).
+      if (outcome === 'completed' || worked > median(d.costs)) {
+        d.costs.push(worked);
+        if (d.costs.length > COST_SAMPLES) d.costs.shift();
+      }
       this.running = false;
       this.pump();
     }
   }
+}
+
+/** The median of a few numbers (0 for none). */
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
 }
