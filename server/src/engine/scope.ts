@@ -159,6 +159,20 @@ interface Declared {
 interface DeclarationFacts {
   declared: Declared[];
   interfaceHash: string;
+  /** A method's receiver base type and name. */
+  method?: { receiver: string; name: string };
+}
+
+function sameMethod(m: DeclarationFacts['method'], typeName: string, method: string): boolean {
+  return m !== undefined && m.receiver === typeName && m.name === method;
+}
+
+/** The base type name of a method's receiver: `T` for `(t *T)` and `(t T[K])`. */
+function receiverBase(method: Node): string | undefined {
+  let t = method.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('type') ?? undefined;
+  if (t?.type === 'pointer_type') t = t.namedChild(0) ?? undefined;
+  if (t?.type === 'generic_type') t = t.childForFieldName('type') ?? undefined;
+  return t?.type === 'type_identifier' ? t.text : undefined;
 }
 
 const factsByText = new Map<string, DeclarationFacts>();
@@ -168,6 +182,11 @@ function declarationFacts(decl: Node, hash: string): DeclarationFacts {
   let facts = factsByText.get(hash);
   if (!facts) {
     facts = { declared: declaredBy(decl), interfaceHash: FUNCTION_TYPES.has(decl.type) ? `${decl.type}:${textHash(interfaceText(decl))}` : hash };
+    if (decl.type === 'method_declaration') {
+      const receiver = receiverBase(decl);
+      const name = decl.childForFieldName('name')?.text;
+      if (receiver && name) facts.method = { receiver, name };
+    }
     if (factsByText.size >= MAX_FACTS_BY_TEXT) factsByText.delete(factsByText.keys().next().value!);
     factsByText.set(hash, facts);
   }
@@ -280,10 +299,10 @@ export class PackageScope {
     return [...out];
   }
 
-  /** The file's method declarations (methods are not package-level names). */
-  methodDeclarations(): Node[] {
-    recordDependency('g:methods');
-    return this.top.nodes.filter((d) => d.type === 'method_declaration');
+  /** The file's methods of a receiver base type with this name (a read of just those: `m:T.name`). */
+  methodsNamed(typeName: string, method: string): Node[] {
+    recordDependency(`m:${typeName}.${method}`);
+    return this.top.nodes.filter((d, i) => d.type === 'method_declaration' && sameMethod(declarationFacts(d, this.top.hashes[i]).method, typeName, method));
   }
 
   /** Every top-level node of the file (package clause and declarations, not comments). */
@@ -324,7 +343,11 @@ export class PackageScope {
     if (key === '*') return skeletonHash(this.root);
     if (key === 'g:package') return ofType('package_clause');
     if (key === 'g:imports') return ofType('import_declaration');
-    if (key === 'g:methods') return ofType('method_declaration');
+    if (key.startsWith('m:')) {
+      const dot = key.indexOf('.', 2);
+      const [typeName, method] = [key.slice(2, dot), key.slice(dot + 1)];
+      return textHash(nodes.flatMap((d, i) => (sameMethod(declarationFacts(d, hashes[i]).method, typeName, method) ? [interfaceHash(i)] : [])).join(','));
+    }
     if (key.startsWith('k:')) return this.kindValue(key.slice(2));
     throw new Error(`not a package scope dependency: ${key}`);
   }

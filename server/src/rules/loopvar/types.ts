@@ -84,6 +84,6 @@ export const pointerMethodsIndexer: Indexer = {
 /** Whether method is declared with a pointer receiver on typeName in this file or its package. */
 export function hasPointerMethod(typeName: string, method: string, file: PackageScope, pkg: PackageView | undefined): boolean {
   const has = (methods: PointerMethods | undefined) => !!methods && Object.prototype.hasOwnProperty.call(methods, typeName) && methods[typeName].includes(method);
-  if (has(pointerMethodsOf(file.methodDeclarations()))) return true;
+  if (has(pointerMethodsOf(file.methodsNamed(typeName, method)))) return true;
   return (pkg?.summaries(pointerMethodsIndexer.id) ?? []).some((s) => has(s.summary as PointerMethods | undefined));
 }

@@ -62,7 +62,7 @@ export const poolIndexer: Indexer = {
   summarize: (root, source) => summarizeFile(root, true, source.text),
   // What summarizeFile reads: the package-level declarations and function headers, and the bodies of
   // functions without parameters that return an interface (a named New) and of declarations that
-  // mention New.
+  // install a New.
   inputKey(root) {
     const { nodes, hashes } = topLevelOf(root);
     const read = [skeletonHash(root)];
@@ -77,7 +77,7 @@ export const poolIndexer: Indexer = {
 function bodyIsRead(decl: Node, hash: string): boolean {
   let read = bodyReadByText.get(hash);
   if (read === undefined) {
-    read = /\bNew\b/.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
+    read = INSTALLS_NEW.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
     if (bodyReadByText.size >= 20_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
     bodyReadByText.set(hash, read);
   }
@@ -85,6 +85,12 @@ function bodyIsRead(decl: Node, hash: string): boolean {
 }
 
 const bodyReadByText = new Map<string, boolean>();
+
+/**
+ * What a New installation looks like in text (an assignment to `.New`, a `New:` key of a literal):
+ * summarizeNewSets finds nothing in a declaration without it (`errors.New(…)` is no installation).
+ */
+const INSTALLS_NEW = /\.\s*New\s*=(?!=)|\bNew\s*:/;
 
 /** A single result written `any` or as an interface type: what makes summarizeFile read the returns. */
 function mayReturnInterface(fn: Node): boolean {
