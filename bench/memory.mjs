@@ -1,4 +1,5 @@
-// Benchmark 5, memory: peak RSS while scanning the corpus, (a) of the CLI (`gohazard scan`, whose
+// Benchmark 5, memory: peak RSS while scanning the corpus without the scan cache (run.mjs turns it
+// off for every benchmark but the cache's), (a) of the CLI (`gohazard scan`, whose
 // worker threads live in its process, so its RSS covers them) and (b) of the language server answering
 // gohazard/scanWorkspace for a workspace folder holding the corpus. Peaks are the kernel's VmHWM (and
 // GNU time's maximum RSS for the CLI); VmRSS is also sampled every 50 ms. The CLI's wall and CPU time

@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// Entry point of the `gohazard` command; the CLI itself is compiled from server/src/cli.
-require('../out/server/src/cli/main.js').runCli(process.argv.slice(2));
+// The `gohazard` command of a checkout, compiled by tsc into out/ (npm run build). The npm package's
+// command is the esbuild bundle dist/cli.js (package.json "bin"), made by `npm pack`.
+require('../out/server/src/cli/entry.js');

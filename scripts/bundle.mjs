@@ -7,8 +7,12 @@
 //   Browser (vscode.dev, github.dev): dist/web/client.js (the web extension host's `browser` entry) and
 //   dist/web/server.js (the language server as a web worker); the client reads grammars/*.wasm through
 //   the VS Code file system API and hands the bytes to the worker.
-// The CLI keeps running from tsc's out/.
-// usage: node scripts/bundle.mjs [--minify=false]
+//   The npm package: dist/cli.js, the `gohazard` command (CLI and `gohazard lsp --stdio`), with
+//   dist/scanWorker.js beside it for its scan threads. The package has no npm dependencies: the
+//   bundles carry them (package.json "files" lists what it ships).
+// A checkout's bin/gohazard.js keeps running tsc's out/.
+// usage: node scripts/bundle.mjs [--minify=false] [--cli]
+//   --cli: only what the npm package ships (npm pack's prepack), leaving the extension's bundles alone.
 import { build } from 'esbuild';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -16,9 +20,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const minify = !process.argv.includes('--minify=false');
+const cliOnly = process.argv.includes('--cli');
 const outdir = join(root, 'dist');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-rmSync(outdir, { recursive: true, force: true });
+if (!cliOnly) rmSync(outdir, { recursive: true, force: true });
 
 const common = {
   absWorkingDir: root,
@@ -60,11 +65,24 @@ const browser = {
   target: 'es2022',
 };
 
-const bundles = [
+// The workspace scan's worker threads load scanWorker.js from next to the server or the CLI (scanner.ts).
+const scanWorker = { ...node, entryPoints: ['server/src/workspace/scanWorker.ts'], outfile: 'dist/scanWorker.js' };
+// The `gohazard` command, in two files: dist/cli.js is the command (npm makes it executable when it
+// installs the package) and answers --version itself; the rest of the CLI, dist/cliMain.js, is loaded
+// only when needed, so that --version does not pay for parsing ~700 KB of JavaScript.
+const cliMainExternal = {
+  name: 'cli-main-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/main$/ }, (args) => (args.importer.endsWith(join('cli', 'entry.ts')) ? { path: './cliMain.js', external: true } : undefined));
+  },
+};
+const cliMain = { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cliMain.js', target: 'node20' };
+const cli = { ...node, entryPoints: ['server/src/cli/entry.ts'], outfile: 'dist/cli.js', target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [cliMainExternal] };
+
+const allBundles = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { ...node, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' },
-  // The workspace scan's worker threads load scanWorker.js from next to the server (scanner.ts).
-  { ...node, entryPoints: ['server/src/workspace/scanWorker.ts'], outfile: 'dist/scanWorker.js' },
+  scanWorker,
   // The web extension host loads the browser entry as CommonJS (module.exports.activate).
   { ...browser, entryPoints: ['client/src/browserExtension.ts'], outfile: 'dist/web/client.js', format: 'cjs' },
   {
@@ -81,7 +99,10 @@ const bundles = [
       GOHAZARD_VERSION: JSON.stringify(version),
     },
   },
+  cli,
+  cliMain,
 ];
+const bundles = cliOnly ? [cli, cliMain, scanWorker] : allBundles;
 for (const options of bundles) {
   // esbuild has already printed the errors; its stack trace adds nothing.
   await build(options).catch(() => process.exit(1));

@@ -9,6 +9,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'grammars');
 mkdirSync(out, { recursive: true });
 
+// `gohazard --version` reports the pins of package.json as the versions that ship: hold them to that.
+const { devDependencies: pins } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const sources = [
   ['tree-sitter-go', 'tree-sitter-go.wasm'],
   ['web-tree-sitter', 'tree-sitter.wasm'],
@@ -17,6 +19,10 @@ for (const [pkg, file] of sources) {
   // Not require.resolve: web-tree-sitter's "exports" map hides its package.json and WASM.
   const dir = join(root, 'node_modules', pkg);
   const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  if (pins[pkg] !== version) {
+    console.error(`copy-grammars: node_modules has ${pkg}@${version}, package.json pins "${pins[pkg]}": pin the exact version and run npm ci`);
+    process.exit(1);
+  }
   copyFileSync(join(dir, file), join(out, file));
   console.log(`grammars/${file} <- ${pkg}@${version}`);
 }

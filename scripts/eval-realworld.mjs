@@ -79,7 +79,7 @@ function goFiles(dir) {
 }
 
 function scanModule(dir, rules) {
-  const args = [CLI, 'scan', '--format', 'json', '--min-severity', 'hint', ...rules.flatMap((r) => ['--rule', r]), './...'];
+  const args = [CLI, 'scan', '--quiet', '--format', 'json', '--min-severity', 'hint', ...rules.flatMap((r) => ['--rule', r]), './...'];
   const started = Date.now();
   const run = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (run.status !== 0 && run.status !== 1) throw new Error(`gohazard scan in ${dir} exited ${run.status}: ${run.stderr}`);

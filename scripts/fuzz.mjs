@@ -2,7 +2,7 @@
 // npm run fuzz [-- [count] [--seed N] [--start I] [--only I,J] [--workers N] [--budget-ms MS] [--cli-every N] [--smoke] [--no-save] [--json]]
 //
 // Feeds generated and mutated Go sources through the engine (in a watched worker thread) and batches
-// of them through `gohazard scan`; see test/reliability/fuzz/. Runs the compiled out/ (npm run fuzz builds first). Failing
+// of them through `gohazard scan` in every output format; see test/reliability/fuzz/. Runs the compiled out/ (npm run fuzz builds first). Failing
 // inputs are saved to bench/results/fuzz-failures/ with the seed and index that replay them.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -80,7 +80,8 @@ const summary = await runFuzz({
 if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 else {
   const lines = [
-    `seed ${summary.seed} (corpus ${summary.fingerprint}): ${summary.checked} inputs through the engine, ${summary.cliFiles} through the CLI in ${summary.cliRuns} runs`,
+    `seed ${summary.seed} (corpus ${summary.fingerprint}): ${summary.checked} inputs through the engine, ${summary.cliFiles} through the CLI in ${summary.cliRuns} batches (each in json, sarif and text)`,
+    `columns of every output format checked against the raw bytes on ${summary.columnsChecked} inputs with findings, ${summary.columnsCheckedIllFormed} of them ill-formed UTF-8 or with a BOM`,
     `time ${(summary.elapsedMs / 1000).toFixed(1)} s, peak RSS ${summary.peakRssMb} MB, worker restarts ${summary.restarts}`,
     `slowest analyses (CPU time): ${summary.slowest.slice(0, 5).map((s) => `#${s.index} ${s.ms} ms, ${s.size} chars (${s.recipe.join('; ')})`).join('\n                              ')}`,
   ];

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { BaseLanguageClient, LanguageClientOptions, State, WorkDoneProgress } from 'vscode-languageclient';
 import { crashHandler } from './crashHandler';
+import { RestartBudget } from './restartBudget';
 
 /** Sent when the user trusts the workspace (server/src/lsp/server.ts). */
 const WORKSPACE_TRUSTED_NOTIFICATION = 'gohazard/workspaceTrusted';
@@ -34,6 +35,8 @@ let clientSubscriptions: vscode.Disposable[] = [];
 let status: vscode.StatusBarItem | undefined;
 let launcher: ServerLauncher | undefined;
 let output: vscode.OutputChannel | undefined;
+/** Crashes counted across the restarts of one client; the restart command starts the count anew. */
+const restartBudget = new RestartBudget();
 
 export async function activateGohazard(context: vscode.ExtensionContext, serverLauncher: ServerLauncher): Promise<void> {
   launcher = serverLauncher;
@@ -53,6 +56,8 @@ export async function activateGohazard(context: vscode.ExtensionContext, serverL
     vscode.commands.registerCommand('gohazard.showOutput', () => output!.show(true)),
     vscode.commands.registerCommand('gohazard.scanWorkspace', () => scanWorkspace()),
     vscode.commands.registerCommand('gohazard.upgradeImpact', (uri?: vscode.Uri) => showUpgradeImpact(upgradeResults!, uri)),
+    vscode.commands.registerCommand('gohazard.toggleAllocations', (uri?: vscode.Uri) => toggleAllocations(uri ?? vscode.window.activeTextEditor?.document.uri)),
+    vscode.commands.registerCommand('gohazard.toggleAllocationsWorkspace', () => toggleAllocations(undefined)),
     vscode.commands.registerCommand('gohazard.restartServer', async () => {
       output!.appendLine('restarting the gohazard language server');
       await restart();
@@ -78,7 +83,7 @@ function createClient(): void {
     // Read at each (re)start: trust granted meanwhile counts.
     initializationOptions: () => ({ ...launcher!.initializationOptions, trusted: vscode.workspace.isTrusted }),
     // A crashed server is restarted a bounded number of times, each crash said in the output channel.
-    errorHandler: crashHandler(output!),
+    errorHandler: crashHandler(output!, restartBudget),
   };
   launched = launcher!.newClient(options);
   client = launched.client;
@@ -107,6 +112,7 @@ async function stopClient(how: 'stop' | 'dispose'): Promise<void> {
 }
 
 async function restart(): Promise<void> {
+  restartBudget.reset();
   if (client && launched?.restart) {
     await launched.restart();
     return;
@@ -115,6 +121,24 @@ async function restart(): Promise<void> {
   createClient();
   void updateStatus();
   await client!.start();
+}
+
+interface AllocationsState {
+  workspace: boolean;
+  files: string[];
+}
+
+/**
+ * Shows or hides every predicted heap allocation (the allocations view) in one file, or with no uri
+ * in every file; returns the new state. By default only allocations in hot code are findings.
+ */
+async function toggleAllocations(uri: vscode.Uri | undefined): Promise<AllocationsState | undefined> {
+  if (!client) return undefined;
+  const state = await client.sendRequest<AllocationsState>('gohazard/allocations', uri ? { uri: uri.toString() } : {});
+  const shown = uri ? state.files.includes(uri.toString()) : state.workspace;
+  const where = uri ? uri.path.split('/').pop() : 'the workspace';
+  vscode.window.setStatusBarMessage(`gohazard: ${shown ? 'showing every predicted heap allocation in' : 'allocations hidden in'} ${where}`, 5000);
+  return state;
 }
 
 interface UpgradeImpactResult {

@@ -60,6 +60,7 @@ describe('gohazard scan', () => {
     const run0 = sarif.runs[0];
     const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'loopvar/capture');
     assert.ok(rule.shortDescription.text && rule.help.text);
+    assert.equal(rule.helpUri, 'https://github.com/gohazard/gohazard/blob/main/docs/rules/loopvar/capture.md');
     assert.deepEqual(run0.results.map((r: { ruleId: string; level: string }) => [r.ruleId, r.level]), [
       ['loopvar/capture', 'warning'],
     ]);
@@ -110,7 +111,7 @@ describe('gohazard scan', () => {
   it('exits 2 with a clear message on usage errors and missing paths', () => {
     const badFormat = run(['scan', ...loopvarOnly, '--format', 'xml', 'examples']);
     assert.equal(badFormat.code, 2);
-    assert.match(badFormat.stderr, /--format must be text, json or sarif/);
+    assert.match(badFormat.stderr, /--format must be one of text, json, sarif, github, codeclimate, not "xml"/);
     const missing = run(['scan', ...loopvarOnly, 'no/such/dir']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no\/such\/dir: no such file or directory/);

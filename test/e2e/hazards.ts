@@ -34,12 +34,32 @@ export interface HazardRow {
   goneFrom?: string;
   /** The hazard also offers upgradeImpact.quickFix, an edit of go.mod. */
   offersUpgrade?: boolean;
+  /**
+   * The rule whose diagnostic this finding joins when both are on (one problem, one diagnostic: the
+   * policy layer makes it a related location of that diagnostic). Shown on its own when that rule is off.
+   */
+  mergedInto?: string;
+  /** Related locations the diagnostic carries (LSP relatedInformation), in the same file: see shownRows. */
+  related?: RelatedRow[];
+}
+
+/** A place in a row's file: the first line containing `line`, the first `range` on it. */
+export interface PlaceRow {
+  file: string;
+  line: string;
+  range: string;
+}
+
+export interface RelatedRow {
+  line: string;
+  range: string;
+  message: RegExp;
 }
 
 /** The `go` line of the workspace's go.mod. */
 export const workspaceGoVersion = '1.21';
 
-export const hazards: HazardRow[] = [
+export const allRows: HazardRow[] = [
   {
     rule: 'loopvar/capture',
     file: 'loopvar.go',
@@ -53,7 +73,8 @@ export const hazards: HazardRow[] = [
     offersUpgrade: true,
   },
   {
-    // The upgrade-planning companion of loopvar/capture on the same loop.
+    // What changes at go1.22 for the same variable: part of the capture's problem, so a related location
+    // of its diagnostic (on the loop header) while loopvar/capture is on, a hint of its own otherwise.
     rule: 'loopvar/semantics-change',
     file: 'loopvar.go',
     line: 'for _, name := range names',
@@ -62,8 +83,27 @@ export const hazards: HazardRow[] = [
     visibleText: 'loop variable name changes meaning at go1.22',
     severity: 'hint',
     goneFrom: '1.22',
+    mergedInto: 'loopvar/capture',
   },
 ];
+
+/**
+ * The diagnostics the rows make when the rules `off` says are off are off: a row merged into another
+ * becomes that row's related location while that rule is on, its own diagnostic when it is off.
+ */
+export function shownRows(rows: HazardRow[] = allRows, off: (rule: string) => boolean = () => false): HazardRow[] {
+  const on = rows.filter((r) => !off(r.rule));
+  const joins = (r: HazardRow, into: HazardRow) => r.mergedInto === into.rule && r.file === into.file;
+  return on
+    .filter((r) => !on.some((into) => joins(r, into)))
+    .map((r) => {
+      const related = on.filter((m) => joins(m, r)).map((m) => ({ line: m.line, range: m.range, message: m.message }));
+      return related.length > 0 ? { ...r, related } : r;
+    });
+}
+
+/** What the workspace shows with the default settings: one row per diagnostic. */
+export const hazards: HazardRow[] = shownRows();
 
 /** Files in which gohazard must report nothing from the covered families (false-positive guard). */
 export const cleanFiles = ['main.go'];
@@ -84,12 +124,34 @@ export const loopHovers = [
   },
 ];
 
-/** `gohazard: Upgrade Impact` on the workspace: one change per row of `rule`, and the go.mod quick fix. */
+/** `gohazard: Upgrade Impact` on the workspace: the loops it lists (loopvar/semantics-change), and the go.mod quick fix. */
 export const upgradeImpact = {
   target: 'go1.22',
-  rule: 'loopvar/semantics-change',
+  changes: [{ file: 'loopvar.go', line: 'for _, name := range names', range: 'name' }] as PlaceRow[],
   summary: /^1 loop \(1 loop variable\) in 1 of 2 files changes meaning when go\.mod moves from go1\.21 to go1\.22\.$/,
   quickFix: 'Upgrade module to go1.22 (1 loop in the module changes meaning)',
+};
+
+/**
+ * "gohazard: Show or Hide Allocations in This File" on a clean file: every heap allocation the escape
+ * model predicts there (none is a finding by default: nothing in the workspace is hot), then none
+ * again; and the hover on an allocating expression, which explains it with or without the view.
+ */
+export const allocationsView = {
+  file: 'main.go',
+  command: 'gohazard.toggleAllocations',
+  title: 'gohazard: Show or Hide Allocations in This File',
+  findings: [
+    { rule: 'escape/closure', file: 'main.go', line: 'var wg sync.WaitGroup', range: 'wg', message: /^moved to heap: wg — captured by reference .* by the func literal at line 19, which escapes: started with go/, visibleText: 'moved to heap: wg', severity: 'info' },
+    { rule: 'escape/closure', file: 'main.go', line: 'go func(n string) {', range: 'func', message: /^func literal escapes to heap — started with go$/, visibleText: 'func literal escapes to heap', severity: 'info' },
+    { rule: 'escape/interface-arg', file: 'main.go', line: '(n)', range: 'n', message: /^n escapes to heap — passed to fmt\.Println \(interface parameter\)$/, visibleText: 'n escapes to heap', severity: 'info' },
+  ] as HazardRow[],
+  hover: {
+    line: 'go func(n string) {',
+    at: 'func',
+    text: /`func literal escapes to heap` — started with go[\s\S]*not reported: the closure of a goroutine must exist/,
+    visibleText: 'the closure of a goroutine must exist',
+  },
 };
 
 /** Orders Go versions ("1.21" < "1.22" < "1.100"). */
@@ -110,13 +172,13 @@ export function familyOf(rule: string): string {
 
 /** The families that have rows: their diagnostics are checked exactly, others are ignored. */
 export function coveredFamilies(): Set<string> {
-  return new Set(hazards.map((r) => familyOf(r.rule)));
+  return new Set(allRows.map((r) => familyOf(r.rule)));
 }
 
-/** The files the table mentions, each with its rows. */
-export function hazardFiles(): Map<string, HazardRow[]> {
+/** The files the table mentions, each with the rows it shows (by default, or with the rules `off` says off). */
+export function hazardFiles(off?: (rule: string) => boolean): Map<string, HazardRow[]> {
   const files = new Map<string, HazardRow[]>();
-  for (const row of hazards) files.set(row.file, [...(files.get(row.file) ?? []), row]);
+  for (const row of off ? shownRows(allRows, off) : hazards) files.set(row.file, [...(files.get(row.file) ?? []), row]);
   return files;
 }
 

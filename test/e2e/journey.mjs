@@ -102,6 +102,8 @@ export function addFileChecks(add, j, table, files, openPrefix = '') {
       add(`${file}: Ctrl+. offers "${row.quickFix}" and applying it gives the fixed code`, `${file}-quick-fix`, async () => {
         await j.page.keyboard.press('Escape');
         await j.clickDiagnostic(row);
+        // The click shows the squiggle's hover, which holds the keyboard until it is dismissed.
+        await j.page.keyboard.press('Escape');
         await j.page.keyboard.press(`${mod}+Period`);
         await j.applyQuickFix(row.quickFix, `${file}-quick-fix-menu`);
         await j.expectEditorText(table.goldenText(file));
@@ -191,6 +193,8 @@ function journeySteps(j, table, url, workspace) {
     });
   }
 
+  addAllocationsView(add, j, table);
+
   const versions = [...new Set(table.hazards.map((r) => r.goneFrom).filter(Boolean))].sort(table.compareGo);
   for (const version of versions) {
     const gone = table.hazards.filter((r) => !table.reportedAt(r, version));
@@ -219,6 +223,31 @@ function journeySteps(j, table, url, workspace) {
     });
   }
   return steps;
+}
+
+/**
+ * The allocations view on a clean file: the command shows every predicted heap allocation in the
+ * Problems panel, hovering one explains it, and the command again hides them.
+ */
+export function addAllocationsView(add, j, table) {
+  const view = table.allocationsView;
+  add(`command palette: ${view.title} on ${view.file} lists its predicted heap allocations`, 'allocations-view', async () => {
+    await j.openFile(view.file);
+    await j.runCommand(view.title);
+    for (const row of view.findings) await j.expectProblem(row);
+    await j.expectProblemCount(0, view.file);
+  });
+  add(`${view.file}: hovering "${view.hover.at}" in "${view.hover.line}" explains the allocation`, 'allocations-hover', async () => {
+    const box = await j.textBox(view.hover.line, view.hover.at);
+    await j.page.mouse.move(box.x + box.width / 2 - 3, box.y + box.height / 2 - 2);
+    await j.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+    await j.page.locator('.monaco-hover', { hasText: view.hover.visibleText }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  });
+  add(`command palette: ${view.title} again hides them`, 'allocations-view-off', async () => {
+    await j.page.keyboard.press('Escape');
+    await j.runCommand(view.title);
+    for (const row of view.findings) await j.expectNoProblem(row);
+  });
 }
 
 /** UI gestures on the workbench, with the selectors that VS Code 1.139 uses. */
@@ -351,6 +380,13 @@ export class Journey {
       if (box && box.y + box.height / 2 > line.y && box.y + box.height / 2 < line.y + line.height) return box;
     }
     throw new Error(`no ${row.severity} squiggle on the line "${row.line}"`);
+  }
+
+  /** The box of the token `text` (a keyword, a name: one span of the editor's rendering) on the first line that shows `line`. */
+  async textBox(line, text) {
+    const token = this.editor().locator('.view-lines .view-line', { hasText: line }).first().locator('span > span', { hasText: new RegExp(`^${text}$`) }).first();
+    await token.waitFor({ timeout: UI_TIMEOUT });
+    return token.boundingBox();
   }
 
   async lineBox(text) {

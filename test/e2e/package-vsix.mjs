@@ -4,12 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import { ToolsUnavailable, cleanEnv, ensureTools, repoRoot } from './tools.mjs';
 
 /** What the .vsix must hold under extension/, besides vsce's own manifest files. */
 export const expectedContents = [
   'LICENSE.txt', // vsce renames LICENSE
+  'changelog.md', // the Marketplace's Changelog tab (vsce lower-cases CHANGELOG.md)
   'dist/client.js',
   'dist/scanWorker.js',
   'dist/server.js',
@@ -20,6 +22,7 @@ export const expectedContents = [
   'images/icon.png',
   'package.json',
   'readme.md', // vsce lower-cases README.md
+  'schemas/gohazard.schema.json', // contributes.jsonValidation: completion and checks in .gohazard.json
 ];
 
 export function defaultVsixPath() {
@@ -29,26 +32,38 @@ export function defaultVsixPath() {
 
 /** Packages the extension; returns the .vsix path. Throws when vsce fails or the contents are wrong. */
 export function packageVsix(out = defaultVsixPath(), tools = ensureTools('packager')) {
-  // There is no public repository yet: keep README links relative (they resolve inside the installed
-  // extension) instead of letting vsce rewrite them to a repository URL.
-  const r = spawnSync(tools.node24, [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out], {
+  // vsce rewrites the README's relative links against package.json's repository, so that the images
+  // (not in the .vsix) show in the Marketplace listing and in VS Code's extension page.
+  const r = spawnSync(tools.node24, [tools.vsce, 'package', '--no-dependencies', '--out', out], {
     cwd: repoRoot,
     stdio: 'inherit',
     env: cleanEnv(),
   });
   if (r.status !== 0) throw new Error(`vsce package failed (exit ${r.status ?? r.signal})`);
-  const entries = zipEntries(readFileSync(out));
+  const zip = readFileSync(out);
+  const entries = zipEntries(zip);
   const files = entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length)).sort();
   const missing = expectedContents.filter((f) => !files.includes(f));
   const extra = files.filter((f) => !expectedContents.includes(f));
   if (missing.length || extra.length) {
     throw new Error(`the .vsix contents differ from the expected list: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`);
   }
+  const readme = zipText(zip, entries.find((e) => e.name === 'extension/readme.md'));
+  const relativeImages = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((m) => m[1]).filter((url) => !url.startsWith('https://'));
+  if (relativeImages.length > 0) throw new Error(`the packaged README has images the listing cannot show: ${relativeImages.join(', ')}`);
   console.log(`${relative(process.cwd(), out)}: ${(statSync(out).size / 1024).toFixed(0)} KiB, ${files.length} files as expected`);
   return out;
 }
 
-/** Names and uncompressed sizes from a zip's central directory (all a .vsix listing needs). */
+/** The text of one entry of a zip (stored or deflated). */
+export function zipText(zip, entry) {
+  if (!entry) throw new Error('no such entry in the zip');
+  const start = entry.offset + 30 + zip.readUInt16LE(entry.offset + 26) + zip.readUInt16LE(entry.offset + 28);
+  const data = zip.subarray(start, start + entry.compressedSize);
+  return (entry.method === 8 ? inflateRawSync(data) : data).toString('utf8');
+}
+
+/** Names, sizes and where the data lies, from a zip's central directory. */
 export function zipEntries(zip) {
   let eocd = zip.length - 22;
   while (eocd >= 0 && zip.readUInt32LE(eocd) !== 0x06054b50) eocd--;
@@ -62,7 +77,7 @@ export function zipEntries(zip) {
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
-    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), size });
+    entries.push({ name: zip.toString('utf8', at + 46, at + 46 + nameLength), size, offset: zip.readUInt32LE(at + 42), method: zip.readUInt16LE(at + 10), compressedSize: zip.readUInt32LE(at + 20) });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

@@ -25,13 +25,20 @@ describe('commands', () => {
     await vscode.commands.executeCommand('gohazard.showOutput');
   });
 
-  it('gohazard.restartServer: a new server analyses edits again', async () => {
+  it('gohazard.restartServer: a new server analyses edits again; the output channel says so without an error', async () => {
     const [file, rows] = [...hazardFiles()].find(([f]) => goldenText(f) !== undefined) ?? [...hazardFiles()][0];
     await restorer.remember(file);
     const doc = await openDocument(file);
     await waitForExactly(doc, rows);
+    // Shown, the output channel is a document the extension host can read.
+    await vscode.commands.executeCommand('gohazard.showOutput');
+    const channel = await waitFor('the gohazard output channel as a document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && /gohazard/i.test(d.uri.toString())));
     await vscode.commands.executeCommand('gohazard.restartServer');
     await waitForExactly(doc, rows, 'after the restart');
+    const restartLog = () => channel.getText().slice(channel.getText().lastIndexOf('restarting the gohazard language server'));
+    await waitFor('the exit of the old server in the output channel', () => /Server process exited/.test(restartLog()), restartLog);
+    assert.match(restartLog(), /^\[Info[^\]]*\] Server process exited with code 0, as requested\.$/m);
+    assert.doesNotMatch(restartLog(), /^\[Error/m);
     // Proof that the restarted server is the one answering: it reacts to a change.
     const golden = goldenText(file);
     if (golden !== undefined) {

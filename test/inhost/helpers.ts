@@ -63,7 +63,7 @@ export interface FileText {
 }
 
 /** The range a row's diagnostic must have in a file with this text. */
-export function expectedRange(text: string, row: HazardRow): vscode.Range {
+export function expectedRange(text: string, row: Pick<HazardRow, 'file' | 'line' | 'range'>): vscode.Range {
   const lines = text.split('\n');
   for (let line = 0; line < lines.length; line++) {
     const at = lines[line].indexOf(row.line);
@@ -76,7 +76,8 @@ export function expectedRange(text: string, row: HazardRow): vscode.Range {
 }
 
 export function matchesRow(file: FileText, d: vscode.Diagnostic, row: HazardRow): boolean {
-  return codeOf(d) === row.rule && d.range.isEqual(expectedRange(file.getText(), row)) && row.message.test(d.message) && d.severity === severities[row.severity];
+  const related = (row.related ?? []).every((rel) => d.relatedInformation?.some((r) => r.location.uri.toString() === file.uri.toString() && r.location.range.isEqual(expectedRange(file.getText(), { ...rel, file: row.file })) && rel.message.test(r.message)));
+  return codeOf(d) === row.rule && d.range.isEqual(expectedRange(file.getText(), row)) && row.message.test(d.message) && d.severity === severities[row.severity] && related;
 }
 
 export function describeDiagnostics(uri: vscode.Uri): string {
@@ -91,12 +92,13 @@ export function describeDiagnostics(uri: vscode.Uri): string {
  * Waits until `doc`'s gohazard diagnostics of the covered families are exactly `rows` (one each, nothing
  * else), as analysistest compares findings with `want` comments; returns them in the rows' order.
  */
-export function waitForExactly(doc: FileText, rows: readonly HazardRow[], what = ''): Promise<vscode.Diagnostic[]> {
+/** Waits until the document's diagnostics of the covered families (or those `select` picks) are exactly `rows`. */
+export function waitForExactly(doc: FileText, rows: readonly HazardRow[], what = '', select?: (d: vscode.Diagnostic) => boolean): Promise<vscode.Diagnostic[]> {
   const expected = rows.length === 0 ? 'no gohazard diagnostics' : rows.map((r) => `${r.rule} on "${r.line}"`).join(', ');
   return waitFor(
     `${vscode.workspace.asRelativePath(doc.uri)}${what ? ` (${what})` : ''}: ${expected}`,
     () => {
-      const all = checkedDiagnostics(doc.uri);
+      const all = select ? gohazardDiagnostics(doc.uri).filter(select) : checkedDiagnostics(doc.uri);
       if (all.length !== rows.length) return undefined;
       const found = rows.map((row) => all.find((d) => matchesRow(doc, d, row)));
       return found.every((d) => d !== undefined) ? (found as vscode.Diagnostic[]) : undefined;

@@ -51,6 +51,8 @@ describe('language server over stdio', function () {
     const d = first.diagnostics[0];
     assert.equal(d.code, 'loopvar/capture');
     assert.equal(d.source, 'gohazard');
+    // The rule's page, generated in docs/rules/ (test/unit/ruleDocs.test.ts checks it exists).
+    assert.equal(d.codeDescription?.href, 'https://github.com/gohazard/gohazard/blob/main/docs/rules/loopvar/capture.md');
     // UTF-16 columns: the Chinese characters count one unit each, the emoji two.
     assert.deepEqual(d.range, { start: { line: 6, character: 37 }, end: { line: 6, character: 38 } });
     assert.match(d.message, /loop variable x captured .* go1\.21 from go\.mod line 3/);

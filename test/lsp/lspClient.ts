@@ -23,8 +23,14 @@ export class TestClient {
   stderr = '';
   readonly progress: { token: string | number; value: { kind: string; message?: string; percentage?: number } }[] = [];
 
-  constructor(args: string[] = ['lsp', '--stdio']) {
-    this.process = spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * env: the server's environment (default: the test's), e.g. a PATH with a fake go command; command and
+   * cwd: another command than the checkout's CLI (e.g. npx where the package is installed), given all of args.
+   */
+  constructor(args: string[] = ['lsp', '--stdio'], launch: { command?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+    this.process = launch.command
+      ? spawn(launch.command, args, { cwd: launch.cwd, env: launch.env, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [cliPath, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: launch.env });
     this.process.stderr!.on('data', (d) => (this.stderr += String(d)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));

@@ -58,7 +58,7 @@ describe('language server: CPU profiles', function () {
     assert.deepEqual(first.profile.hottest?.map((h) => h.functionName), ['CountDigits', '(*Encoder).Encode', 'CountDigits.func1']);
     assert.match(first.details, /\nCPU profile: default\.pgo, 7\.62 s of CPU in 762 samples over 9\.13 s \(cpu\/nanoseconds\), 74 functions\. Hottest here: CountDigits 43\.3%/);
     const watchers = registrations.flatMap((r) => r.registrations).filter((r) => r.method === DidChangeWatchedFilesNotification.method);
-    assert.deepEqual(watchers.flatMap((w) => (w.registerOptions as { watchers: { globPattern: unknown }[] }).watchers.map((x) => x.globPattern)), ['**/go.mod', '**/go.work', '**/*.pgo']);
+    assert.deepEqual(watchers.flatMap((w) => (w.registerOptions as { watchers: { globPattern: unknown }[] }).watchers.map((x) => x.globPattern)), ['**/go.mod', '**/go.work', '**/*.pgo', '**/.gohazard.json']);
 
     // default.pgo is overwritten with something else, then deleted.
     const waitChanged = async (before: number) => {

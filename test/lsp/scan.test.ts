@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,5 +77,35 @@ describe('workspace scan over LSP', function () {
     const again = (await client.connection.sendRequest('gohazard/toolchain', { uri: pathToFileURL(join(root, 'p0', 'f0.go')).toString() })) as { goVersion: string };
     assert.equal(again.goVersion, 'go1.21');
     assert.equal(await client.shutdown(), 0);
+  });
+
+  it('takes the findings of files that did not change from the scan cache, kept outside the workspace', async () => {
+    const root = workspace(6, 4);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'gohazard-scan-cache-'));
+    const previous = process.env.GOHAZARD_CACHE;
+    try {
+      const scanOnce = async (cache: string) => {
+        process.env.GOHAZARD_CACHE = cache;
+        client = new TestClient();
+        client.settings = { rules: { 'escape/*': 'off', 'alloc/*': 'off', 'pool/*': 'off', 'toolchain/*': 'off', 'loopvar/semantics-change': 'off' } };
+        await client.initialize(pathToFileURL(root).toString());
+        const summary = (await client.connection.sendRequest('gohazard/scanWorkspace', {})) as { files: number; summary: string };
+        const withFindings = client.allPublished((uri) => uri.startsWith(pathToFileURL(root).toString()) && uri.endsWith('.go')).filter((p) => p.diagnostics.length > 0).map((p) => p.uri).sort();
+        assert.equal(await client.shutdown(), 0);
+        return { summary: summary.summary, withFindings };
+      };
+      const cold = await scanOnce(cacheDir);
+      assert.match(cold.summary, /^Scanned 24 of 24 Go files \(0 from the cache\) in [\d.]+ s: 6 loopvar\.$/);
+      writeFileSync(join(root, 'p1', 'f0.go'), clean('p1'));
+      const warm = await scanOnce(cacheDir);
+      assert.match(warm.summary, /^Scanned 24 of 24 Go files \(23 from the cache\) in [\d.]+ s: 5 loopvar\.$/);
+      assert.deepEqual(warm.withFindings, cold.withFindings.filter((uri) => !uri.endsWith('/p1/f0.go')));
+      // A cache directory inside the workspace folder is not used.
+      const inside = await scanOnce(join(root, 'cache'));
+      assert.match(inside.summary, /^Scanned 24 of 24 Go files in/);
+      assert.ok(!existsSync(join(root, 'cache')), 'nothing written inside the workspace');
+    } finally {
+      process.env.GOHAZARD_CACHE = previous;
+    }
   });
 });

@@ -121,16 +121,17 @@ describe('bad files', function () {
 
     it('reports a file deleted, and one replaced by a directory, after the walk listed them, and goes on', async () => {
       const dir = module({ 'a.go': hazard, 'b.go': hazard, 'c.go': hazard, 'd.go': hazard });
-      const facts = project.facts.bind(project);
+      // The scan looks up each listed directory's go.mod between the walk and reading the files.
+      const moduleFor = project.modules.moduleFor.bind(project.modules);
       let first = true;
-      project.facts = async (path, text) => {
+      project.modules.moduleFor = async (path) => {
         if (first) {
           first = false;
           unlinkSync(join(dir, 'c.go'));
           rmSync(join(dir, 'd.go'));
           mkdirSync(join(dir, 'd.go'));
         }
-        return facts(path, text);
+        return moduleFor(path);
       };
       try {
         const result = await scan(project, [dir], { rules: { 'loopvar/*': 'off', 'loopvar/capture': 'warning' } }, { threads: 0 });
@@ -144,7 +145,7 @@ describe('bad files', function () {
           ],
         );
       } finally {
-        project.facts = facts;
+        project.modules.moduleFor = moduleFor;
       }
     });
   });
@@ -162,7 +163,7 @@ describe('bad files', function () {
       const doc = new GoDocument(project.grammar, text);
       try {
         assert.match(doc.unparsedReason ?? '', /^file not analysed: parsing it took longer than \d+\.\d s/);
-        const { findings } = project.analyzer.analyze(doc, { path: '/x/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false }, { rules: {} });
+        const { findings } = project.analyzer.analyze(doc, { path: '/x/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainStatus: 'absent' }, { rules: {} });
         assert.deepEqual(findings.map((f) => [f.rule, f.range.start.line]), [['gohazard/skipped', 0]]);
         // Fixing the syntax error makes the file analysable again.
         doc.update([{ range: { start: { line: 2, character: 21 }, end: { line: 2, character: 29 } }, text: 'return 0 }\nfunc' }]);

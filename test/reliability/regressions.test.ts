@@ -17,7 +17,7 @@ import { newProject } from '../helpers';
 import { Choices, prng } from './fuzz/random';
 import { generateProgram } from './fuzz/generate';
 
-const facts121 = { path: '/virtual/r/a.go', goMinor: 21, versionSource: { kind: 'default' as const }, toolchainMinor: 26, toolchainKnown: false };
+const facts121 = { path: '/virtual/r/a.go', goMinor: 21, versionSource: { kind: 'default' as const }, toolchainMinor: 26, toolchainStatus: 'absent' as const };
 
 describe('fuzzing regressions', function () {
   this.timeout(60_000);

@@ -1,7 +1,9 @@
 // The client's restart policy for a crashed language server (client/src/restartBudget.ts, used by the
-// error handler in client/src/crashHandler.ts): bounded restarts, each one said in the output channel.
+// error handler in client/src/crashHandler.ts): bounded restarts, each one said in the output channel;
+// and how a server exit is logged: a restart the user asked for is not an error.
 import assert from 'node:assert/strict';
 import { MAX_RESTARTS, RESTART_WINDOW_MS, RestartBudget } from '../../client/src/restartBudget';
+import { ServerExits } from '../../client/src/serverExits';
 
 describe('restarting a crashed server', () => {
   it(`restarts ${MAX_RESTARTS} times within ${RESTART_WINDOW_MS / 60000} minutes, then stops and says so`, () => {
@@ -32,5 +34,28 @@ describe('restarting a crashed server', () => {
     assert.equal(budget.crashed().restart, false);
     budget.reset();
     assert.equal(budget.crashed().restart, true);
+  });
+});
+
+describe('the server process exits (client/src/serverExits.ts)', () => {
+  const clean = 'Server process exited with code 0.';
+
+  it('the clean exit of a server whose stop was asked for (a restart) is information, once', () => {
+    const exits = new ServerExits();
+    exits.stopRequested();
+    assert.equal(exits.levelOf(clean), 'info');
+    // The next server's exit is judged afresh: nobody asked for it to stop.
+    assert.equal(exits.levelOf(clean), 'error');
+  });
+
+  it('a crash is an error, asked-for stop or not; other lines do not use up the expectation', () => {
+    const exits = new ServerExits();
+    assert.equal(exits.levelOf(clean), 'error', 'exit 0 nobody asked for');
+    exits.stopRequested();
+    assert.equal(exits.levelOf('Connection to server is erroring. Shutting down server.'), 'error');
+    assert.equal(exits.levelOf('Server process exited with code 1.'), 'error');
+    assert.equal(exits.levelOf(clean), 'error', 'the exit above ended the expectation');
+    exits.stopRequested();
+    assert.equal(exits.levelOf('Server process exited with signal SIGKILL.'), 'error');
   });
 });

@@ -1,7 +1,9 @@
-// Trust: analysis never executes anything from the workspace. The only program gohazard runs is the go
+// Trust: analysis never executes anything from the workspace. The programs gohazard runs are the go
 // command, to read its version (`go env GOVERSION`, outside the workspace, with a timeout), and never in
-// an untrusted workspace (VS Code's restricted mode). These tests fail when a new module gains a way to
-// run programs, when the probe runs anything else, or when restricted mode stops being honoured.
+// an untrusted workspace (VS Code's restricted mode); and git, only for `gohazard scan --new-from-rev`
+// (the command line, on code the user chose to scan), never from the language server. These tests fail
+// when a new module gains a way to run programs, when the probe runs anything else, when git runs
+// without being asked for, or when restricted mode stops being honoured.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,11 @@ import { WORKSPACE_TRUSTED_NOTIFICATION } from '../../server/src/lsp/server';
 /** Modules allowed to start processes, and why. */
 const MAY_RUN_PROGRAMS: Record<string, string> = {
   'server/src/node/goToolchain.ts': 'reads the installed go version with `go env GOVERSION`',
+  'server/src/node/git.ts': 'reads what changed since a revision for `gohazard scan --new-from-rev` (command line only)',
 };
+
+/** Modules that may use the git module: the command line's --new-from-rev, nothing the language server loads. */
+const MAY_RUN_GIT = ['server/src/cli/newFindings.ts'];
 
 /** Ways to run a program or code that is not part of gohazard. */
 const EXECUTION = [
@@ -65,7 +71,7 @@ function workspace(marker: string): string {
 describe('trust', function () {
   this.timeout(60_000);
 
-  it('no module of the server or the client can run a program, except the go version probe', () => {
+  it('no module of the server or the client can run a program, except the go version probe and the CLI\'s git', () => {
     const offenders: string[] = [];
     for (const root of ['server/src', 'client/src']) {
       for (const file of sources(join(repoRoot, root))) {
@@ -78,6 +84,33 @@ describe('trust', function () {
     // The guard can fail: it finds the probe itself.
     const probe = readFileSync(join(repoRoot, 'server/src/node/goToolchain.ts'), 'utf8');
     assert.ok(EXECUTION.some((p) => p.test(probe)));
+  });
+
+  it('only the command line\'s --new-from-rev uses git', () => {
+    const importers = sources(join(repoRoot, 'server/src'))
+      .filter((file) => /from\s+['"][./]*(node\/)?git['"]/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(repoRoot, file).replace(/\\/g, '/'));
+    assert.deepEqual(importers.sort(), MAY_RUN_GIT);
+  });
+
+  it('gohazard scan runs git only with --new-from-rev, and then only to read the diff', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'gohazard-fakegit-'));
+    const log = join(bin, 'runs.log');
+    const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    const marker = join(mkdtempSync(join(tmpdir(), 'gohazard-marker-')), 'ran');
+    const dir = workspace(marker);
+    const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'base']]) assert.equal(spawnSync(realGit, args, { cwd: dir, env }).status, 0);
+    assert.equal(spawnSync(process.execPath, [cliPath, 'scan', '.'], { cwd: dir, env, encoding: 'utf8' }).status, 1);
+    assert.equal(existsSync(log), false, 'git ran without --new-from-rev');
+    const r = spawnSync(process.execPath, [cliPath, 'scan', '--new-from-rev', 'HEAD', '.'], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const runs = readFileSync(log, 'utf8').trim().split('\n');
+    assert.deepEqual(runs.map((line) => line.split(' ')[0]), ['rev-parse', 'rev-parse', 'diff', 'ls-files']);
+    assert.match(runs[2], /--no-ext-diff --no-textconv/);
+    assert.equal(existsSync(marker), false, 'something of the workspace ran');
   });
 
   it('the probe runs only `go env GOVERSION`, outside the workspace, with GOTOOLCHAIN=local; nothing of the workspace runs', () => {

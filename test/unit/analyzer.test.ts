@@ -14,7 +14,7 @@ import { prng } from '../reliability/fuzz/random';
 /** Tests about the loop-variable rules switch the other families off so that they stay exact. */
 const loopvarOnly: EngineConfig = { rules: { 'escape/*': 'off', 'alloc/*': 'off', 'pool/*': 'off', 'toolchain/*': 'off' } };
 
-const go121: FileFacts = { path: '/virtual/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false };
+const go121: FileFacts = { path: '/virtual/a.go', goMinor: 21, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainStatus: 'absent' };
 
 function analyseFresh(project: Project, text: string, facts = go121, config: EngineConfig = defaultConfig) {
   const doc = new GoDocument(project.grammar, text);

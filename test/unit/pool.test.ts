@@ -116,7 +116,7 @@ describe('pool rules', () => {
   it('without a package view, reads only top-level declarations (which the cache key covers)', () => {
     const text = 'package p\n\nimport "sync"\n\nvar p sync.Pool\n\nfunc f() []byte {\n\treturn p.Get().([]byte)\n}\n\nfunc init() { p.New = func() any { return []byte{} } }\n';
     const doc = new GoDocument(project.grammar, text);
-    const facts: FileFacts = { path: '/virtual/p.go', goMinor: 22, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainKnown: false };
+    const facts: FileFacts = { path: '/virtual/p.go', goMinor: 22, versionSource: { kind: 'default' }, toolchainMinor: 26, toolchainStatus: 'absent' };
     const findings = project.analyzer.analyze(doc, facts, allPoolRules).findings;
     // init's New is in a function body, invisible here: the pool's New is unknown, not absent.
     assert.deepEqual(findings.filter((f) => f.rule === 'pool/get-without-new'), []);

@@ -42,8 +42,9 @@ export function startBatchScan(grammar: GoGrammar, files: ProjectHost, request: 
 }
 
 async function analyse(project: Project, path: string, text: string, request: HostScanRequest): Promise<ScannedFile['findings']> {
-  const facts = await project.facts(path, text, undefined, request.config);
-  return project.analyzeWithFacts(text, facts, request.config).findings;
+  const config = request.configByDir?.get(dirname(path)) ?? request.config;
+  const facts = await project.facts(path, text, undefined, config);
+  return project.analyzeWithFacts(text, facts, config).findings;
 }
 
 function byDirectory(files: string[]): Map<string, string[]> {

@@ -99,7 +99,7 @@ export function browserServerHost(connection: Connection, worker: WorkerGlobal):
       const text = await files.readFile(path);
       if (text === undefined) problems.push({ path, message: 'cannot read' });
       else if (text.includes('\0')) problems.push({ path, message: 'skipped: contains NUL bytes (not Go source)' });
-      else return text;
+      else return { text };
       return undefined;
     },
   };

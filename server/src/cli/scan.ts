@@ -1,21 +1,46 @@
 // `gohazard scan`: analyse the named Go files with the same engine the language server uses, on worker
 // threads when there are enough files to pay for starting them.
 import { dirname, join, relative, resolve } from 'node:path';
-import { EngineConfig } from '../engine/config';
-import { Project } from '../engine/project';
+import { EngineConfig, FailOn } from '../engine/config';
+import type { Project } from '../engine/project';
+import { ruleDocs } from '../engine/analyzer';
+import { allRules } from '../rules';
+import { dirname as engineDirname } from '../engine/paths';
+import { configureScan, ProjectConfigs } from '../engine/projectConfig';
 import { SourceText } from '../engine/sourceText';
-import { fromEnginePath, toEnginePath } from '../node/nodeHost';
+import { fromEnginePath, nodeFileHost, toEnginePath } from '../node/nodeHost';
 import type { FileReport } from './report';
-import { readGoSource } from '../workspace/readSource';
-import { ScanHandle } from '../workspace/scanner';
-import { FileResult } from '../workspace/scanProtocol';
+import { ScanHandle, ScanOutcome } from '../workspace/scanner';
+import type { FileResult } from '../workspace/scanProtocol';
 import { goFilesOf, WalkProblem } from '../workspace/walk';
 import { resolveProfile } from '../toolchain/facts';
+import { filesOfShard, Shard } from './shard';
 
 export interface ScanResult {
   files: number;
   reports: FileReport[];
   problems: WalkProblem[];
+  /** What is wrong in the .gohazard.json files read (their valid parts still apply). */
+  configProblems: WalkProblem[];
+  /** Every file analysed, relative to the working directory with forward slashes (as FileReport.path). */
+  analysed: string[];
+  /** With the scan cache: how many files' findings came from it (hits) or were analysed (misses), and more. */
+  cache?: ScanOutcome['cache'];
+}
+
+export interface ScanCacheStats {
+  hits: number;
+  misses: number;
+}
+
+export interface ScanProgress {
+  /** Files done, of total. */
+  done: number;
+  total: number;
+  /** The directory (package) last finished. */
+  dir: string;
+  /** Findings so far. */
+  findings: number;
 }
 
 export interface ScanOptions {
@@ -25,12 +50,22 @@ export interface ScanOptions {
   threads?: number;
   /** Files above this many bytes are skipped with a message (0: no limit; absent: the default). */
   maxFileBytes?: number;
+  /** Called as files finish: after each file in this thread, after each directory on workers. */
+  onProgress?: (progress: ScanProgress) => void;
+  /** Only the packages of this shard (shard.ts). */
+  shard?: Shard;
+  /** The scan cache (node/diskCache.ts resolveCacheDir); none when absent. */
+  cache?: { dir: string; maxBytes?: number };
 }
 
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
 const IN_THREAD_LIMIT = 64;
 
-export async function scan(project: Project, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
+/** The scan resolves go.mod files and CPU profiles here; it parses in worker threads (or a Project of its own). */
+export type ScanContext = Pick<Project, 'modules' | 'profiles' | 'toolchain'>;
+
+/** config: the command line's settings, over each file's .gohazard.json. */
+export async function scan(project: ScanContext, args: readonly string[], config: EngineConfig, options: ScanOptions = {}): Promise<ScanResult> {
   const problems: WalkProblem[] = [];
   const goModProblems = new Map<string, readonly string[]>();
   project.modules.onGoModRead = (goMod, list) => goModProblems.set(goMod, list);
@@ -38,12 +73,14 @@ export async function scan(project: Project, args: readonly string[], config: En
   project.profiles.onLoad = (path, result) => {
     if ('error' in result) profileProblems.set(path, result.error);
   };
-  const files = await goFilesOf(args, problems);
+  const listed = await goFilesOf(args, problems);
+  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config);
+  options.onProgress?.({ done: 0, total: files.length, dir: '', findings: 0 });
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
-  for (const dir of new Set(files.map((f) => dirname(resolve(f))))) {
-    const file = toEnginePath(join(dir, 'x.go'));
-    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, config.profilePath);
+  for (const dir of new Set(files.map(dirname))) {
+    const file = toEnginePath(join(resolve(dir), 'x.go'));
+    await resolveProfile(file, await project.modules.moduleFor(file), project.profiles, configByDir.get(dir)?.profilePath);
   }
   for (const [path, error] of profileProblems) problems.push({ path: toEnginePath(relative(process.cwd(), fromEnginePath(path))), message: `CPU profile cannot be used: ${error}` });
   for (const [goMod, list] of goModProblems) {
@@ -53,35 +90,65 @@ export async function scan(project: Project, args: readonly string[], config: En
     }
   }
   const inThread = options.threads === 0 || (options.threads === undefined && files.length < IN_THREAD_LIMIT);
-  const results = inThread ? await scanInThread(project, files, config, options) : (await new ScanHandle({ files, config, toolchain: project.toolchain, goMinor: options.goMinor, threads: options.threads, maxFileBytes: options.maxFileBytes }).done).results;
+  let findings = 0;
+  const onResults = (results: FileResult[]) => {
+    for (const r of results) findings += r.findings.length;
+  };
+  const onProgress = options.onProgress && ((done: number, total: number, dir: string) => options.onProgress!({ done, total, dir, findings }));
+  const outcome = await new ScanHandle({
+    files,
+    config,
+    configByDir,
+    toolchain: project.toolchain,
+    goMinor: options.goMinor,
+    threads: inThread ? 0 : options.threads,
+    maxFileBytes: options.maxFileBytes,
+    cache: options.cache,
+    onResults,
+    onProgress,
+  }).done;
+  const results = outcome.results;
   const reports: FileReport[] = [];
-  let analysed = 0;
+  const analysed: string[] = [];
   for (const r of results) {
     problems.push(...r.problems.map((message) => ({ path: r.file, message })));
-    if (r.lines > 0) analysed++;
-    if (r.findings.length > 0 && r.text !== undefined) {
-      reports.push({ path: toEnginePath(relative(process.cwd(), resolve(r.file))), source: new SourceText(r.text), findings: r.findings });
-    }
+    const path = toEnginePath(relative(process.cwd(), resolve(r.file)));
+    if (r.lines > 0) analysed.push(path);
+    if (r.findings.length > 0 && r.text !== undefined) reports.push({ path, source: new SourceText(r.text, r.layout), findings: r.findings, failOn: failOnByDir.get(dirname(r.file)) });
   }
-  return { files: analysed, reports, problems };
+  // In the order of the printed paths, which `gohazard merge` can restore from the shards' outputs.
+  reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: analysed.length, analysed, reports, problems, configProblems, cache: outcome.cache };
 }
 
-async function scanInThread(project: Project, files: string[], config: EngineConfig, options: ScanOptions): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  for (const file of files) {
-    const problems: WalkProblem[] = [];
-    const text = await readGoSource(file, problems, options.maxFileBytes);
-    if (text === undefined) {
-      results.push({ file, findings: [], lines: 0, problems: problems.map((p) => p.message) });
-      continue;
-    }
-    const facts = await project.facts(toEnginePath(resolve(file)), text, undefined, config);
-    if (options.goMinor !== undefined) {
-      facts.goMinor = options.goMinor;
-      facts.versionSource = { kind: 'override' };
-    }
-    const { findings } = project.analyzeWithFacts(text, facts, config);
-    results.push({ file, findings, lines: 1, problems: [], text: findings.length > 0 ? text : undefined });
+/**
+ * Each directory's .gohazard.json: the files it excludes are dropped, and the others get its settings
+ * under the command line's. Keyed by dirname(file) of the paths as given, as the scanner groups them.
+ */
+async function applyProjectConfigs(files: string[], config: EngineConfig) {
+  const configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
+  const configProblems: WalkProblem[] = [];
+  configs.onLoad = (loaded) => {
+    const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));
+    for (const p of loaded.problems) configProblems.push({ path: `${path}:${p.range.start.line + 1}:${p.range.start.character + 1}`, message: p.message });
+  };
+  const given = new Map(files.map((f) => [toEnginePath(resolve(f)), f]));
+  const configured = await configureScan(configs, [...given.keys()], config);
+  const configByDir = new Map<string, EngineConfig>();
+  const failOnByDir = new Map<string, FailOn>();
+  for (const path of configured.files) {
+    const dir = dirname(given.get(path)!);
+    configByDir.set(dir, configured.configByDir.get(engineDirname(path))!);
+    const failOn = configured.projectByDir.get(engineDirname(path))?.settings.failOn;
+    if (failOn) failOnByDir.set(dir, failOn);
   }
-  return results;
+  return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
+}
+
+/** The directories the arguments name (a file's own directory), where the cache must not be. */
+export function scanRoots(args: readonly string[]): string[] {
+  return (args.length > 0 ? args : ['./...']).map((arg) => {
+    const root = arg === '...' ? '.' : arg.endsWith('/...') ? arg.slice(0, -4) || '.' : arg;
+    return root.endsWith('.go') ? dirname(root) : root;
+  });
 }

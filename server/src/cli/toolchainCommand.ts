@@ -13,9 +13,9 @@ export async function runToolchain(project: Project, paths: string[], format: 't
   const display = (p: string) => toEnginePath(relative(process.cwd(), resolve(fromEnginePath(p))));
   const rows = [];
   for (const file of files) {
-    const text = await readGoSource(file, problems);
-    if (text === undefined) continue;
-    const r = await project.toolchainReport(toEnginePath(resolve(file)), text, { profilePath: profile });
+    const source = await readGoSource(file, problems);
+    if (source === undefined) continue;
+    const r = await project.toolchainReport(toEnginePath(resolve(file)), source.text, { profilePath: profile });
     rows.push({
       file: display(r.path),
       goVersion: r.goVersion,

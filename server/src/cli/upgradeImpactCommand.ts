@@ -4,7 +4,6 @@ import { Project } from '../engine/project';
 import { fromEnginePath, toEnginePath } from '../node/nodeHost';
 import { nodeModuleSources } from '../node/serverHost';
 import { describeImpact, upgradeImpact, UpgradeImpact } from '../workspace/upgradeImpact';
-import { byteColumn } from './columns';
 
 export async function runUpgradeImpact(project: Project, dir: string, format: 'text' | 'json'): Promise<number> {
   const impact = await upgradeImpact(project, toEnginePath(resolve(dir)), nodeModuleSources);
@@ -26,7 +25,7 @@ function summary(impact: UpgradeImpact): string {
 }
 
 function formatText(impact: UpgradeImpact): string {
-  const lines = impact.changes.map(({ path, source, finding }) => `${display(path)}:${finding.range.start.line + 1}:${byteColumn(source, finding.range.start) + 1}: ${finding.message}`);
+  const lines = impact.changes.map(({ path, source, finding }) => `${display(path)}:${finding.range.start.line + 1}:${source.byteColumn(finding.range.start) + 1}: ${finding.message}`);
   return [...lines, summary(impact)].map((l) => `${l}\n`).join('');
 }
 
@@ -45,7 +44,7 @@ function formatJson(impact: UpgradeImpact): string {
       changes: impact.changes.map(({ path, source, finding }) => ({
         file: display(path),
         line: finding.range.start.line + 1,
-        column: byteColumn(source, finding.range.start) + 1,
+        column: source.byteColumn(finding.range.start) + 1,
         variable: source.text.slice(source.offsetAt(finding.range.start), source.offsetAt(finding.range.end)),
         message: finding.message,
       })),

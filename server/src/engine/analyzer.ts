@@ -24,7 +24,8 @@ import { SourceText } from './sourceText';
 import { applySuppressions, SameAs, suppressionRule } from './suppressions';
 import { MAX_NESTING_DEPTH, nestsDeeperThan, skippedRule } from './limits';
 import { Finding, Fix, RuleDoc, Severity } from './types';
-import { Heat, heatOf, holdsBenchmarkLoop, isTestFile } from './policy/heat';
+import { Heat, heatOf, holdsBenchmarkLoop, isTestCode, measuredLoopOf } from './policy/heat';
+import { invariantAcross } from './policy/benchmarks';
 import { CandidateFinding, present } from './policy/present';
 import { headRange } from './policy/ranges';
 
@@ -147,7 +148,7 @@ export class Analyzer {
 
   /** Every rule's documentation, including the engine's own suppression check. */
   get docs(): RuleDoc[] {
-    return [...this.rules.map(({ id, summary, help, defaultSeverity, kind }) => ({ id, summary, help, defaultSeverity, kind })), suppressionRule, skippedRule];
+    return ruleDocs(this.rules);
   }
 
   analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {
@@ -176,8 +177,9 @@ export class Analyzer {
     const skippedSeverity = severityFor(skippedRule.id, skippedRule.defaultSeverity, config);
     if (skippedSeverity !== 'off') severityOf.set(skippedRule.id, skippedSeverity);
 
-    // The version's source is in the key too: messages and fixes name its file and line.
-    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, file.toolchainKnown, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.packageName ?? '', file.profile?.identity ?? ''].join('\u0000');
+    // The version's source is in the key too: messages and fixes name its file and line; findings also
+    // say whether the toolchain is the installed one.
+    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, file.toolchainStatus, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.packageName ?? '', file.profile?.identity ?? ''].join('\u0000');
     if (cache.contextKey !== contextKey) cache.reset(contextKey);
     const run = ++cache.runs;
 
@@ -334,11 +336,12 @@ export class Analyzer {
     }
     let scopes: DeclScopes | undefined;
     const base = decl.startIndex;
-    const testFile = isTestFile(file.path);
+    const testFile = isTestCode(file.path);
     let mayBeHot: boolean | undefined;
     for (const [rule, ruleMatches] of byRule) {
-      // By default cost findings are shown only in hot code: a declaration that cannot hold any is not checked for them.
-      if (rule.kind === 'cost' && escapeScopeOf(config) === 'hot' && !(mayBeHot ??= declMayBeHot(decl, source, file, reads))) continue;
+      // By default cost findings are shown only in hot code (a declaration that cannot hold any is not
+      // checked for them), and facts only in the allocations view.
+      if (escapeScopeOf(config) === 'hot' && (rule.kind === 'fact' || (rule.kind === 'cost' && !(mayBeHot ??= declMayBeHot(decl, source, file, reads))))) continue;
       const ctx: RuleContext = {
         file,
         config,
@@ -352,7 +355,7 @@ export class Analyzer {
           return `\u0000L${node.startIndex - base}\u0000`;
         },
         report: (r: Report) => {
-          const f = relative(rule, r, decl, testFile);
+          const f = relative(rule, r, decl, testFile, ctx.scopes);
           // Likewise an edit or a related location outside it, e.g. an import added to the file.
           if (reachesOutside(f, decl.endIndex - base)) reads.add(BASE);
           out.push(f);
@@ -422,6 +425,11 @@ function queryWindows(decls: Node[], topIndex: number[], top: Node[], indices: n
   return windows;
 }
 
+/** The documentation of these rules and of the engine's own checks (Analyzer.docs), without an analyzer. */
+export function ruleDocs(rules: readonly Rule[]): RuleDoc[] {
+  return [...rules.map(({ id, summary, help, defaultSeverity, kind, example }) => ({ id, summary, help, defaultSeverity, kind, example })), suppressionRule, skippedRule];
+}
+
 /** Query pattern offsets are UTF-8 byte offsets into the query source. */
 const utf8 = new TextEncoder();
 
@@ -453,7 +461,7 @@ function declIndexAt(starts: number[], offset: number): number {
   return lo;
 }
 
-function relative(rule: Rule, r: Report, decl: Node, testFile: boolean): RelativeFinding {
+function relative(rule: Rule, r: Report, decl: Node, testFile: boolean, scopes: () => DeclScopes): RelativeFinding {
   const base = decl.startIndex;
   const range = r.node ? headRange(r.node) : { start: r.start ?? base, end: r.end ?? base };
   const fixes = (r.fixes ?? []).map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, start: e.start - base, end: e.end - base })) }));
@@ -470,6 +478,10 @@ function relative(rule: Rule, r: Report, decl: Node, testFile: boolean): Relativ
     const node = r.node ?? decl.descendantForIndex(range.start, range.end) ?? decl;
     out.heat = heatOf(node, testFile);
     if (r.cold) out.heat.cold ??= r.cold;
+    if (out.heat.benchmark && r.hoistable) {
+      const loop = measuredLoopOf(node);
+      out.heat.invariant = loop !== undefined && invariantAcross(node, loop, scopes());
+    }
   }
   return out;
 }

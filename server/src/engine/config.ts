@@ -7,6 +7,19 @@ import { Severity, SeveritySetting } from './types';
  * functions: the default), or every fact inside loops, or every fact (the allocations view).
  */
 export type EscapeScope = 'hot' | 'loops' | 'all';
+export const escapeScopes: readonly EscapeScope[] = ['hot', 'loops', 'all'];
+
+/**
+ * The escape scope a setting, a flag or .gohazard.json names, or undefined when it names none (then the
+ * next source decides, and finally `hot`). The one place that reads the setting's values.
+ */
+export function parseEscapeScope(value: unknown): EscapeScope | undefined {
+  return escapeScopes.find((s) => s === value);
+}
+
+/** The least severity that makes `gohazard scan` exit 1 (`none`: never). */
+export type FailOn = Severity | 'none';
+export const failOnValues: readonly FailOn[] = ['error', 'warning', 'info', 'hint', 'none'];
 
 export interface EngineConfig {
   /** Rule id (`loopvar/capture`) or family (`loopvar/*`) to a severity or `off`. */
@@ -31,7 +44,8 @@ export function escapeScopeOf(config: EngineConfig): EscapeScope {
   return config.escapeScope ?? 'hot';
 }
 
-const settings = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);
+export const severitySettings: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
+const settings = new Set<string>(severitySettings);
 
 /** Keeps the valid entries of a user-supplied rules map and names the invalid ones. */
 export function sanitizeRules(input: unknown): { rules: Record<string, SeveritySetting>; problems: string[] } {

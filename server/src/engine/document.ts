@@ -53,6 +53,7 @@ export class GoDocument {
   /** The newest text (or the limits) changed since currentTree was made. */
   private dirty = false;
   private revisions = 0;
+  private slow = false;
 
   constructor(
     grammar: GoGrammar,
@@ -112,6 +113,15 @@ export class GoDocument {
   get unparsedReason(): string | undefined {
     void this.tree;
     return this.unparsed;
+  }
+
+  /**
+   * Whether the text is unparsed because parsing ran out of time: unlike a size limit, that depends
+   * on the machine's load, so nothing concluded from it may be cached.
+   */
+  get parseTimedOut(): boolean {
+    void this.tree;
+    return this.slow;
   }
 
   /** New limits (e.g. the user changed gohazard.maxFileSize): parses or drops the tree if that changes. */
@@ -187,6 +197,7 @@ export class GoDocument {
     if (tree) {
       liveTrees++;
       this.unparsed = undefined;
+      this.slow = false;
       this.commit(tree);
       return true;
     }
@@ -196,7 +207,7 @@ export class GoDocument {
     }
     this.parser.reset();
     this.suspended = false;
-    this.commit(this.unparsedTree(`file not analysed: parsing it took longer than ${(budget / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`));
+    this.commit(this.unparsedTree(`file not analysed: parsing it took longer than ${(budget / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`, true));
     return true;
   }
 
@@ -239,14 +250,16 @@ export class GoDocument {
     if (tree) {
       liveTrees++;
       this.unparsed = undefined;
+      this.slow = false;
       return tree;
     }
     this.parser.reset();
-    return this.unparsedTree(`file not analysed: parsing it took longer than ${(parseBudgetMs(text.length) / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`);
+    return this.unparsedTree(`file not analysed: parsing it took longer than ${(parseBudgetMs(text.length) / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`, true);
   }
 
-  private unparsedTree(reason: string): Tree {
+  private unparsedTree(reason: string, timedOut = false): Tree {
     this.unparsed = reason;
+    this.slow = timedOut;
     const empty = this.parser.parse('');
     if (!empty) throw new Error('tree-sitter returned no tree');
     liveTrees++;

@@ -56,6 +56,18 @@ export const skippedRule: RuleDoc = {
   help: `gohazard does not analyse files larger than the maximum file size (\`--max-file-size\`, \`gohazard.maxFileSize\`), files whose parse takes far longer than parsing normally does (tree-sitter's error recovery on some syntax errors in large files), or declarations nested more than ${MAX_NESTING_DEPTH} levels deep (generated tables, usually), so that one pathological file cannot stall the editor or CI. Nothing in the skipped file or declaration is checked; raise the file size limit to analyse large files, fix the syntax error to have the file parsed again.`,
   defaultSeverity: 'info',
   kind: 'hazard',
+  example: {
+    hazard: `package example
+
+// Generated: a value written as ${MAX_NESTING_DEPTH + 1} nested parentheses.
+var deep = ${'('.repeat(MAX_NESTING_DEPTH + 1)}1${')'.repeat(MAX_NESTING_DEPTH + 1)}
+`,
+    fix: `package example
+
+// Generated without the nesting.
+var deep = 1
+`,
+  },
 };
 
 /**

@@ -9,6 +9,10 @@
 //
 // Directory listings and file texts are cached until the host reports a change (invalidate), so a
 // keystroke costs no disk access; texts of files open in an editor (overlays) win over the disk.
+//
+// Two consumers know what was read: the editor's incremental analysis (dependency keys recorded per
+// declaration, dependencies.ts) and the scan cache (what was read of the siblings' summaries and
+// details, summaryReads.ts, to key findings that persist between scans).
 import type { Node } from 'web-tree-sitter';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
@@ -16,13 +20,14 @@ import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length 
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
 import { DeclarationText, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
+import { DETAIL_READS, jsonAt, RecordedReads, SummaryReads } from './summaryReads';
 
 export interface Indexer {
   /** Names the summaries, e.g. 'pool'. */
   id: string;
   /**
    * Must return JSON-serialisable data that depends only on the file's text: its serialisation decides
-   * whether dependants are re-analysed (and a persistent cache may key it by the text's hash).
+   * whether dependants are re-analysed, and the scan cache keeps it by the text's digest.
    */
   summarize(root: Node, source: SourceText): unknown;
   /**
@@ -45,16 +50,48 @@ export interface IndexHost {
   listDirectory(dir: string): Promise<string[] | undefined>;
 }
 
+/**
+ * Where summaries and details persist between runs, by file text (the scan cache, engine/scanCache.ts):
+ * a file whose summary is stored there is never parsed to summarise it, nor one whose details asked for
+ * are stored to find them.
+ */
+export interface SummaryStore {
+  textDigest(text: string): string;
+  loadSummary(textDigest: string): { packageName: string; digests: Record<string, string>; summaries(): Map<string, unknown> } | undefined;
+  /** Returns the digest of each summary. */
+  storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string): Record<string, string>;
+  /** The details of a file by one indexer computed in earlier runs, by name. */
+  loadDetails(textDigest: string, indexerId: string): Map<string, unknown> | undefined;
+  storeDetails(textDigest: string, indexerId: string, details: ReadonlyMap<string, unknown>): void;
+  digest(parts: readonly string[]): string;
+}
+
 interface FileSummary {
   text: string;
-  /** textHash of the text: what a detail of this file depends on. */
-  textHash: string;
   packageName: string;
-  /** textHash of each summary's JSON, to tell when dependants must be re-analysed. */
-  hashes: Map<string, string>;
-  summaries: Map<string, unknown>;
-  /** Details computed so far, by indexer id and name. */
+  /**
+   * Of each indexer's summary JSON: the store's digests when it came from or went to a store, else
+   * textHash. Dependants are re-analysed when it changes.
+   */
+  hashes: Record<string, string>;
+  /** Whether hashes are the store's digests. */
+  digested: boolean;
+  /**
+   * Changes exactly when the hashes change. Fingerprints carry it rather than the hashes: every file of
+   * a directory has a fingerprint, and one made of every sibling's summaries grows with the square of
+   * the directory (syscall/ of the Go distribution).
+   */
+  version: number;
+  /** Parsed on first use when the summary came from the store. */
+  summaries(): Map<string, unknown>;
+  /** textHash of the text, made when first asked: what a detail of this file depends on in an editor. */
+  textHash?: string;
+  /** Details computed or loaded so far, by indexer id and name. */
   details: Map<string, unknown>;
+  /** With a store: the details each indexer's stored entry holds, loaded when first needed. */
+  storedDetails?: Map<string, Map<string, unknown>>;
+  /** Indexers with details computed here (not loaded), to be stored when the index is cleared. */
+  unsavedDetails?: Set<string>;
 }
 
 export interface PackageFileSummary {
@@ -92,10 +129,25 @@ export interface PackageView {
    * a derived fact, of its part relevant to the declaration's text.
    */
   valueOf(key: string, declaration?: DeclarationText): string;
+  /**
+   * With a summary store: what rules read of the other files' summaries, down to the entries they
+   * looked up, and the details they asked for.
+   */
+  readonly reads: SummaryReads;
+  /** With a summary store: digests of what the other files' summaries and details say, for the scan cache. */
+  readonly dependencies?: PackageDependencies;
 }
 
-/** Trees parsed to compute details, kept for further details of the same files until released. */
-const SCRATCH_BUDGET_CHARS = 1_500_000;
+export interface PackageDependencies {
+  /**
+   * Of the other files' names and their whole summaries by these indexers (no summary is parsed); for
+   * details (`d:<indexer>`, summaryReads.ts), of the files' texts.
+   */
+  whole(indexerIds: readonly string[]): string;
+  /** Of the other files' names and the parts of their summaries that were read, and the details read. */
+  parts(reads: RecordedReads): string;
+}
+
 
 export class PackageIndex {
   private readonly summaries = new Map<string, FileSummary>();
@@ -107,6 +159,11 @@ export class PackageIndex {
   private readonly lent = new Map<string, { text: string; root: Node }>();
   private readonly scratch = new Map<string, GoDocument>();
   private scratchChars = 0;
+  /**
+   * Text of the trees parsed to compute details, kept for further details of the same files until
+   * released (about 26 bytes of WebAssembly memory per character, which never shrinks).
+   */
+  scratchBudgetChars = 1_500_000;
   private readonly shares = new ShareMemo();
   /** The last value of each derived fact per analysed file, with what it read. */
   private readonly lastDerived = new Map<string, Derived>();
@@ -114,6 +171,9 @@ export class PackageIndex {
   private readonly derivations = new Map<string, { compute: (view: PackageView) => unknown; relevant?: (value: never, text: string) => unknown }>();
   /** The last own summary of each analysed file by each indexer, reused while its input key holds. */
   private readonly ownSummaries = new Map<string, Map<string, OwnSummary>>();
+  private lastVersion = 0;
+  private store: SummaryStore | undefined;
+  private readonly memberDigests = new WeakMap<FileSummary, Map<string, string>>();
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -156,14 +216,22 @@ export class PackageIndex {
    * Forgets every text, listing and summary it holds. A scan worker calls it after each directory: it
    * never comes back to one, and the caches (made for an editor's keystrokes) otherwise keep the text
    * and summaries of every file scanned, hundreds of MB over the Go distribution (bench/memory.mjs).
+   * Details computed since the last clear are stored first, with a store.
    */
   clear(): void {
+    this.storeDetails();
     this.invalidateAll();
     this.summaries.clear();
     this.ownSummaries.clear();
     this.lastDerived.clear();
     this.lent.clear();
     this.releaseScratch();
+  }
+
+  /** Summaries (and details) are looked up in the store before a file is parsed for them, and computed ones stored. */
+  useStore(store: SummaryStore | undefined): void {
+    this.store = store;
+    this.summaries.clear();
   }
 
   /** Frees the trees parsed to compute details; the details themselves stay cached. */
@@ -208,9 +276,11 @@ export class PackageIndex {
       if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
       members.push({ path: other, summary });
     }
+    const store = this.store;
     // Summaries of the analysed file are made only when a rule reads them (an edited file changes on
     // every keystroke, and an indexer that models every function costs far more than the keystroke's
     // analysis), only by the indexer read, and again only when the edit changed the indexer's input.
+    // A scan's file is usually summarised already, as another file's sibling, or stored.
     const own = new Map<string, OwnSummary>();
     let ownRoot: Node | undefined | null = null;
     const ownSource = new SourceText(text);
@@ -221,6 +291,12 @@ export class PackageIndex {
     const ownSummary = (id: string): OwnSummary => {
       let o = own.get(id);
       if (o) return o;
+      const whole = store ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
+      if (whole?.text === text) {
+        o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
+        own.set(id, o);
+        return o;
+      }
       const indexer = this.indexers.find((i) => i.id === id);
       const root = rootOfOwn();
       const inputKey = indexer?.inputKey && root ? withoutRecording(() => indexer.inputKey!(root, ownSource)) : undefined;
@@ -237,15 +313,16 @@ export class PackageIndex {
       return o;
     };
     const values = new Map<string, string>();
-    const memberHashes = (id: string) => members.map((m) => `${basename(m.path)}\u0000${m.summary.hashes.get(id) ?? '-'}`).join('\n');
+    const memberHashes = (id: string) => members.map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
     const byPath = new Map(members.map((m) => [m.path, m.summary]));
     const index = this;
     const derivedValues = new Map<string, Derived>();
     const derive = (name: string) => {
       let d = derivedValues.get(name);
       if (!d) {
-        // Made again only when what it read (this view's summaries) changed since the last view.
-        const last = this.lastDerived.get(`${path}\u0000${name}`);
+        // Made again only when what it read (this view's summaries) changed since the last view. Not
+        // with a store: the scan cache must see this view's reads of the summaries it is made from.
+        const last = store ? undefined : this.lastDerived.get(`${path}\u0000${name}`);
         if (last && last.reads.every(([key, value]) => view.valueOf(key) === value)) d = last;
         else {
           const reads = new Set<string>();
@@ -257,13 +334,22 @@ export class PackageIndex {
       }
       return d;
     };
+    const reads = new SummaryReads();
     const view: PackageView = {
       packageName: ownPackage,
       files: members.map((m) => m.path),
-      fingerprint: this.indexers.map((i) => memberHashes(i.id)).join('\n'),
+      // Built when asked for: a scan of a large package would otherwise build one string of every
+      // other file's name per file.
+      get fingerprint() {
+        return members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`).join('\n');
+      },
       summaries(id) {
         recordDependency(`f:${id}`);
-        return members.map((m) => ({ path: m.path, summary: m.summary.summaries.get(id) }));
+        // Only the scan cache needs to know which entries were read; the editor's analyses pay nothing for it.
+        return members.map((m) => {
+          const summary = m.summary.summaries().get(id);
+          return { path: m.path, summary: store ? reads.wrap(id, summary) : summary };
+        });
       },
       own(id) {
         recordDependency(`o:${id}`);
@@ -277,6 +363,7 @@ export class PackageIndex {
       detail(id, otherPath, name) {
         recordDependency(`d:${id}:${otherPath}\u0000${name}`);
         const member = byPath.get(otherPath);
+        if (store) reads.detail(id, basename(otherPath), name);
         return member ? index.detailOf(otherPath, member, id, name) : undefined;
       },
       valueOf(key, declaration) {
@@ -292,16 +379,59 @@ export class PackageIndex {
           // summary ignores must not re-check every declaration that read it.
           else if (key.startsWith('o:')) v = ownSummary(key.slice(2)).hash;
           else if (key.startsWith('d:')) {
-            const path = key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000'));
-            v = byPath.get(path)?.textHash ?? '-';
+            const member = byPath.get(key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000')));
+            v = member ? (member.textHash ??= textHash(member.text)) : '-';
           } else if (key.startsWith('x:')) v = derive(key.slice(2)).hash;
           else throw new Error(`not a package view dependency: ${key}`);
           values.set(key, v);
         }
         return v;
       },
+      reads,
+      dependencies: store && {
+        whole: (ids) => store.digest(members.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
+        parts: (recorded) => {
+          const byName = new Map(members.map((m) => [basename(m.path), m]));
+          return store.digest(
+            recorded.flatMap(([id, paths]) => {
+              const detailsOf = id.startsWith(DETAIL_READS) ? id.slice(DETAIL_READS.length) : undefined;
+              if (detailsOf !== undefined) {
+                // What the details say, not the text they come from: an edit elsewhere in a sibling keeps them.
+                return paths.flatMap(([file, name]) => {
+                  const m = byName.get(file);
+                  return [id, file, name, m ? (JSON.stringify(this.detailOf(m.path, m.summary, detailsOf, name)) ?? '-') : '-'];
+                });
+              }
+              return paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(m.summary.summaries().get(id), p)])]);
+            }),
+          );
+        },
+      },
     };
     return view;
+  }
+
+  /**
+   * A file's name and summaries by some indexers (its text for details read), as one digest,
+   * remembered: the dependencies of each file of a package list every other file of it, which in a
+   * large package is the same few hundred digests again for every file.
+   */
+  private memberDigest(store: SummaryStore, path: string, summary: FileSummary, ids: readonly string[]): string {
+    let byIds = this.memberDigests.get(summary);
+    if (!byIds) this.memberDigests.set(summary, (byIds = new Map()));
+    const key = ids.join('\u0000');
+    let digest = byIds.get(key);
+    if (digest === undefined) {
+      digest = store.digest([
+        basename(path),
+        ...ids.map((id) => {
+          if (id.startsWith(DETAIL_READS)) return store.textDigest(summary.text);
+          return (summary.digested ? summary.hashes[id] : undefined) ?? store.digest([JSON.stringify(summary.summaries().get(id)) ?? '-']);
+        }),
+      ]);
+      byIds.set(key, digest);
+    }
+    return digest;
   }
 
   private listing(dir: string): Promise<string[]> {
@@ -322,11 +452,30 @@ export class PackageIndex {
     return pending;
   }
 
-  /** Another file's summaries by every indexer, cached per text. */
-  private summaryOf(path: string, text: string): FileSummary {
+  /** A file's summaries by every indexer, cached per text; from the store, or else summarised (and stored). */
+  private summaryOf(path: string, text: string, tree?: Node): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
-    const summary = this.summarize(this.indexers, this.treeOf(path, text), text);
+    const versionOf = (hashes: Record<string, string>) => {
+      const key = JSON.stringify(Object.entries(hashes).sort());
+      return cached && JSON.stringify(Object.entries(cached.hashes).sort()) === key ? cached.version : ++this.lastVersion;
+    };
+    const textDigest = this.store?.textDigest(text);
+    const stored = textDigest !== undefined ? this.store!.loadSummary(textDigest) : undefined;
+    let summary: FileSummary;
+    if (stored) {
+      summary = { text, packageName: stored.packageName, hashes: { ...stored.digests }, digested: true, version: versionOf(stored.digests), summaries: stored.summaries, details: new Map() };
+    } else {
+      const { packageName, summaries, failed } = this.summarize(this.indexers, tree ?? this.treeOf(path, text), text);
+      let hashes: Record<string, string>;
+      let digested = false;
+      // A summary by every indexer is kept for another run, unless one failed (it may not next time).
+      if (!failed && textDigest !== undefined) {
+        hashes = this.store!.storeSummary(textDigest, packageName, summaries, JSON.stringify([...summaries]));
+        digested = true;
+      } else hashes = Object.fromEntries([...summaries].map(([id, value]) => [id, textHash(JSON.stringify(value ?? null))]));
+      summary = { text, packageName, hashes, digested, version: versionOf(hashes), summaries: () => summaries, details: new Map() };
+    }
     this.summaries.set(path, summary);
     return summary;
   }
@@ -341,24 +490,26 @@ export class PackageIndex {
   }
 
   /** Summaries by the given indexers, from the given tree of the text, or else a tree parsed for the purpose. */
-  private summarize(indexers: readonly Indexer[], tree: Node | undefined, text: string): FileSummary {
+  private summarize(indexers: readonly Indexer[], tree: Node | undefined, text: string): { packageName: string; summaries: Map<string, unknown>; failed: boolean } {
     if (tooLargeToSummarize(text)) tree = undefined;
     const doc = tree || indexers.length === 0 ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
     try {
       const root = tree ?? doc?.tree.rootNode;
       const source = doc?.sourceText ?? new SourceText(text);
       const summaries = new Map<string, unknown>();
+      // A parse that ran out of time summarises nothing, this time only.
+      let failed = doc?.parseTimedOut ?? false;
       // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
       const usable = root && !nestsDeeperThan(root, MAX_NESTING_DEPTH) ? indexers : [];
       for (const indexer of usable) {
         try {
           summaries.set(indexer.id, withoutRecording(() => indexer.summarize(root!, source)));
         } catch (error) {
+          failed = true;
           this.onIndexerError(indexer.id, error);
         }
       }
-      const hashes = new Map([...summaries].map(([id, value]) => [id, textHash(JSON.stringify(value ?? null))]));
-      return { text, textHash: textHash(text), packageName: packageNameOf(root) ?? '', hashes, summaries, details: new Map() };
+      return { packageName: packageNameOf(root) ?? '', summaries, failed };
     } finally {
       doc?.dispose();
     }
@@ -369,18 +520,49 @@ export class PackageIndex {
     if (member.details.has(key)) return member.details.get(key);
     const indexer = this.indexers.find((i) => i.id === id);
     let value: unknown;
-    if (indexer?.detail && member.summaries.has(id)) {
-      const root = this.treeOf(path, member.text) ?? this.scratchTree(path, member.text);
-      if (root) {
-        try {
-          value = withoutRecording(() => indexer.detail!(root, new SourceText(member.text), name));
-        } catch (error) {
-          this.onIndexerError(id, error);
+    if (indexer?.detail && id in member.hashes) {
+      const stored = this.storedDetails(member, id);
+      if (stored?.has(name)) value = stored.get(name);
+      else {
+        const root = this.treeOf(path, member.text) ?? this.scratchTree(path, member.text);
+        if (root) {
+          try {
+            value = withoutRecording(() => indexer.detail!(root, new SourceText(member.text), name));
+            if (this.store) (member.unsavedDetails ??= new Set()).add(id);
+          } catch (error) {
+            this.onIndexerError(id, error);
+          }
         }
       }
     }
     member.details.set(key, value);
     return value;
+  }
+
+  /** With a store: the details of the file by the indexer that earlier runs computed. */
+  private storedDetails(member: FileSummary, id: string): Map<string, unknown> | undefined {
+    if (!this.store) return undefined;
+    member.storedDetails ??= new Map();
+    let stored = member.storedDetails.get(id);
+    if (!stored) {
+      stored = this.store.loadDetails(this.store.textDigest(member.text), id) ?? new Map();
+      member.storedDetails.set(id, stored);
+    }
+    return stored;
+  }
+
+  /** Stores, with the ones loaded, the details computed since the last clear. */
+  private storeDetails(): void {
+    if (!this.store) return;
+    for (const summary of this.summaries.values()) {
+      for (const id of summary.unsavedDetails ?? []) {
+        const all = new Map(this.storedDetails(summary, id));
+        const prefix = `${id}\u0000`;
+        for (const [key, value] of summary.details) if (key.startsWith(prefix)) all.set(key.slice(prefix.length), value ?? null);
+        this.store.storeDetails(this.store.textDigest(summary.text), id, all);
+      }
+      summary.unsavedDetails = undefined;
+    }
   }
 
   /** A tree of a file parsed for its details, kept until releaseScratch (or until others need the room). */
@@ -396,7 +578,7 @@ export class PackageIndex {
     // Details are JSON computed synchronously: no node of a scratch tree outlives the call that made it,
     // so the oldest trees can be freed whenever the budget is exceeded.
     for (const old of this.scratch.keys()) {
-      if (this.scratchChars + text.length <= SCRATCH_BUDGET_CHARS) break;
+      if (this.scratchChars + text.length <= this.scratchBudgetChars) break;
       this.dropScratch(old);
     }
     this.scratch.set(path, doc);

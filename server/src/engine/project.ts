@@ -16,7 +16,32 @@ import { ToolchainReport, toolchainReport } from '../toolchain/report';
 /** Files (text and, for CPU profiles, bytes) and decompression, from the platform. */
 export type ProjectHost = IndexHost & ProfileHost;
 
-export class Project {
+/** Resolves a file's facts other than its package view. */
+export interface FactsWithoutPackage {
+  factsWithoutPackage(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts>;
+}
+
+/**
+ * What a file's facts come from without parsing: go.mod files, CPU profiles, the toolchain. A scan that
+ * analyses on worker threads needs no grammar in its own thread (a parser's WebAssembly memory is
+ * about 30 MB per thread).
+ */
+export class FactsContext implements FactsWithoutPackage {
+  readonly modules: ModuleResolver;
+  readonly profiles: ProfileStore;
+  readonly toolchain: ToolchainKnowledge = {};
+
+  constructor(host: ProjectHost) {
+    this.modules = new ModuleResolver(host);
+    this.profiles = new ProfileStore(host);
+  }
+
+  factsWithoutPackage(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
+    return resolveFileFacts(path, text, this, undefined, config?.profilePath);
+  }
+}
+
+export class Project implements FactsWithoutPackage {
   readonly analyzer: Analyzer;
   readonly modules: ModuleResolver;
   readonly packages: PackageIndex;
@@ -38,6 +63,11 @@ export class Project {
   /** ownTree: see PackageIndex.viewFor. `config.profilePath`: the configured CPU profile, if any. */
   facts(path: string, text: string, ownTree?: () => Node | undefined, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
     return resolveFileFacts(path, text, this, ownTree, config?.profilePath);
+  }
+
+  /** The facts without the package view, which costs the summaries of the package's other files. */
+  factsWithoutPackage(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
+    return resolveFileFacts(path, text, { modules: this.modules, profiles: this.profiles, toolchain: this.toolchain }, undefined, config?.profilePath);
   }
 
   /** The file's Go version, where it comes from, how it relates to the installed toolchain, and its CPU profile. */

@@ -6,6 +6,7 @@ import type { EngineConfig } from './config';
 import type { DeclScopes, PackageScope } from './scope';
 import type { SourceText } from './sourceText';
 import type { FileEdit, RuleDoc } from './types';
+import type { ToolchainStatus } from '../toolchain/facts';
 import type { VersionSource } from '../toolchain/fileVersion';
 import type { Indexer, PackageView } from './packageIndex';
 import type { ColdReason } from './policy/heat';
@@ -21,7 +22,8 @@ export interface FileFacts {
    * else the newest gohazard knows. Escape analysis depends on it, not on the language version.
    */
   toolchainMinor: number;
-  toolchainKnown: boolean;
+  /** Whether toolchainMinor is the installed toolchain's, and if not, why not. */
+  toolchainStatus: ToolchainStatus;
   /** The other files of the package, for rules that registered an indexer. */
   package?: PackageView;
   /** The CPU profile that applies to the file (engine/profile/store.ts), when one does and could be read. */
@@ -61,6 +63,12 @@ export interface Report {
   cold?: ColdReason;
   /** The rule sees the shape of the hazard but no evidence that it happens: shown as a hint. */
   weak?: boolean;
+  /**
+   * Making the value once before a loop is a fix for this cost (a conversion, a literal, a make), as
+   * it is not for boxing an argument or growing a slice: in a benchmark's measured loop, such a cost is
+   * shown when the value is the same every iteration (policy/benchmarks.ts).
+   */
+  hoistable?: boolean;
 }
 
 export interface RuleContext {

@@ -1,10 +1,16 @@
-// Offsets and positions of a text. Offsets and columns are UTF-16 code units.
+// Offsets and positions of a text. Offsets and columns are UTF-16 code units; byteColumn counts the
+// bytes of the file the text was decoded from, as Go tools do.
+import type { ByteLayout } from './byteLayout';
 import { Position } from './types';
 
 export class SourceText {
   private lineStarts: number[] | undefined;
 
-  constructor(readonly text: string) {}
+  /** layout: how the text sits in the file's bytes when its own UTF-8 encoding is not the file. */
+  constructor(
+    readonly text: string,
+    readonly layout?: ByteLayout,
+  ) {}
 
   private starts(): number[] {
     if (!this.lineStarts) {
@@ -60,4 +66,46 @@ export class SourceText {
     if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
     return this.text.slice(start, end);
   }
+
+  /**
+   * The byte offset within its line of a position, in the file the text was decoded from: each
+   * character counts its UTF-8 length, except a U+FFFD that replaced ill-formed bytes (those bytes) and
+   * a BOM before the first line (its 3 bytes, as Go counts them). A lone surrogate, which only an
+   * editor's text can hold, counts as the U+FFFD it would be saved as.
+   */
+  byteColumn(pos: Position): number {
+    const line = Math.max(0, Math.min(pos.line, this.lineCount - 1));
+    const start = this.lineStart(line);
+    const prefix = this.lineText(line).slice(0, pos.character);
+    const layout = this.layout;
+    let bytes = line === 0 && layout?.bom ? 3 : 0;
+    let next = layout ? firstAtOrAfter(layout.replacementOffsets, start) : 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      if (c < 0x80) bytes += 1;
+      else if (c < 0x800) bytes += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < prefix.length && isLowSurrogate(prefix.charCodeAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else if (c === 0xfffd && layout && layout.replacementOffsets[next] === start + i) bytes += layout.replacementBytes[next++];
+      else bytes += 3;
+    }
+    return bytes;
+  }
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** The index of the first element >= value in an ascending array (its length when there is none). */
+function firstAtOrAfter(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -20,6 +20,34 @@ export const suppressionRule: RuleDoc = {
   help: 'Write `//gohazard:ignore <rule-id or family/*> <reason>` on the reported line or the line above it. The reason is required so that reviewers can tell why the hazard is acceptable.',
   defaultSeverity: 'warning',
   kind: 'hazard',
+  example: {
+    hazard: `package example
+
+import "fmt"
+
+func labels(ids []int) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		//gohazard:ignore alloc/sprintf-simple
+		out = append(out, fmt.Sprintf("%d", id))
+	}
+	return out
+}
+`,
+    fix: `package example
+
+import "fmt"
+
+func labels(ids []int) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		//gohazard:ignore alloc/sprintf-simple runs once at startup over a few ids
+		out = append(out, fmt.Sprintf("%d", id))
+	}
+	return out
+}
+`,
+  },
 };
 
 interface Suppression {

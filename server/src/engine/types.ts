@@ -54,9 +54,11 @@ export interface Finding {
 /**
  * What a rule's findings are about, which decides how the policy (engine/policy/present.ts) shows
  * them: a hazard wherever it is; a resource (held longer than the code suggests) wherever the code is
- * not cold; a cost only where the code is hot; an explanation as a hint.
+ * not cold; a cost (an allocation each time the code runs) only where the code is hot; a fact (what
+ * the compiler decides, not a cost each time: an escaping append allocates only when it grows) only
+ * in the allocations view; an explanation as a hint.
  */
-export type RuleKind = 'hazard' | 'resource' | 'cost' | 'explanation';
+export type RuleKind = 'hazard' | 'resource' | 'cost' | 'fact' | 'explanation';
 
 export interface RuleDoc {
   id: string;
@@ -64,4 +66,15 @@ export interface RuleDoc {
   help: string;
   defaultSeverity: Severity;
   kind: RuleKind;
+  /** A minimal program with the hazard and the same program fixed; a test runs the engine on both. */
+  example?: RuleExample;
+}
+
+export interface RuleExample {
+  /** The `go` line of the example's go.mod (e.g. "1.21") when the rule depends on the language version. */
+  goVersion?: string;
+  /** A Go file the rule reports. */
+  hazard: string;
+  /** The same file with the hazard fixed: the rule reports nothing. */
+  fix: string;
 }

@@ -59,9 +59,15 @@ export interface HostScanRequest {
   /** Engine paths. */
   files: string[];
   config: EngineConfig;
+  /** The configuration of the files of some directories (engine paths), when not `config` (.gohazard.json). */
+  configByDir?: ReadonlyMap<string, EngineConfig>;
   toolchain?: ToolchainKnowledge;
   /** At most this many threads (Node); re-scans of a few files use one. */
   threads?: number;
+  /** The workspace folders: a host with a scan cache keeps it outside them. */
+  roots: string[];
+  /** For what the user should know about the scan's setup (e.g. why it runs without a cache). */
+  log?(message: string): void;
   onResults(results: ScannedFile[]): void;
   onProgress?(done: number, total: number, dir: string): void;
 }
@@ -72,7 +78,15 @@ export interface ScannedFile {
 }
 
 export interface RunningScan {
-  /** The engine paths of the files analysed, and whether the scan stopped early. */
-  readonly done: Promise<{ paths: string[]; cancelled: boolean }>;
+  /**
+   * The engine paths of the files analysed, whether the scan stopped early, and with a scan cache
+   * (Node), how many files' findings came from it and how many were analysed.
+   */
+  readonly done: Promise<{ paths: string[]; cancelled: boolean; cache?: { hits: number; misses: number } }>;
   cancel(): void;
+}
+
+/** A Node timer must not keep the process alive; a browser timer is a number. */
+export function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
 }

@@ -25,20 +25,24 @@ import { AnalysisCache } from '../engine/analyzer';
 import { ContentChange } from '../engine/document';
 import { mapRange } from '../engine/edits';
 import { topLevelOf } from '../engine/scope';
-import { EngineConfig, sanitizeRules } from '../engine/config';
+import { EngineConfig, parseEscapeScope, sanitizeRules } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { DEFAULT_MAX_FILE_BYTES, megabytesToBytes } from '../engine/limits';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project, ProjectHost } from '../engine/project';
 import { Finding, Fix, Range, Severity } from '../engine/types';
 import { allRules } from '../rules';
-import { dirname, joinPath, normalizePath } from '../engine/paths';
+import { basename, dirname, joinPath, normalizePath } from '../engine/paths';
+import { isExcludedBy, PROJECT_CONFIG_NAME, ProjectConfig, ProjectConfigs, withProjectSettings } from '../engine/projectConfig';
 import { fixAllEdits } from '../engine/fixes';
-import type { ServerHost } from './host';
+import { ServerHost, unrefTimer } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
 import { AnalysisJob, AnalysisScheduler, JobOutcome, Urgency } from './scheduler';
+import { AllocationsView } from './allocations';
+import { ToolchainStatus, toolchainStatus } from '../toolchain/facts';
+import { ruleDocUrl } from '../engine/ruleDocUrl';
 
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
@@ -71,6 +75,8 @@ interface OpenGoFile {
   /** Resolves when the document has results for the first time. */
   firstResults: Promise<void>;
   gotFirstResults: () => void;
+  /** What the published diagnostics assumed about the installed toolchain: re-published when that changes. */
+  toolchainStatus?: ToolchainStatus;
 }
 
 interface Results {
@@ -95,6 +101,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   const moduleFiles = new Map<string, TextDocument>();
   const settingsByUri = new Map<string, Promise<Settings>>();
   let project: Project | undefined;
+  /** The .gohazard.json files, read on first use and again when one changes on disk. */
+  let projectConfigs: ProjectConfigs | undefined;
+  /** Configuration files whose problems were published, to clear them when the file goes away. */
+  const publishedConfigs = new Set<string>();
   let canPullConfig = false;
   let canRegisterConfigChange = false;
   let canWatchFiles = false;
@@ -130,9 +140,19 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     (uri) => goFiles.get(uri),
     (path) => host.readFile(path),
     platform,
-    async (uri) => (await settingsFor(uri)).engine,
+    async (uri) => (await configFor(uri)).engine,
   );
   hints.register(async (uri) => (await settingsFor(uri)).toolchainCodeLens);
+  const allocations = new AllocationsView(
+    connection,
+    (uri) => goFiles.get(uri),
+    async (open, text, tree) => project!.facts(open.path, text, tree, (await configFor(platform.pathToUri(open.path))).engine),
+    (uris) => {
+      for (const file of goFiles.values()) if (uris === 'all' || uris.includes(file.uri)) scheduler.request(file.uri, 'now');
+    },
+  );
+  allocations.register();
+  connection.onHover(async (params) => (await hints.hover(params)) ?? (await allocations.hover(params)));
   const workspaceScan = new WorkspaceScan(
     connection,
     platform,
@@ -140,7 +160,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     () => workspaceRoots,
     async () => {
       const settings = await settingsFor(workspaceRoots[0] ? platform.pathToUri(workspaceRoots[0]) : '');
-      return { config: settings.engine, exclude: settings.exclude };
+      // Scanned files' messages name the toolchain too: a scan waits for the probe as analyses do.
+      await hints.whenProbed();
+      return { config: settings.engine, exclude: settings.exclude, projectConfigs: projectConfigs! };
     },
     (path) => [...goFiles.values()].some((f) => f.path === path),
     (f, uri) => toDiagnostic(f, uri),
@@ -179,6 +201,15 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     project = new Project(await platform.loadGrammar(params.initializationOptions), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
     project.modules.onGoModRead = (goMod, problems) => void reportGoModProblems(goMod, problems);
     project.profiles.onLoad = (path, result) => log('error' in result ? `CPU profile ${path} cannot be used: ${result.error}` : `CPU profile ${path}: ${result.cpu.summary.functions} functions with samples`);
+    // Before any document arrives: the first analyses must know whether to wait for the probe.
+    if (!platform.probeToolchain) project.toolchain.unknownBecause = 'unavailable';
+    else if (trusted) hints.expectProbe();
+    else project.toolchain.unknownBecause = 'untrusted';
+    projectConfigs = new ProjectConfigs(host, new Set(project.analyzer.docs.map((d) => d.id)), () => workspaceRoots);
+    projectConfigs.onLoad = (config) => {
+      if (config.settings.profile) watchConfiguredProfile(config.settings.profile);
+      void publishConfigProblems(config);
+    };
     log(`gohazard ${platform.version}: grammar loaded in ${Date.now() - started} ms`);
     return {
       capabilities: {
@@ -199,7 +230,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (canRegisterConfigChange) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (canWatchFiles) {
       connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }, { globPattern: '**/*.pgo' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/go.mod' }, { globPattern: '**/go.work' }, { globPattern: '**/*.pgo' }, { globPattern: `**/${PROJECT_CONFIG_NAME}` }],
+        })
         .catch(registrationFailed);
     }
     if (!platform.probeToolchain) {
@@ -217,15 +250,22 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       if (trusted) return;
       trusted = true;
       log('workspace trusted: reading the installed Go toolchain version');
-      if (platform.probeToolchain) probeToolchain();
+      if (platform.probeToolchain) {
+        hints.expectProbe();
+        probeToolchain();
+      }
     });
   });
 
+  /** Runs the probe hints.expectProbe() announced; files published with another assumption are published again. */
   function probeToolchain(): void {
     const probe = platform.probeToolchain!;
     void fetchSettings(undefined)
       .then((settings) => hints.probe(() => probe(settings.goPath), log))
-      .then((found) => found && reanalyseAll());
+      .then(() => {
+        const status = project && toolchainStatus(project.toolchain);
+        for (const file of goFiles.values()) if (file.toolchainStatus !== undefined && file.toolchainStatus !== status) scheduler.request(file.uri, 'now');
+      });
   }
 
   connection.onDidChangeConfiguration((change) => {
@@ -239,6 +279,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (!project) return;
     let modulesChanged = false;
     let profilesChanged = false;
+    const configChanges: { path: string; uri: string; deleted: boolean }[] = [];
     const goDirs = new Set<string>();
     const changedGo: string[] = [];
     const deletedGo: string[] = [];
@@ -246,6 +287,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const path = uriToPath(change.uri);
       if (!path) continue;
       if (isModuleFile(path)) modulesChanged = true;
+      else if (basename(path) === PROJECT_CONFIG_NAME) configChanges.push({ path, uri: change.uri, deleted: change.type === FileChangeType.Deleted });
       else if (path.endsWith('.pgo') || configuredProfiles.has(path)) {
         project.profiles.invalidate(path);
         profilesChanged = true;
@@ -255,7 +297,19 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         (change.type === FileChangeType.Deleted ? deletedGo : changedGo).push(path);
       }
     }
-    const everything = modulesChanged || profilesChanged;
+    if (configChanges.length > 0) {
+      projectConfigs?.invalidate();
+      for (const { path, uri, deleted } of configChanges) {
+        if (deleted) {
+          if (publishedConfigs.delete(path)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+        } else {
+          // Read now, so that its problems show even when no open Go file uses it.
+          void projectConfigs?.load(path);
+        }
+      }
+    }
+    // A .gohazard.json may name another profile: the toolchain surfaces show which one applies.
+    const everything = modulesChanged || profilesChanged || configChanges.length > 0;
     void (everything ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
     if (modulesChanged) project.modules.invalidate();
     if (everything) void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
@@ -426,6 +480,17 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     await connection.sendDiagnostics({ uri: platform.pathToUri(goMod), diagnostics });
   }
 
+  /** A .gohazard.json's problems as diagnostics on it, at the key or value they are about. */
+  async function publishConfigProblems(config: ProjectConfig): Promise<void> {
+    for (const p of config.problems) log(`${config.path}:${p.range.start.line + 1}: ${p.message}`);
+    if (config.problems.length === 0 && !publishedConfigs.has(config.path)) return;
+    publishedConfigs.add(config.path);
+    await connection.sendDiagnostics({
+      uri: platform.pathToUri(config.path),
+      diagnostics: config.problems.map((p) => ({ range: p.range, severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, source: 'gohazard', message: p.message })),
+    });
+  }
+
   function reanalyseAll(urgency: Urgency = 'now'): void {
     for (const file of goFiles.values()) scheduler.request(file.uri, urgency);
   }
@@ -439,7 +504,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     if (!file || !project) return 'abandoned';
     upgrade.goFilesChanged();
     try {
-      const settings = await settingsFor(file.uri);
+      const { settings, projectConfig, engine } = await configFor(file.uri);
+      if (job.stale) return 'abandoned';
+      // The first analyses of a session wait for the go version probe (PROBE_WAIT_MS at most).
+      await hints.whenProbed();
       if (job.stale) return 'abandoned';
       file.doc.setLimits({ maxBytes: settings.maxFileBytes });
       const doc = file.doc;
@@ -452,11 +520,12 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const text = doc.text;
       const version = file.version;
       const current = () => goFiles.get(file.uri) === file && doc.text === text && doc.isParsed && !doc.unparsedReason;
-      const facts = await project.facts(file.path, text, () => (current() ? doc.parsedTree.rootNode : undefined), settings.engine);
+      const facts = await project.facts(file.path, text, () => (current() ? doc.parsedTree.rootNode : undefined), engine);
       if (job.stale || goFiles.get(uri) !== file || doc.text !== text) return 'abandoned';
       let findings: Finding[] = [];
-      if (settings.enable && !matchesAny(relativeToWorkspace(file.path), settings.exclude)) {
-        const steps = project.analyzer.analysis(doc, facts, settings.engine, file.cache);
+      if (settings.enable && !matchesAny(relativeToWorkspace(file.path), settings.exclude) && !(projectConfig && isExcludedBy(projectConfig, file.path))) {
+        const config = allocations.shows(file.uri) ? { ...engine, escapeScope: 'all' as const } : engine;
+        const steps = project.analyzer.analysis(doc, facts, config, file.cache);
         try {
           for (let step = steps.next(); ; step = steps.next()) {
             if (step.done) {
@@ -476,9 +545,12 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const declarations = doc.unparsedReason ? [] : topLevelOf(doc.parsedTree.rootNode).nodes.map((n) => ({ start: source.positionAt(n.startIndex), end: source.positionAt(n.endIndex) }));
       file.results = { version, findings, declarations };
       file.editsSince = [];
+      file.toolchainStatus = facts.toolchainStatus;
       file.gotFirstResults();
       if (findings.some(changesAtUpgrade)) void upgrade.prepare(file.path);
       await connection.sendDiagnostics({ uri: file.uri, version, diagnostics: findings.map((f) => toDiagnostic(f, file.uri)) });
+      // The probe answered while this analysis ran: what it published already says something else.
+      if (facts.toolchainStatus !== toolchainStatus(project.toolchain)) scheduler.request(file.uri, 'now');
       return 'completed';
     } catch (error) {
       log(`analysis of ${file.uri} failed: ${(error as Error)?.stack ?? error}`);
@@ -517,6 +589,13 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     return out;
   }
 
+  /** A file's settings, its .gohazard.json, and the engine configuration of both (the user's settings winning). */
+  async function configFor(uri: string): Promise<{ settings: Settings; projectConfig: ProjectConfig | undefined; engine: EngineConfig }> {
+    const path = uriToPath(uri);
+    const [settings, projectConfig] = await Promise.all([settingsFor(uri), path && projectConfigs ? projectConfigs.forDirectory(dirname(path)) : undefined]);
+    return { settings, projectConfig, engine: withProjectSettings(settings.engine, projectConfig?.settings) };
+  }
+
   function settingsFor(uri: string): Promise<Settings> {
     let pending = settingsByUri.get(uri);
     if (!pending) {
@@ -541,7 +620,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     const { rules, problems } = sanitizeRules(obj.rules);
     for (const p of problems) log(`settings: ${p}`);
     const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((g): g is string => typeof g === 'string').map(globToRegExp) : [];
-    const escapeScope = obj.escape?.scope === 'all' || obj.escape?.scope === 'loops' ? obj.escape.scope : 'hot';
+    // Unset (null, VS Code's default) leaves the escape scope to .gohazard.json.
+    const escapeScope = parseEscapeScope(obj.escape?.scope);
     const goPath = typeof obj.goPath === 'string' && obj.goPath.trim() !== '' ? obj.goPath : 'go';
     maxFileBytes = typeof obj.maxFileSize === 'number' && obj.maxFileSize >= 0 ? megabytesToBytes(obj.maxFileSize) : DEFAULT_MAX_FILE_BYTES;
     const profilePath = typeof obj.profile === 'string' && obj.profile.trim() !== '' ? resolveProfileSetting(obj.profile.trim(), uri) : undefined;
@@ -588,6 +668,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       range: f.range,
       severity: severities[f.severity],
       code: f.rule,
+      codeDescription: { href: ruleDocUrl(f.rule) },
       source: 'gohazard',
       message: f.message,
       relatedInformation: f.related?.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
@@ -641,9 +722,4 @@ function before(a: { line: number; character: number }, b: { line: number; chara
 
 function isModuleFile(path: string): boolean {
   return path.endsWith('/go.mod') || path.endsWith('/go.work');
-}
-
-/** A Node timer must not keep the process alive; a browser timer is a number. */
-function unrefTimer(timer: unknown): void {
-  (timer as { unref?: () => void }).unref?.();
 }

@@ -1,7 +1,7 @@
 // Per-file toolchain hints over LSP: the `gohazard/toolchain` request (the status bar asks it), a code
-// lens above the package clause, a hover on `for`/`range` that says which loop-variable semantics apply,
-// and the one-time probe of the installed go command.
-import { CodeLens, Connection, Hover, MarkupKind } from 'vscode-languageserver';
+// lens above the package clause, the hover on `for`/`range` that says which loop-variable semantics apply
+// (lsp/hover.ts asks it), and the one-time probe of the installed go command.
+import { CodeLens, Connection, Hover, MarkupKind, TextDocumentPositionParams } from 'vscode-languageserver';
 import type { Node } from 'web-tree-sitter';
 import type { EngineConfig } from '../engine/config';
 import { ContentChange, GoDocument } from '../engine/document';
@@ -10,8 +10,10 @@ import { SourceText } from '../engine/sourceText';
 import { Range } from '../engine/types';
 import { Project } from '../engine/project';
 import { DeclScopes, PackageScope, topLevelOf } from '../engine/scope';
+import { toolchainStatus } from '../toolchain/facts';
+import { CURRENT_GO_MINOR } from '../toolchain/fileVersion';
 import { ToolchainReport } from '../toolchain/report';
-import type { ServerHost } from './host';
+import { ServerHost, unrefTimer } from './host';
 
 export const TOOLCHAIN_REQUEST = 'gohazard/toolchain';
 /** Sent when versions may have changed (installed toolchain found, go.mod or go.work edited). */
@@ -26,7 +28,17 @@ export interface OpenGoText {
 /** A report with paths as URIs, as clients want them. */
 export type ToolchainReportResult = ToolchainReport & { uri: string; sourceUri?: string };
 
+/**
+ * How long analyses wait for a pending go version probe before they publish without it. The probe
+ * answers in 4–80 ms (20 runs of `go env GOVERSION` at load average 16: p50 6 ms, max 78 ms); the
+ * wait only bounds a go command that hangs (its own timeout is PROBE_TIMEOUT_MS, 3 s).
+ */
+export const PROBE_WAIT_MS = 2000;
+
 export class ToolchainHints {
+  private probeSettled: Promise<void> = Promise.resolve();
+  private answerProbe: (() => void) | undefined;
+
   constructor(
     private readonly connection: Connection,
     private readonly project: () => Project | undefined,
@@ -53,27 +65,29 @@ export class ToolchainHints {
       const title = `${report.summary}${report.needsNewerToolchain ? ` · needs ${report.requiredToolchain}` : ''}`;
       return [{ range, command: report.sourceUri ? { title, command: OPEN_VERSION_SOURCE_COMMAND, arguments: [report.sourceUri, report.source.line ?? 0] } : { title, command: '' } }];
     });
-    this.connection.onHover(async ({ textDocument, position }): Promise<Hover | null> => {
-      const open = this.openFile(textDocument.uri);
-      const project = this.project();
-      if (!open || !project) return null;
-      // Answered from the last parsed tree, through the edits since (a reparse may be pending): a
-      // hover where an edit since reached says nothing until the tree catches up.
-      const doc = open.doc;
-      const edits = doc.editsSinceParse;
-      const at = unmapPosition(position, edits);
-      if (!at) return null;
-      const source = doc.parsedSource;
-      const root = doc.parsedTree.rootNode;
-      const token = root.descendantForIndex(source.offsetAt(at));
-      const loop = token && loopOfKeyword(token);
-      if (!loop) return null;
-      const range = mapRange({ start: source.positionAt(token!.startIndex), end: source.positionAt(token!.endIndex) }, edits);
-      const value = describeLoop(loop, root);
-      const report = await this.report(textDocument.uri);
-      if (!report || !range) return null;
-      return { contents: { kind: MarkupKind.Markdown, value: `${hoverHeader(report)}\n\n${value(report)}` }, range };
-    });
+  }
+
+  /** On a loop's `for` or `range` keyword: which loop-variable semantics apply (the server's hover calls it). */
+  async hover({ textDocument, position }: TextDocumentPositionParams): Promise<Hover | null> {
+    const open = this.openFile(textDocument.uri);
+    const project = this.project();
+    if (!open || !project) return null;
+    // Answered from the last parsed tree, through the edits since (a reparse may be pending): a
+    // hover where an edit since reached says nothing until the tree catches up.
+    const doc = open.doc;
+    const edits = doc.editsSinceParse;
+    const at = unmapPosition(position, edits);
+    if (!at) return null;
+    const source = doc.parsedSource;
+    const root = doc.parsedTree.rootNode;
+    const token = root.descendantForIndex(source.offsetAt(at));
+    const loop = token && loopOfKeyword(token);
+    if (!loop) return null;
+    const range = mapRange({ start: source.positionAt(token!.startIndex), end: source.positionAt(token!.endIndex) }, edits);
+    const value = describeLoop(loop, root);
+    const report = await this.report(textDocument.uri);
+    if (!report || !range) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: `${hoverHeader(report)}\n\n${value(report)}` }, range };
   }
 
   async report(uri: string): Promise<ToolchainReportResult | null> {
@@ -86,20 +100,45 @@ export class ToolchainHints {
     return { ...report, uri, sourceUri: report.source.path ? this.platform.pathToUri(report.source.path) : undefined };
   }
 
-  /** Asks the go command for its version once (through the host's probe), in the background; never when the workspace is untrusted. */
-  async probe(probeGoToolchain: () => ReturnType<NonNullable<ServerHost['probeToolchain']>>, log: (message: string) => void): Promise<boolean> {
+  /**
+   * The probe is about to run: until it answers the installed toolchain is pending, and whenProbed()
+   * holds analyses back, for PROBE_WAIT_MS at most from now.
+   */
+  expectProbe(): void {
     const project = this.project();
-    if (!project) return false;
-    const result = await probeGoToolchain();
-    if ('error' in result) {
-      log(`installed Go toolchain unknown (${result.error}); assuming go1.${project.toolchain.installedMinor ?? 'current'} for toolchain-dependent rules`);
-      return false;
+    if (!project || project.toolchain.installedMinor !== undefined) return;
+    project.toolchain.unknownBecause = 'pending';
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    this.answerProbe = answer;
+    this.probeSettled = Promise.race([answered, new Promise<void>((resolve) => unrefTimer(setTimeout(resolve, PROBE_WAIT_MS)))]);
+  }
+
+  /** Resolves at once unless the probe is pending; then when it answers, or at the end of its wait. */
+  whenProbed(): Promise<void> {
+    const toolchain = this.project()?.toolchain;
+    return toolchain && toolchainStatus(toolchain) === 'pending' ? this.probeSettled : Promise.resolve();
+  }
+
+  /** Asks the go command for its version once (through the host's probe), in the background; never when the workspace is untrusted. */
+  async probe(probeGoToolchain: () => ReturnType<NonNullable<ServerHost['probeToolchain']>>, log: (message: string) => void): Promise<void> {
+    const project = this.project();
+    if (!project) return;
+    try {
+      const result = await probeGoToolchain().catch((error: unknown) => ({ error: String((error as Error)?.message ?? error) }));
+      if ('error' in result) {
+        project.toolchain.unknownBecause = 'absent';
+        log(`installed Go toolchain unknown (${result.error}); assuming go1.${CURRENT_GO_MINOR} for toolchain-dependent rules`);
+        return;
+      }
+      project.toolchain.installedMinor = result.found.minor;
+      project.toolchain.installedVersion = result.found.version;
+      log(`installed Go toolchain: ${result.found.version}${result.found.goToolchainEnv ? ` (GOTOOLCHAIN=${result.found.goToolchainEnv})` : ''}`);
+    } finally {
+      this.answerProbe?.();
+      this.answerProbe = undefined;
+      this.connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
     }
-    project.toolchain.installedMinor = result.found.minor;
-    project.toolchain.installedVersion = result.found.version;
-    log(`installed Go toolchain: ${result.found.version}${result.found.goToolchainEnv ? ` (GOTOOLCHAIN=${result.found.goToolchainEnv})` : ''}`);
-    this.connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
-    return true;
   }
 }
 

@@ -6,6 +6,7 @@
 import { CancellationToken, Connection, Diagnostic, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { EngineConfig } from '../engine/config';
 import type { Project } from '../engine/project';
+import { configureScan, ProjectConfigs } from '../engine/projectConfig';
 import { familyOf } from '../engine/rule';
 import type { Finding } from '../engine/types';
 import type { RunningScan, ScannedFile, ServerHost } from './host';
@@ -23,6 +24,8 @@ export interface ScanSummary {
 export interface ScanSettings {
   config: EngineConfig;
   exclude: RegExp[];
+  /** The .gohazard.json files, whose excludes and settings apply under the user's. */
+  projectConfigs: ProjectConfigs;
 }
 
 export class WorkspaceScan {
@@ -58,12 +61,15 @@ export class WorkspaceScan {
   private async scanAll(token: CancellationToken, ownCancel: CancellationToken | undefined, report: (percentage: number, message: string) => void): Promise<ScanSummary> {
     const started = Date.now();
     this.running?.cancel();
-    const files = await this.workspaceFiles();
-    const { config } = await this.settings();
+    const settings = await this.settings();
+    const { files, configByDir } = await configureScan(settings.projectConfigs, await this.workspaceFiles(), settings.config);
     const findings: Record<string, number> = {};
     const handle = this.platform.workspace.startScan({
       files,
-      config,
+      config: settings.config,
+      configByDir,
+      roots: this.roots(),
+      log: this.log,
       toolchain: this.project()?.toolchain,
       onResults: (results) => {
         for (const r of results) for (const f of r.findings) findings[familyOf(f.rule)] = (findings[familyOf(f.rule)] ?? 0) + 1;
@@ -79,7 +85,8 @@ export class WorkspaceScan {
       for (const path of outcome.paths) this.scanned.add(path);
       const milliseconds = Date.now() - started;
       const counts = Object.entries(findings).map(([family, n]) => `${n} ${family}`).join(', ') || 'no findings';
-      const summary = `${outcome.cancelled ? 'Cancelled after' : 'Scanned'} ${outcome.paths.length} of ${files.length} Go files in ${(milliseconds / 1000).toFixed(1)} s: ${counts}.`;
+      const cached = outcome.cache ? ` (${outcome.cache.hits} from the cache)` : '';
+      const summary = `${outcome.cancelled ? 'Cancelled after' : 'Scanned'} ${outcome.paths.length} of ${files.length} Go files${cached} in ${(milliseconds / 1000).toFixed(1)} s: ${counts}.`;
       this.log(summary);
       return { files: outcome.paths.length, findings, milliseconds, cancelled: outcome.cancelled, summary };
     } finally {
@@ -94,10 +101,16 @@ export class WorkspaceScan {
     for (const path of deleted) {
       if (this.scanned.delete(path)) void this.connection.sendDiagnostics({ uri: this.platform.pathToUri(path), diagnostics: [] });
     }
-    const files = paths.filter((p) => p.endsWith('.go') && !this.isOpen(p) && this.inWorkspace(p));
+    const settings = await this.settings();
+    const candidates = paths.filter((p) => p.endsWith('.go') && !this.isOpen(p) && this.inWorkspace(p));
+    const { files, configByDir } = await configureScan(settings.projectConfigs, candidates, settings.config);
+    // Files a .gohazard.json now excludes lose their scanned diagnostics.
+    const kept = new Set(files);
+    for (const path of candidates) {
+      if (!kept.has(path) && this.scanned.delete(path)) void this.connection.sendDiagnostics({ uri: this.platform.pathToUri(path), diagnostics: [] });
+    }
     if (files.length === 0) return;
-    const { config } = await this.settings();
-    const outcome = await this.platform.workspace.startScan({ files, config, toolchain: this.project()?.toolchain, threads: 1, onResults: (results) => this.publish(results) }).done;
+    const outcome = await this.platform.workspace.startScan({ files, config: settings.config, configByDir, roots: this.roots(), toolchain: this.project()?.toolchain, threads: 1, onResults: (results) => this.publish(results) }).done;
     for (const path of outcome.paths) this.scanned.add(path);
   }
 

@@ -1,7 +1,8 @@
 // Reads the version of the installed go command, the only program gohazard ever runs. It runs
 // `go env GOVERSION` outside any workspace (in the temp directory) with GOTOOLCHAIN=local, so that no
 // go.mod or go.work of the workspace can make the go command switch or download toolchains, with a
-// timeout, and never on the analysis path: analysis uses a default until the answer arrives.
+// timeout. The language server's first analyses wait for the answer, for a bounded time
+// (lsp/toolchain.ts, PROBE_WAIT_MS), and assume a default when it does not come.
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { parseGoRelease } from '../toolchain/goVersion';

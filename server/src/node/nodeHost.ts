@@ -1,28 +1,15 @@
 // Node-side services the engine is handed: grammar bytes from grammars/, file reading, and gzip
 // decompression for CPU profiles.
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { promises as fs, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { gunzip } from 'node:zlib';
 // Types only: the grammar (web-tree-sitter) loads with the first loadGrammar(), not with this module,
 // which `gohazard --version` also reads.
 import type { GoGrammar } from '../engine/grammar';
 import type { ProjectHost } from '../engine/project';
+import { packageRoot } from './packageInfo';
 
-/** The package root (it holds grammars/); compiled and bundled layouts put this file at different depths. */
-export function packageRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'grammars', 'tree-sitter-go.wasm'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`gohazard: grammars/tree-sitter-go.wasm not found above ${__dirname}; run npm run build`);
-  }
-}
-
-export function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+export { packageRoot, packageVersion } from './packageInfo';
 
 let grammar: Promise<GoGrammar> | undefined;
 

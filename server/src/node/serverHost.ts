@@ -10,6 +10,7 @@ import { readGoSource } from '../workspace/readSource';
 import { ScanHandle } from '../workspace/scanner';
 import { goFilesOf, moduleGoFiles } from '../workspace/walk';
 import { probeGoToolchain } from './goToolchain';
+import { resolveCacheDir } from './diskCache';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from './nodeHost';
 
 export const nodeModuleSources: ModuleSources = {
@@ -55,16 +56,20 @@ const nodeWorkspace: WorkspaceHost = {
   },
   mayRead,
   startScan(request: HostScanRequest): RunningScan {
+    const cache = resolveCacheDir({ workspaces: request.roots.map(fromEnginePath) });
+    if (cache.problem) request.log?.(`scan cache: ${cache.problem}`);
     const handle = new ScanHandle({
       files: request.files.map(fromEnginePath),
       config: request.config,
+      configByDir: request.configByDir && new Map([...request.configByDir].map(([dir, config]) => [fromEnginePath(dir), config])),
       toolchain: request.toolchain,
       threads: request.threads,
+      cache: cache.dir ? { dir: cache.dir, maxBytes: cache.maxBytes } : undefined,
       onResults: (results) => request.onResults(results.map((r) => ({ path: toEnginePath(r.file), findings: r.findings }))),
       onProgress: request.onProgress && ((done, total, dir) => request.onProgress!(done, total, toEnginePath(dir))),
     });
     return {
-      done: handle.done.then((outcome) => ({ paths: outcome.results.map((r) => toEnginePath(r.file)), cancelled: outcome.cancelled })),
+      done: handle.done.then((outcome) => ({ paths: outcome.results.map((r) => toEnginePath(r.file)), cancelled: outcome.cancelled, cache: outcome.cache && { hits: outcome.cache.hits, misses: outcome.cache.misses } })),
       cancel: () => handle.cancel(),
     };
   },

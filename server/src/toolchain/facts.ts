@@ -11,16 +11,48 @@ import { findBuildConstraint } from './buildConstraint';
 import { CURRENT_GO_MINOR, fileLanguageVersion, ModuleFacts } from './fileVersion';
 import { ModuleResolver } from './moduleResolver';
 
+/**
+ * What is known about the installed go toolchain, the one place messages, reports and hovers read it
+ * from. known: the probe answered with a version; pending: the probe is running (or about to); absent:
+ * it answered that there is no usable go command; untrusted: the workspace is not trusted, so no
+ * program runs; unavailable: no program can run here at all (the browser).
+ */
+export type ToolchainStatus = 'known' | 'pending' | 'absent' | 'untrusted' | 'unavailable';
+
 export interface ToolchainKnowledge {
   /** Minor version of the installed go toolchain, when it was found. */
   installedMinor?: number;
   /** Its full version, e.g. "go1.26.8". */
   installedVersion?: string;
+  /** Why installedMinor is not set, while it is not (default: absent). */
+  unknownBecause?: Exclude<ToolchainStatus, 'known'>;
+}
+
+export function toolchainStatus(toolchain: ToolchainKnowledge): ToolchainStatus {
+  return toolchain.installedMinor !== undefined ? 'known' : (toolchain.unknownBecause ?? 'absent');
+}
+
+/** Why the installed toolchain is not known. */
+const assumedBecause: Record<Exclude<ToolchainStatus, 'known'>, string> = {
+  pending: 'the go version probe has not answered yet',
+  absent: 'no go toolchain found',
+  untrusted: 'workspace not trusted, go not run',
+  unavailable: 'no go command can run here',
+};
+
+/** "the installed toolchain go1.26", or "toolchain go1.26, assumed: <why the installed one is not known>". */
+export function toolchainNote(status: ToolchainStatus, minor: number): string {
+  return status === 'known' ? `the installed toolchain go1.${minor}` : `toolchain go1.${minor}, assumed: ${assumedBecause[status]}`;
+}
+
+/** The installed toolchain in a sentence, for reports and tooltips. */
+export function describeInstalledToolchain(status: ToolchainStatus, version: string | undefined): string {
+  return status === 'known' && version ? `Installed toolchain: ${version}.` : `Installed toolchain: unknown (${assumedBecause[status === 'known' ? 'absent' : status]}).`;
 }
 
 export interface FactsSources {
   modules: ModuleResolver;
-  /** Absent when the caller needs no package view (e.g. a toolchain report). */
+  /** Without one, the facts have no package view (a toolchain report; cached findings looked up before asking for it). */
   packages?: PackageIndex;
   profiles: ProfileStore;
   toolchain: ToolchainKnowledge;
@@ -36,7 +68,7 @@ export async function resolveFileFacts(path: string, text: string, sources: Fact
     goMinor: version.minor,
     versionSource: version.source,
     toolchainMinor,
-    toolchainKnown: sources.toolchain.installedMinor !== undefined,
+    toolchainStatus: toolchainStatus(sources.toolchain),
     package: pkg,
     profile: profile.kind === 'loaded' ? profileView(profile.profile, path, fileScope(path, module)) : undefined,
   };

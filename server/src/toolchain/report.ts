@@ -5,6 +5,7 @@
 import { basename, dirname } from '../engine/paths';
 import type { ProfileStatus, ProfileView } from '../engine/profile/store';
 import type { FileFacts } from '../engine/rule';
+import { describeInstalledToolchain, ToolchainStatus } from './facts';
 import { GoRelease, hasPerIterationLoopVars, languageVersion, parseGoRelease } from './goVersion';
 import type { ModuleFacts } from './fileVersion';
 
@@ -123,11 +124,11 @@ export function toolchainReport(facts: FileFacts, module: ModuleFacts | undefine
     summary: `Go 1.${facts.goMinor} · ${perIteration ? 'per-iteration' : 'shared'} loop vars`,
     details: '',
   };
-  report.details = describe(report);
+  report.details = describe(report, facts.toolchainStatus);
   return report;
 }
 
-function describe(r: ToolchainReport): string {
+function describe(r: ToolchainReport, status: ToolchainStatus): string {
   const lines: string[] = [];
   const where = r.source.path ? `${basename(r.source.path)}${r.source.line !== undefined ? ` line ${r.source.line + 1}` : ''}` : '';
   switch (r.source.kind) {
@@ -149,8 +150,7 @@ function describe(r: ToolchainReport): string {
       : 'Loop variables are per-iteration (Go 1.22 and later): each iteration has its own copy.',
   );
   if (r.workspace) lines.push(`go.work: ${r.workspace.goWork}${r.workspace.includesModule ? '' : ' (does not use this module)'}.`);
-  if (r.installedToolchain) lines.push(`Installed toolchain: ${r.installedToolchain}.`);
-  else lines.push('Installed toolchain: unknown (no go command found, or not allowed to run it).');
+  lines.push(describeInstalledToolchain(status, r.installedToolchain));
   if (r.needsNewerToolchain) lines.push(`The module needs ${r.requiredToolchain}, newer than the installed ${r.installedToolchain}: the go command will refuse to build or, with GOTOOLCHAIN=auto, download it.`);
   // Profile paths relative to the module root read better in a tooltip than absolute ones.
   const root = r.module ? `${dirname(r.module.goMod)}/` : undefined;

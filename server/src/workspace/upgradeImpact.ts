@@ -4,6 +4,7 @@
 // it after the upgrade, so they are left out.
 // The module's files come from the host (ModuleSources): the disk for the CLI and the Node server, the
 // VS Code file system API in the browser; paths are engine paths throughout.
+import type { DecodedSource } from '../engine/byteLayout';
 import { EngineConfig } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import type { FileFacts } from '../engine/rule';
@@ -24,7 +25,7 @@ export interface ModuleSources {
    */
   moduleGoFiles(moduleDir: string, problems: WalkProblem[]): Promise<string[]>;
   /** A Go source's text, or undefined (with the reason in problems) when it cannot be read or is not text. */
-  readGoSource(path: string, problems: WalkProblem[]): Promise<string | undefined>;
+  readGoSource(path: string, problems: WalkProblem[]): Promise<DecodedSource | undefined>;
 }
 
 export interface LoopChange {
@@ -83,13 +84,15 @@ export async function upgradeImpact(project: Project, dir: string, sources: Modu
     if (options.isCancelled?.()) throw new Cancelled();
     options.onProgress?.(i, files.length);
     const path = files[i];
-    const text = options.openText?.(path) ?? (await sources.readGoSource(path, impact.problems));
-    if (text === undefined) continue;
+    const open = options.openText?.(path);
+    const decoded = open !== undefined ? { text: open } : await sources.readGoSource(path, impact.problems);
+    if (decoded === undefined) continue;
+    const { text, layout } = decoded;
     impact.files++;
     const facts = await project.facts(path, text);
     if (facts.versionSource.kind !== 'go.mod') continue;
     const findings = await analyseInSlices(project, text, facts, config, options.slices);
-    const source = new SourceText(text);
+    const source = new SourceText(text, layout);
     for (const finding of findings) {
       impact.changes.push({ path, source, finding });
       // Findings sit on the variables of the loop header: one line is one loop.

@@ -98,7 +98,7 @@ export function makeInput(corpus: Corpus, seed: number, index: number, profile: 
         bytes = hugeLiteral(c, bytes, recipe, profile.maxHugeChars);
         break;
       case 'unicode':
-        bytes = mutate(c, corpus, bytes, recipe, c.between(1, 3), [randomUnicode, invalidUtf8, crlf, randomUnicode]);
+        bytes = mutate(c, corpus, bytes, recipe, c.between(1, 3), [randomUnicode, invalidUtf8, illFormedLines(false), illFormedLines(true), crlf, randomUnicode]);
         break;
     }
   }
@@ -253,12 +253,51 @@ const randomUnicode: Mutation = (c, _corpus, bytes, recipe) => {
   return splice(bytes, p, p, s);
 };
 
+/**
+ * Ill-formed UTF-8 of every kind (lone continuation bytes, bytes that never start a sequence,
+ * overlongs, surrogates, code points above U+10FFFF, truncated sequences, also before an ASCII byte),
+ * and a real U+FFFD, which decodes to the same character from 3 bytes.
+ */
+const illFormed = [
+  [0x80], [0xbf], [0xff], [0xfe, 0xfe], [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0xaf], [0xf0, 0x80, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xed, 0xbf, 0xbf],
+  [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xe2, 0x82, 0x41], [0xef, 0xbf, 0xbd],
+];
+const hex = (seq: readonly number[]) => seq.map((b) => b.toString(16)).join(' ');
+
 const invalidUtf8: Mutation = (c, _corpus, bytes, recipe) => {
   const p = at(c, bytes);
-  const seq = c.pick([[0xc0, 0x80], [0xff], [0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3], [0xfe, 0xfe]]);
-  recipe.push(`invalid UTF-8 ${seq.map((b) => b.toString(16)).join(' ')} at ${p}`);
+  const seq = c.pick(illFormed);
+  recipe.push(`invalid UTF-8 ${hex(seq)} at ${p}`);
   return splice(bytes, p, p, Buffer.from(seq));
 };
+
+/**
+ * Ill-formed UTF-8 on many lines, so that some share a line with a finding: raw anywhere in the line, or
+ * in a comment after the indentation (the program stays as it was, with its findings further right).
+ */
+function illFormedLines(inComments: boolean): Mutation {
+  return (c, _corpus, bytes, recipe) => {
+    const starts = [0];
+    for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1);
+    const n = c.logBetween(1, Math.min(40, starts.length));
+    const inserts: [number, Buffer][] = [];
+    for (let k = 0; k < n; k++) {
+      const line = c.int(starts.length);
+      const start = starts[line];
+      const end = line + 1 < starts.length ? starts[line + 1] - 1 : bytes.length;
+      const seq = Buffer.from(c.pick(illFormed));
+      if (inComments) {
+        let p = start;
+        while (p < end && (bytes[p] === 0x09 || bytes[p] === 0x20)) p++;
+        inserts.push([p, Buffer.concat([Buffer.from('/*'), seq, Buffer.from('*/ ')])]);
+      } else inserts.push([utf8Boundary(bytes, start + c.int(end - start + 1)), seq]);
+    }
+    inserts.sort((a, b) => b[0] - a[0]);
+    for (const [p, insert] of inserts) bytes = splice(bytes, p, p, insert);
+    recipe.push(`ill-formed UTF-8 on ${n} lines${inComments ? ', in comments' : ''}`);
+    return bytes;
+  };
+}
 
 const nulBytes: Mutation = (c, _corpus, bytes, recipe) => {
   const p = at(c, bytes);
@@ -288,9 +327,10 @@ const validPreserving: readonly Mutation[] = [
     void c;
     return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
   },
+  illFormedLines(true),
 ];
 
-const mutations: readonly Mutation[] = [byteFlips, truncate, insertion, insertion, deletion, duplicate, lines, crlf, randomUnicode, invalidUtf8, nulBytes];
+const mutations: readonly Mutation[] = [byteFlips, truncate, insertion, insertion, deletion, duplicate, lines, crlf, randomUnicode, invalidUtf8, illFormedLines(false), nulBytes];
 
 function utf8Boundary(bytes: Buffer, p: number): number {
   while (p > 0 && p < bytes.length && (bytes[p] & 0xc0) === 0x80) p--;

@@ -1,5 +1,5 @@
 // Messages between the fuzz runner and its worker.
-import type { Problem } from './check';
+import type { FuzzChecker, Problem } from './check';
 import type { InputProfile } from './inputs';
 
 export interface WorkerRequest {
@@ -17,6 +17,6 @@ export type WorkerMessage =
    * Times are the worker thread's CPU time where it can be measured, else wall-clock time: ms for the
    * whole check, analysisMs for the analysis proper (facts, parse, rules), which the budget applies to.
    */
-  | { type: 'end'; index: number; size: number; ms: number; analysisMs: number; problems: Problem[]; rss: number }
+  | { type: 'end'; index: number; size: number; ms: number; analysisMs: number; problems: Problem[]; rss: number; columns: FuzzChecker['lastColumns'] }
   | { type: 'done' }
   | { type: 'fatal'; message: string };

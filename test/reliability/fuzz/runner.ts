@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { cliPath, repoRoot } from '../../helpers';
 import type { Problem } from './check';
+import { FormatOutputs, formatColumnsProblem } from './columns';
 import { Corpus, FuzzInput, InputProfile, loadCorpus, makeInput, profiles } from './inputs';
 import type { WorkerMessage, WorkerRequest } from './protocol';
 import { threadCpuMs } from './threadCpu';
@@ -58,6 +59,9 @@ export interface FuzzSummary {
   fingerprint: string;
   /** Inputs checked through the engine. */
   checked: number;
+  /** Inputs with findings whose columns were checked in every output format, and those of them whose bytes are ill-formed UTF-8 or start with a BOM. */
+  columnsChecked: number;
+  columnsCheckedIllFormed: number;
   /** Inputs also scanned by the CLI, and in how many runs. */
   cliFiles: number;
   cliRuns: number;
@@ -95,7 +99,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const start = options.start ?? 0;
   const all = options.only ?? Array.from({ length: options.count }, (_, i) => start + i);
-  const summary: FuzzSummary = { seed: options.seed, fingerprint: corpus.fingerprint, checked: 0, cliFiles: 0, cliRuns: 0, failures: [], slowOnce: [], slowest: [], elapsedMs: 0, peakRssMb: 0, restarts: 0 };
+  const summary: FuzzSummary = { seed: options.seed, fingerprint: corpus.fingerprint, checked: 0, columnsChecked: 0, columnsCheckedIllFormed: 0, cliFiles: 0, cliRuns: 0, failures: [], slowOnce: [], slowest: [], elapsedMs: 0, peakRssMb: 0, restarts: 0 };
   const saved = new Map<string, number>();
   const fail = (index: number, kind: FuzzFailure['kind'], message: string) => {
     const input = inputFor(index);
@@ -118,6 +122,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const checked = (m: Extract<WorkerMessage, { type: 'end' }>) => {
     summary.peakRssMb = Math.max(summary.peakRssMb, Math.round(m.rss / 2 ** 20));
     noteSlow(m.index, m.analysisMs, m.size);
+    if (m.columns !== 'unchecked') summary.columnsChecked++;
+    if (m.columns === 'ill-formed') summary.columnsCheckedIllFormed++;
     for (const p of m.problems) fail(m.index, p.kind, p.message);
     const budget = budgetFor(budgetMs, m.size);
     if (m.analysisMs > budget) fail(m.index, 'hang', `analysis took ${Math.round(m.analysisMs)} ms of CPU time, over its budget of ${budget} ms (input of ${m.size} characters)`);
@@ -247,13 +253,15 @@ function saveFailure(dir: string, input: FuzzInput, failure: FuzzFailure, corpus
   return `${base}.go`;
 }
 
-/** Batches of inputs written to a temporary module and scanned by `gohazard scan`, in the background. */
+/**
+ * Batches of inputs written to a temporary module and scanned by `gohazard scan` in every output
+ * format, in the background; the formats' columns are checked against the files' raw bytes.
+ */
 class CliBatches {
   private readonly every: number;
   private readonly size: number;
   private readonly done: number[] = [];
   private running: Promise<void> = Promise.resolve();
-  private formats = ['json', 'text', 'sarif'] as const;
 
   constructor(
     private readonly inputFor: (index: number) => FuzzInput,
@@ -277,31 +285,30 @@ class CliBatches {
   }
 
   private schedule(indexes: number[]): void {
-    const format = this.formats[this.summary.cliRuns % this.formats.length];
     this.summary.cliRuns++;
-    this.running = this.running.then(() => this.scan(indexes, format));
+    // Every other batch goes through the worker-thread scanner, the others in the CLI's own thread.
+    const threads = this.summary.cliRuns % 2 === 0 ? '2' : '0';
+    this.running = this.running.then(() => this.scan(indexes, threads));
   }
 
-  private async scan(indexes: number[], format: 'json' | 'text' | 'sarif'): Promise<void> {
-    // Every other run goes through the worker-thread scanner, the others in the CLI's own thread.
-    const threads = this.summary.cliRuns % 2 === 0 ? '2' : '0';
-    const problem = await this.scanOnce(indexes, format, threads);
+  private async scan(indexes: number[], threads: string): Promise<void> {
+    const problem = await this.scanOnce(indexes, threads);
     this.summary.cliFiles += indexes.length;
     if (!problem) return;
     // Find the inputs that fail on their own; blame the batch when none does.
     const culprits: [number, string][] = [];
     if (indexes.length > 1) {
       for (const index of indexes) {
-        const own = await this.scanOnce([index], format, '0');
+        const own = await this.scanOnce([index], '0');
         if (own) culprits.push([index, own]);
       }
     }
     if (culprits.length === 0) culprits.push([indexes[0], `inputs ${indexes[0]}..${indexes[indexes.length - 1]} together: ${problem}`]);
-    for (const [index, message] of culprits) this.fail(index, 'cli', `gohazard scan --format ${format}: ${message}`);
+    for (const [index, message] of culprits) this.fail(index, 'cli', `gohazard scan: ${message}`);
   }
 
-  /** Writes the inputs to a temporary module, scans it and says what is wrong with the outcome, if anything. */
-  private async scanOnce(indexes: number[], format: 'json' | 'text' | 'sarif', threads: string): Promise<string | undefined> {
+  /** Writes the inputs to a temporary module, scans it in each format and says what is wrong with the outcome, if anything. */
+  private async scanOnce(indexes: number[], threads: string): Promise<string | undefined> {
     const dir = mkdtempSync(join(tmpdir(), 'gohazard-fuzz-'));
     try {
       const inputs = new Map<string, FuzzInput>();
@@ -313,22 +320,31 @@ class CliBatches {
       }
       writeFileSync(join(dir, 'go.mod'), [...inputs.values()][0]?.goMod ?? 'module fuzz\n');
       const budget = 20000 + [...inputs.values()].reduce((ms, i) => ms + budgetFor(this.options.budgetMs ?? DEFAULT_BUDGET_MS, i.text.length), 0);
-      const r = await run(process.execPath, [cliPath, 'scan', '--format', format, '--fail-on', 'none', '--threads', threads, '.'], dir, budget);
-      if (r.timedOut) return `no exit within ${budget} ms`;
-      if (/internal error/.test(r.stderr)) return `internal error on stderr:\n${r.stderr.slice(0, 2000)}`;
       const allSkipped = [...inputs.values()].every((i) => i.bytes.includes(0));
-      if (r.code !== 0 && !(r.code === 2 && allSkipped)) return `exit code ${r.code}, stderr:\n${r.stderr.slice(0, 2000)}`;
-      return checkCliOutput(format, r.stdout, inputs);
+      const outputs: Partial<FormatOutputs> = {};
+      // Every escape finding, hot code or not: the more findings, the more columns to check.
+      for (const format of ['json', 'sarif', 'text', 'github', 'codeclimate'] as const) {
+        const r = await run(process.execPath, [cliPath, 'scan', '--format', format, '--fail-on', 'none', '--escape-scope', 'all', '--threads', threads, '.'], dir, budget);
+        if (r.timedOut) return `--format ${format}: no exit within ${budget} ms`;
+        if (/internal error/.test(r.stderr)) return `--format ${format}: internal error on stderr:\n${r.stderr.slice(0, 2000)}`;
+        if (r.code !== 0 && !(r.code === 2 && allSkipped)) return `--format ${format}: exit code ${r.code}, stderr:\n${r.stderr.slice(0, 2000)}`;
+        if (format === 'github' || format === 'codeclimate') {
+          const bad = checkCiOutput(format, r.stdout, inputs);
+          if (bad) return `--format ${format}: ${bad}`;
+        } else outputs[format] = r.stdout;
+      }
+      return formatColumnsProblem(new Map([...inputs].map(([name, input]) => [name, input.bytes])), outputs as FormatOutputs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 }
 
-/** Lines and byte columns of the printed findings lie inside the files they name. */
-function checkCliOutput(format: 'json' | 'text' | 'sarif', stdout: string, inputs: Map<string, FuzzInput>): string | undefined {
+/** The CI formats (formatColumnsProblem checks the others' columns byte by byte): well-formed, inside the files they name. */
+function checkCiOutput(format: 'github' | 'codeclimate', stdout: string, inputs: Map<string, FuzzInput>): string | undefined {
   const linesOf = new Map<string, string[]>();
-  const inside = (file: string, line: number, column: number, byteColumns: boolean): string | undefined => {
+  // Both give UTF-16 columns (GitHub's annotations, Code Climate's lines only).
+  const inside = (file: string, line: number, column: number): string | undefined => {
     const input = inputs.get(file);
     if (!input) return `a finding names ${file}, which is not an input`;
     let lines = linesOf.get(file);
@@ -338,29 +354,23 @@ function checkCliOutput(format: 'json' | 'text' | 'sarif', stdout: string, input
     }
     if (!(line >= 1 && line <= lines.length)) return `${file}:${line}: line outside the file (${lines.length} lines)`;
     const lineText = lines[line - 1].replace(/\r$/, '');
-    const width = byteColumns ? Buffer.byteLength(lineText) : lineText.length;
-    if (!(column >= 1 && column <= width + 1)) return `${file}:${line}:${column}: column outside the line (${width} ${byteColumns ? 'bytes' : 'UTF-16 units'})`;
+    if (!(column >= 1 && column <= lineText.length + 1)) return `${file}:${line}:${column}: column outside the line (${lineText.length} UTF-16 units)`;
     return undefined;
   };
   try {
-    if (format === 'json') {
-      const out = JSON.parse(stdout) as { findings: { file: string; line: number; column: number; endLine: number; endColumn: number }[] };
-      for (const f of out.findings) {
-        const bad = inside(f.file, f.line, f.column, true) ?? inside(f.file, f.endLine, f.endColumn, true);
-        if (bad) return bad;
-      }
-    } else if (format === 'sarif') {
-      const out = JSON.parse(stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[] };
-      for (const r of out.runs[0].results) {
-        const loc = r.locations[0].physicalLocation;
-        const bad = inside(loc.artifactLocation.uri, loc.region.startLine, loc.region.startColumn, false);
-        if (bad) return bad;
-      }
-    } else {
+    if (format === 'github') {
+      // One command per line: a message's own line breaks must have been escaped.
       for (const line of stdout.split('\n').filter((l) => l !== '')) {
-        const m = /^(f\d+\.go):(\d+):(\d+): .+ \[[\w/-]+\]$/s.exec(line);
+        const m = /^::(?:error|warning|notice) file=(f\d+\.go),line=(\d+),endLine=(\d+),col=(\d+),endColumn=(\d+),title=gohazard [\w/-]+::[^\r]+$/.exec(line);
         if (!m) return `unexpected output line ${JSON.stringify(line.slice(0, 200))}`;
-        const bad = inside(m[1], Number(m[2]), Number(m[3]), true);
+        const bad = inside(m[1], Number(m[2]), Number(m[4])) ?? inside(m[1], Number(m[3]), Number(m[5]));
+        if (bad) return bad;
+      }
+    } else if (format === 'codeclimate') {
+      const issues = JSON.parse(stdout) as { fingerprint: string; location: { path: string; lines: { begin: number } } }[];
+      if (new Set(issues.map((i) => i.fingerprint)).size !== issues.length) return 'two issues share a fingerprint';
+      for (const issue of issues) {
+        const bad = inside(issue.location.path, issue.location.lines.begin, 1);
         if (bad) return bad;
       }
     }

@@ -25,7 +25,7 @@ async function run(): Promise<void> {
     const started = clock();
     const problems = await checker.check(input);
     const ms = clock() - started;
-    post({ type: 'end', index, size: input.text.length, ms, analysisMs: checker.lastAnalysisMs, problems, rss: process.memoryUsage().rss });
+    post({ type: 'end', index, size: input.text.length, ms, analysisMs: checker.lastAnalysisMs, problems, rss: process.memoryUsage().rss, columns: checker.lastColumns });
   }
   post({ type: 'done' });
 }

@@ -1,5 +1,5 @@
-// {"version":1,"files":N,"findings":[…]} with 1-based lines and 1-based byte columns.
-import { byteColumn } from '../columns';
+// {"version":1,"files":N,"findings":[…]} with 1-based lines and 1-based byte columns, and with
+// --baseline, "baseline": {"file","hidden","stale":[…]} (JSON.stringify leaves it out otherwise).
 import type { ScanReport } from '../report';
 
 export function formatJson(report: ScanReport): string {
@@ -7,9 +7,9 @@ export function formatJson(report: ScanReport): string {
     file.findings.map((f) => ({
       file: file.path,
       line: f.range.start.line + 1,
-      column: byteColumn(file.source, f.range.start) + 1,
+      column: file.source.byteColumn(f.range.start) + 1,
       endLine: f.range.end.line + 1,
-      endColumn: byteColumn(file.source, f.range.end) + 1,
+      endColumn: file.source.byteColumn(f.range.end) + 1,
       rule: f.rule,
       severity: f.severity,
       message: f.message,
@@ -17,14 +17,15 @@ export function formatJson(report: ScanReport): string {
         ? {
             related: f.related.map((r) => ({
               line: r.range.start.line + 1,
-              column: byteColumn(file.source, r.range.start) + 1,
+              column: file.source.byteColumn(r.range.start) + 1,
               endLine: r.range.end.line + 1,
-              endColumn: byteColumn(file.source, r.range.end) + 1,
+              endColumn: file.source.byteColumn(r.range.end) + 1,
               message: r.message,
             })),
           }
         : {}),
     })),
   );
-  return `${JSON.stringify({ version: 1, files: report.files, findings }, null, 2)}\n`;
+  const baseline = report.baseline && { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale };
+  return `${JSON.stringify({ version: 1, ...(report.shard ? { shard: report.shard } : {}), files: report.files, findings, baseline }, null, 2)}\n`;
 }

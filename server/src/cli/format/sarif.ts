@@ -1,5 +1,8 @@
 // SARIF 2.1.0, as code-scanning services read it. SARIF counts columns in UTF-16 code units by
-// default and we declare that explicitly, so these columns are the engine's own, 1-based.
+// default and we declare that explicitly, so these columns are the engine's own, 1-based: units of the
+// file decoded as editors decode it (a BOM is not a character; each ill-formed UTF-8 sequence is one
+// U+FFFD, one unit), the same places the JSON and text formats give in bytes.
+import { ruleDocUrl } from '../../engine/ruleDocUrl';
 import type { Range, Severity } from '../../engine/types';
 import type { ScanReport } from '../report';
 
@@ -21,11 +24,21 @@ export function formatSarif(report: ScanReport): string {
               shortDescription: { text: r.summary },
               fullDescription: { text: r.help },
               help: { text: r.help },
+              helpUri: ruleDocUrl(r.id),
               defaultConfiguration: { level: levels[r.defaultSeverity] },
             })),
           },
         },
         columnKind: 'utf16CodeUnits',
+        // Baseline entries that match nothing any more: SARIF's "absent" results would show as alerts.
+        // A shard's place (scan --shard) is removed again by gohazard merge.
+        properties:
+          report.baseline || report.shard
+            ? {
+                ...(report.baseline ? { baseline: { file: report.baseline.path, hidden: report.baseline.hidden, stale: report.baseline.stale } } : {}),
+                ...(report.shard ? { gohazardShard: report.shard } : {}),
+              }
+            : undefined,
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory gohazard scan ran in.' } } },
         results: report.reports.flatMap((file) =>
           file.findings.map((f) => ({
@@ -33,6 +46,8 @@ export function formatSarif(report: ScanReport): string {
             ruleIndex: ruleIndex.get(f.rule),
             level: levels[f.severity],
             message: { text: f.message },
+            // Against a baseline, what is reported is what the baseline does not hold.
+            baselineState: report.baseline ? 'new' : undefined,
             locations: [{ physicalLocation: physicalLocation(file.path, f.range) }],
             ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: physicalLocation(file.path, r.range) })) } : {}),
           })),

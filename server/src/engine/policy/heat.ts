@@ -10,14 +10,18 @@
 // - error-report: an argument of an error constructor, a logger, panic or a test report
 //   (fmt.Errorf, errors.New, log.Printf, logger.Warn, t.Errorf, b.Fatal);
 // - init: `func init` and package-level variable initialisers;
-// - once: the function given to sync.Once.Do, sync.OnceFunc/OnceValue/OnceValues;
-// - test: a _test.go file outside benchmark loops;
-// - goroutine: the closure of `go func(){…}()`, which must exist.
-// Hot: the body of a benchmark loop (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for range b.N`,
-// `for pb.Next()`), unless one of the cold reasons above applies inside it.
+// - once: the function given to sync.Once.Do, sync.OnceFunc/OnceValue/OnceValues, and a block that
+//   closes its own guard (`if !locked { …; locked = true }`);
+// - test: test code (a _test.go file, or support code only tests use: isTestCode) outside benchmark loops;
+// - goroutine: the closure of `go func(){…}()`, which must exist;
+// - untimed: in a benchmark's loop while its timer is stopped (benchmarks.ts).
+// Hot: the body of a benchmark's measured loop (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for range
+// b.N`, `for pb.Next()`, not a set-up loop before b.ResetTimer()), unless a cold reason applies inside it.
 import type { Node } from 'web-tree-sitter';
+import { profileNameOf } from '../profile/names';
+import { benchmarkOfLoop, timerStopped } from './benchmarks';
 
-export type ColdReason = 'exit-path' | 'error-path' | 'error-report' | 'init' | 'once' | 'test' | 'goroutine';
+export type ColdReason = 'exit-path' | 'error-path' | 'error-report' | 'init' | 'once' | 'test' | 'goroutine' | 'untimed';
 
 /** Serialisable: it is cached with the findings of a declaration. */
 export interface Heat {
@@ -26,6 +30,13 @@ export interface Heat {
   benchmark?: string;
   /** The node runs once per iteration of a loop of its own function. */
   inLoop: boolean;
+  /** The declared function around the node, as a CPU profile names it (profile/names.ts). */
+  func?: string;
+  /**
+   * In a benchmark's measured loop: the allocation is the same in every iteration and could be made
+   * once before the loop (benchmarks.ts invariantAcross; set for reports the rule calls hoistable).
+   */
+  invariant?: boolean;
 }
 
 const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
@@ -34,6 +45,16 @@ export function isTestFile(path: string): boolean {
   return path.endsWith('_test.go');
 }
 
+/**
+ * Test files, and the support code tests import: files named test.go, testing.go, testutil(s).go,
+ * testhelper(s).go, and packages named testutil(s), testhelper(s), testing or test (prometheus'
+ * promql/test.go, raft's testing.go, grpc's internal/testutils).
+ */
+export function isTestCode(path: string): boolean {
+  return isTestFile(path) || /(^|\/)(test|testing|testutils?|testhelpers?)\.go$/.test(path) || /\/(testutils?|testhelpers?|testing|test)\/[^/]+$/.test(path);
+}
+
+/** testFile: the file is test code (isTestCode). */
 export function heatOf(node: Node, testFile: boolean): Heat {
   let cold: ColdReason | undefined;
   let benchmark: string | undefined;
@@ -42,6 +63,7 @@ export function heatOf(node: Node, testFile: boolean): Heat {
   const loops: Node[] = [];
   const exited = new Set<number>();
   let exitsAll = false;
+  let declaration: Node | undefined;
   let child: Node = node;
   for (let p = node.parent; p; child = p, p = p.parent) {
     switch (p.type) {
@@ -53,12 +75,19 @@ export function heatOf(node: Node, testFile: boolean): Heat {
         }
         break;
       case 'block':
-        if (p.parent?.type === 'if_statement' && p.parent.childForFieldName('consequence')?.id === p.id && isErrCheck(p.parent.childForFieldName('condition'))) cold ??= 'error-path';
+        if (p.parent?.type === 'if_statement' && p.parent.childForFieldName('consequence')?.id === p.id) {
+          const condition = p.parent.childForFieldName('condition');
+          if (isErrCheck(condition)) cold ??= 'error-path';
+          else if (setsItsOwnGuard(condition, p)) cold ??= 'once';
+        }
         break;
       case 'for_statement':
         if (p.childForFieldName('body')?.id === child.id) {
           if (ownFunction) loops.push(p);
-          benchmark ??= benchmarkOfLoop(p);
+          if (!benchmark) {
+            benchmark = benchmarkOfLoop(p);
+            if (benchmark && timerStopped(node, p)) cold ??= 'untimed';
+          }
         }
         break;
       case 'argument_list':
@@ -71,7 +100,11 @@ export function heatOf(node: Node, testFile: boolean): Heat {
         if (p.parent?.type === 'source_file') cold ??= 'init';
         break;
       case 'function_declaration':
+        declaration = p;
         if (p.childForFieldName('name')?.text === 'init') cold ??= 'init';
+        break;
+      case 'method_declaration':
+        declaration = p;
         break;
     }
     if (FUNCTIONS.has(p.type) && ownFunction) {
@@ -83,6 +116,8 @@ export function heatOf(node: Node, testFile: boolean): Heat {
   if (testFile && !benchmark) cold ??= 'test';
   const inLoop = loops.some((l) => !exitsAll && !exited.has(l.id));
   const heat: Heat = { inLoop };
+  const func = declaration ? profileNameOf(declaration) : undefined;
+  if (func) heat.func = func;
   if (cold) heat.cold = cold;
   if (benchmark) heat.benchmark = benchmark;
   return heat;
@@ -103,6 +138,14 @@ export function leavesLoop(node: Node, loop: Node): boolean {
     if (exit === 'all' || (exit && exit.id === loop.id)) leaves = true;
   }
   return leaves;
+}
+
+/** The benchmark's measured loop around the node, if any. */
+export function measuredLoopOf(node: Node): Node | undefined {
+  for (let p = node.parent, child: Node = node; p; child = p, p = p.parent) {
+    if (p.type === 'for_statement' && p.childForFieldName('body')?.id === child.id && benchmarkOfLoop(p)) return p;
+  }
+  return undefined;
 }
 
 /** Whether any node of the declaration could be hot without a profile: it holds a benchmark loop. */
@@ -186,6 +229,16 @@ function isErrCheck(cond: Node | null): boolean {
   return right?.text === 'nil' && left?.type === 'identifier' && /^(err|e|.*Err|.*Error)$/.test(left.text);
 }
 
+/** `if !done { …; done = true }`, `if x == nil { …; x = … }`: the block runs once, then its own assignment closes it. */
+function setsItsOwnGuard(cond: Node | null, block: Node): boolean {
+  let guard: Node | null | undefined;
+  if (cond?.type === 'unary_expression' && cond.childForFieldName('operator')?.text === '!') guard = cond.childForFieldName('operand');
+  else if (cond?.type === 'binary_expression' && cond.childForFieldName('operator')?.text === '==' && /^(nil|false)$/.test(cond.childForFieldName('right')?.text ?? '')) guard = cond.childForFieldName('left');
+  if (guard?.type !== 'identifier' && guard?.type !== 'selector_expression') return false;
+  const list = block.namedChildren.find((c) => c?.type === 'statement_list');
+  return (list?.namedChildren ?? []).some((st) => st?.type === 'assignment_statement' && st.childForFieldName('left')?.namedChildren.some((l) => l?.text === guard!.text));
+}
+
 const ERROR_CONSTRUCTORS: Record<string, RegExp> = {
   fmt: /^Errorf$/,
   errors: /^(New|Errorf|Wrap|Wrapf|WithMessage|WithMessagef|WithStack|Join)$/,
@@ -233,49 +286,3 @@ function isOnceBody(lit: Node): boolean {
   return fn.childForFieldName('operand')?.text === 'sync' && /^Once(Func|Value|Values)$/.test(name ?? '');
 }
 
-/**
- * The benchmark whose measured loop this is: `for b.Loop()`, `for …; i < b.N; …`, `for range b.N`
- * with b a *testing.B parameter, or `for pb.Next()` with pb a *testing.PB parameter.
- */
-function benchmarkOfLoop(loop: Node): string | undefined {
-  let receiver: Node | null | undefined;
-  let wants: 'B' | 'PB' = 'B';
-  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause' || c?.type === 'range_clause');
-  const condition = clause?.type === 'for_clause' ? clause.childForFieldName('condition') : clause ? null : loop.childForFieldName('condition') ?? loop.namedChildren.find((c) => c?.type === 'call_expression');
-  if (clause?.type === 'range_clause') {
-    const right = clause.childForFieldName('right');
-    if (right?.type === 'selector_expression' && right.childForFieldName('field')?.text === 'N') receiver = right.childForFieldName('operand');
-  } else if (condition?.type === 'call_expression') {
-    const fn = condition.childForFieldName('function');
-    const name = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
-    if (name === 'Loop' || name === 'Next') {
-      receiver = fn!.childForFieldName('operand');
-      wants = name === 'Next' ? 'PB' : 'B';
-    }
-  } else if (condition?.type === 'binary_expression' && /^(<|<=|>|>=)$/.test(condition.childForFieldName('operator')?.text ?? '')) {
-    for (const side of [condition.childForFieldName('right'), condition.childForFieldName('left')]) {
-      if (side?.type === 'selector_expression' && side.childForFieldName('field')?.text === 'N') receiver = side.childForFieldName('operand');
-    }
-  }
-  if (receiver?.type !== 'identifier') return undefined;
-  return benchmarkParameter(loop, receiver.text, wants);
-}
-
-/** The name of the top-level benchmark function when `name` is a *testing.B (or *testing.PB) parameter of a function around the node. */
-function benchmarkParameter(node: Node, name: string, wants: 'B' | 'PB'): string | undefined {
-  let found = false;
-  let top: Node | undefined;
-  for (let p = node.parent; p; p = p.parent) {
-    if (!FUNCTIONS.has(p.type)) continue;
-    top = p;
-    if (found) continue;
-    for (const param of p.childForFieldName('parameters')?.namedChildren ?? []) {
-      if (param?.type !== 'parameter_declaration') continue;
-      const type = param.childForFieldName('type')?.text.replace(/\s+/g, '');
-      if (type !== `*testing.${wants}`) continue;
-      if (param.childrenForFieldName('name').some((n) => n?.text === name)) found = true;
-    }
-  }
-  if (!found) return undefined;
-  return top?.childForFieldName('name')?.text ?? 'the benchmark';
-}

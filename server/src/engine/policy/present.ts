@@ -8,11 +8,11 @@
 //             resource until the function returns);
 //   hint    — an explanation (what changes at go1.22, a copy that is no longer needed).
 //
-// Resource findings (alloc/defer-in-loop) are shown unless the code is cold. Cost findings (escape/*,
-// and alloc/* but defer-in-loop) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
+// Resource findings (alloc/defer-in-loop) are shown unless the code is cold. Cost findings (escape/*
+// but append, and alloc/* but defer-in-loop) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
 // (heat.ts). Everywhere else they are facts for the on-demand allocations view (gohazard.escape.scope
 // `loops` or `all`, "gohazard: Show Allocations"), which shows them all, unmerged, as the compiler
-// would report them.
+// would report them, with the facts that are no cost each time (escape/append) that only it shows.
 import type { ProfileView } from './profile';
 import type { Heat } from './heat';
 import type { EscapeScope } from '../config';
@@ -46,15 +46,18 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
   const shown: CandidateFinding[] = [];
   for (const c of candidates) {
     if (c.kind === 'resource' && c.heat?.cold && !factsView) continue;
+    if (c.kind === 'fact' && !factsView) continue;
     if (c.weak) {
-      shown.push({ ...c, finding: { ...c.finding, severity: 'hint' } });
+      // An explanation's fixes are offered, never applied unattended (fix-all).
+      const fixes = c.finding.fixes.map((f) => ({ ...f, preferred: undefined }));
+      shown.push({ ...c, finding: { ...c.finding, severity: 'hint', fixes } });
       continue;
     }
-    if (c.kind !== 'cost') {
+    if (c.kind !== 'cost' && c.kind !== 'fact') {
       shown.push(c);
       continue;
     }
-    const evidence = c.heat && !c.heat.cold ? hotEvidence(c, options.profile) : undefined;
+    const evidence = c.heat && !c.heat.cold ? hotEvidence(c.heat, c.finding.range.start.line, options.profile) : undefined;
     if (!evidence && !factsView) continue;
     if (!evidence) {
       shown.push(c);
@@ -69,18 +72,21 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
   return factsView ? merged.map((c) => c.finding) : mergeLines(merged);
 }
 
-interface Evidence {
+export interface Evidence {
   severity: Severity;
   why: string;
 }
 
-/** Why a cost finding's code is hot, or undefined when nothing says it is. */
-function hotEvidence(c: CandidateFinding, profile: ProfileView | undefined): Evidence | undefined {
-  const hot = profile?.hotness(c.finding.range.start.line);
-  if (hot && hot.cumShare >= PROFILE_HOT_SHARE && (c.heat?.inLoop || hot.flatShare >= PROFILE_HOT_SHARE)) {
+/** Why the code at a finding (zero-based line) is hot, or undefined when nothing says it is. */
+export function hotEvidence(heat: Heat, line: number, profile: ProfileView | undefined): Evidence | undefined {
+  // The line finds closures; the declared function's name still finds it when the profile does not know its later lines, or lines moved under edits.
+  const hot = profile?.hotness(line) ?? (heat.func ? profile?.named(heat.func) : undefined);
+  if (hot && hot.cumShare >= PROFILE_HOT_SHARE && (heat.inLoop || hot.flatShare >= PROFILE_HOT_SHARE)) {
     return { severity: 'warning', why: `\`${hot.functionName}\` is ${percent(hot.cumShare)} of CPU in ${profile!.name}` };
   }
-  if (c.heat?.benchmark) return { severity: 'info', why: `in the measured loop of ${c.heat.benchmark}` };
+  // What a benchmark's loop computes anew each time is what it measures; the same value made again every
+  // iteration is overhead it could make once.
+  if (heat.benchmark && heat.invariant) return { severity: 'info', why: `made again in every iteration of ${heat.benchmark}'s measured loop though it does not change: make it once before the loop` };
   return undefined;
 }
 
@@ -98,7 +104,7 @@ function mergeSubjects(candidates: CandidateFinding[], factsView: boolean): Cand
   const groups = new Map<string, CandidateFinding[]>();
   const order: (CandidateFinding | string)[] = [];
   for (const c of candidates) {
-    if (!c.subject || (factsView && c.kind === 'cost')) order.push(c);
+    if (!c.subject || (factsView && (c.kind === 'cost' || c.kind === 'fact'))) order.push(c);
     else if (groups.has(c.subject)) groups.get(c.subject)!.push(c);
     else {
       groups.set(c.subject, [c]);

@@ -15,6 +15,8 @@ export interface ProfileView {
   name: string;
   /** The function around a zero-based line of the file, when the profile has samples in it. */
   hotness(line: number): Hotness | undefined;
+  /** A function of the file by the name the profile gives it (`Encode`, `(*Encoder).Encode`). */
+  named(name: string): Hotness | undefined;
   /** Whether a function of the lines from..to (zero-based, inclusive) is hot enough to report in (present.ts). */
   hotWithin(from: number, to: number): boolean;
 }

@@ -8,7 +8,8 @@ import { under } from '../escape/goTypes';
 import { TypeEnv, stripParens } from '../escape/typeEnv';
 import { isLocalVariable } from '../escape/values';
 import { capture, typeEnvFor } from './context';
-import { hasEarlyExit, innermostLoop, within, writesVariable, writtenWithin } from './loops';
+import { writesVariable, writtenWithin } from '../../engine/writes';
+import { hasEarlyExit, innermostLoop, within } from './loops';
 
 export const appendNoPrealloc: Rule = {
   id: 'alloc/append-no-prealloc',
@@ -48,6 +49,28 @@ export const appendNoPrealloc: Rule = {
         fixes: fix ? [fix] : undefined,
       });
     }
+  },
+  example: {
+    hazard: `package example
+
+func double(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		out = append(out, 2*x)
+	}
+	return out
+}
+`,
+    fix: `package example
+
+func double(xs []int) []int {
+	out := make([]int, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, 2*x)
+	}
+	return out
+}
+`,
   },
 };
 

@@ -10,7 +10,8 @@ import { under } from '../escape/goTypes';
 import { stripParens } from '../escape/typeEnv';
 import { isLocalVariable } from '../escape/values';
 import { capture, typeEnvFor } from './context';
-import { innermostLoop, within, writtenWithin } from './loops';
+import { writtenWithin } from '../../engine/writes';
+import { innermostLoop, within } from './loops';
 
 /** Calls whose arguments are kept or that the compiler handles without a copy. */
 const builtins = new Set(['append', 'copy', 'len', 'cap', 'print', 'println', 'panic', 'delete', 'min', 'max']);
@@ -49,8 +50,40 @@ export const conversionInLoop: Rule = {
       ctx.report({
         node: conv,
         message: `${text} converts a loop-invariant value on every iteration; hoist it before the loop (convert once into a variable declared before the for statement) if the callee neither keeps nor modifies the result`,
+        hoistable: true,
       });
     }
+  },
+  example: {
+    hazard: `package example
+
+import "bytes"
+
+func countMatches(lines [][]byte, word string) int {
+	n := 0
+	for _, line := range lines {
+		if bytes.Contains(line, []byte(word)) {
+			n++
+		}
+	}
+	return n
+}
+`,
+    fix: `package example
+
+import "bytes"
+
+func countMatches(lines [][]byte, word string) int {
+	w := []byte(word)
+	n := 0
+	for _, line := range lines {
+		if bytes.Contains(line, w) {
+			n++
+		}
+	}
+	return n
+}
+`,
   },
 };
 

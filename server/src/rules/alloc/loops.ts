@@ -1,7 +1,6 @@
 // Loops as the alloc/ rules see them: the innermost loop of the same function around a node, and
 // whether a variable keeps its value across that loop.
 import type { Node } from 'web-tree-sitter';
-import type { Binding } from '../../engine/scope';
 
 const FUNC_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
@@ -26,39 +25,6 @@ export function innermostLoop(node: Node): LoopAround | undefined {
 
 export function within(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
-/** Whether a use of a variable writes it: assignment, `:=` redeclaration, ++/--, range assignment, or `&v`. */
-export function writesVariable(ref: Node): boolean {
-  let node = ref;
-  while (node.parent?.type === 'parenthesized_expression') node = node.parent;
-  const p = node.parent;
-  if (!p) return false;
-  switch (p.type) {
-    case 'inc_statement':
-    case 'dec_statement':
-      return true;
-    case 'unary_expression':
-      return p.childForFieldName('operator')?.text === '&';
-    case 'expression_list': {
-      const gp = p.parent;
-      if (!gp) return false;
-      const left = gp.childForFieldName('left');
-      return left?.id === p.id && (gp.type === 'assignment_statement' || gp.type === 'short_var_declaration' || gp.type === 'range_clause' || gp.type === 'receive_statement');
-    }
-    case 'selector_expression':
-    case 'index_expression':
-    case 'slice_expression':
-      // v.f = x, v[i] = x, &v.f, v[:]: writes through v when v is a value; treated as a write.
-      return p.childForFieldName('operand')?.id === node.id && writesVariable(p);
-    default:
-      return false;
-  }
-}
-
-/** Whether the binding is written anywhere inside `region` (other than by its own declaration). */
-export function writtenWithin(b: Binding, region: Node): boolean {
-  return b.refs.some((r) => r.id !== b.id.id && within(region, r) && writesVariable(r));
 }
 
 /** Statements that leave a loop early: return, goto, and break/continue that target it. */

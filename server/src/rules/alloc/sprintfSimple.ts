@@ -48,6 +48,32 @@ export const sprintfSimple: Rule = {
       ctx.report({ node: call, message, fixes: fix ? [fix] : undefined });
     }
   },
+  example: {
+    hazard: `package example
+
+import "fmt"
+
+func labels(ids []int) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, fmt.Sprintf("%d", id))
+	}
+	return out
+}
+`,
+    fix: `package example
+
+import "strconv"
+
+func labels(ids []int) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, strconv.Itoa(id))
+	}
+	return out
+}
+`,
+  },
 };
 
 function rewriteFor(verb: string, type: BasicName, x: string, strconv: string): Rewrite | undefined {

@@ -38,6 +38,30 @@ export const stringConcatLoop: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+func join(parts []string) string {
+	s := ""
+	for _, p := range parts {
+		s += p
+	}
+	return s
+}
+`,
+    fix: `package example
+
+import "strings"
+
+func join(parts []string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	return b.String()
+}
+`,
+  },
 };
 
 /** `x + … + s + …`: the right side adds the variable itself as one of its operands. */

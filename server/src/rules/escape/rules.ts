@@ -6,12 +6,16 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { FileFacts, Report, Rule, RuleContext } from '../../engine/rule';
 import type { SourceText } from '../../engine/sourceText';
 import { escapeScopeOf } from '../../engine/config';
+import { toolchainNote } from '../../toolchain/facts';
+import type { RuleExample } from '../../engine/types';
 import { escapeIndexer } from './indexer';
 import { Claim, EscapeModel, EscapeRuleName } from './model';
 import { packageFactsOf } from './packageFacts';
 
 // One analysis of a document hands every rule the same FileFacts and SourceText objects, so models
-// are shared per (facts, text, declaration) and dropped with them.
+// are shared per (facts, text, declaration) and dropped with them. The analyzer runs every rule on one
+// declaration before the next, so only the current declaration's model is kept: keeping them all held
+// every model of a file until its analysis ended (80 MB on ssa/rewriteAMD64.go, a scan's peak).
 const models = new WeakMap<FileFacts, WeakMap<SourceText, Map<string, EscapeModel>>>();
 
 /** The escape model of the declaration being checked, shared by every escape/ rule. */
@@ -29,16 +33,12 @@ export function modelFor(ctx: RuleContext): EscapeModel {
   const key = `${ctx.decl.startIndex}:${ctx.decl.endIndex}`;
   let model = byDecl.get(key);
   if (!model) {
+    byDecl.clear();
     const facts = packageFactsOf(ctx.file.package);
     model = new EscapeModel(ctx.decl, ctx.scopes(), ctx.pkg, { goMinor: ctx.file.goMinor, toolchainMinor: ctx.file.toolchainMinor, facts, lineOf: ctx.lineOf });
     byDecl.set(key, model);
   }
   return model;
-}
-
-/** "the installed toolchain go1.26" or "toolchain go1.26, assumed: no go toolchain found". */
-export function toolchainNote(file: FileFacts): string {
-  return file.toolchainKnown ? `the installed toolchain go1.${file.toolchainMinor}` : `toolchain go1.${file.toolchainMinor}, assumed: no go toolchain found`;
 }
 
 /**
@@ -48,8 +48,16 @@ export function toolchainNote(file: FileFacts): string {
  */
 export function claimReport(claim: Claim, file: FileFacts): Report {
   const related = [...claim.related];
-  if (claim.toolchainDependent) related.push({ node: claim.node, message: `predicted for ${toolchainNote(file)}` });
-  return { node: claim.node, message: `${claim.text} — ${claim.reason}`, related, cold: claim.goroutine ? 'goroutine' : undefined, subject: claim.rule === 'interface-arg' ? boxingCall(claim.node) : undefined };
+  if (claim.toolchainDependent) related.push({ node: claim.node, message: `predicted for ${toolchainNote(file.toolchainStatus, file.toolchainMinor)}` });
+  return {
+    node: claim.node,
+    message: `${claim.text} — ${claim.reason}`,
+    related,
+    cold: claim.goroutine ? 'goroutine' : undefined,
+    subject: claim.rule === 'interface-arg' ? boxingCall(claim.node) : undefined,
+    // A literal, a make, a conversion can be made once before a loop; boxing an argument, a variable moved to the heap or a growing append cannot.
+    hoistable: claim.rule !== 'interface-arg' && claim.kind !== 'moved' && claim.kind !== 'append',
+  };
 }
 
 /** Values boxed for one call are one problem: the call's arguments are the claims' subject. */
@@ -61,13 +69,14 @@ function boxingCall(node: Node): Node[] | undefined {
 const CALL = '(call_expression) @call';
 const LOOP = /\bfor\b/;
 
-function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string): Rule {
+function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string, example: RuleExample, kind: 'cost' | 'fact' = 'cost'): Rule {
   return {
     id: `escape/${name}`,
     summary,
     help,
     defaultSeverity: 'info',
-    kind: 'cost',
+    kind,
+    example,
     query,
     check(ctx: RuleContext, matches: QueryMatch[]) {
       if (matches.length === 0) return;
@@ -89,6 +98,33 @@ export const addressEscapes: Rule = escapeRule(
   'gc moves a variable to the heap ("moved to heap: x") when its address is returned, stored in a package-level variable, in a field or element of something on the heap, sent on a channel, appended to a slice, passed to a goroutine or to a function known to keep it (fmt, errors.As, json.Unmarshal, …), or kept in a variable declared outside the loop it is created in. `&T{…}` and `new(T)` escape the same way. Small inlined constructors (errors.New, and fmt.Errorf since go1.26) allocate at the call site. Passing `&x` to a function that does not keep it is fine and is not reported.',
   // Any call may be an inlined constructor.
   '(unary_expression operator: "&") @addr\n(composite_literal) @lit\n' + CALL,
+  {
+    hazard: `package example
+
+type point struct{ x, y int }
+
+func diagonal(n int) []*point {
+	out := make([]*point, 0, n)
+	for i := 0; i < n; i++ {
+		p := point{i, i}
+		out = append(out, &p)
+	}
+	return out
+}
+`,
+    fix: `package example
+
+type point struct{ x, y int }
+
+func diagonal(n int) []point {
+	out := make([]point, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, point{i, i})
+	}
+	return out
+}
+`,
+  },
 );
 
 export const interfaceArg = escapeRule(
@@ -97,6 +133,34 @@ export const interfaceArg = escapeRule(
   'Converting a value to an interface stores it in a heap cell (runtime.convT*) unless it is pointer-shaped (pointers, maps, channels, funcs), a constant, a never-reassigned local holding a constant, a bool or 1-byte integer, or zero-sized. gc reports "x escapes to heap" when the interface itself escapes: arguments of fmt and log printing functions, sort.Slice, sync.Pool.Put, atomic.Value.Store, json.Marshal, panic, or an interface-typed result or variable. Only values whose type is certain from the source are reported.',
   // Conversions happen at calls, returns, assignments, sends and in composite literals.
   CALL + '\n(return_statement) @ret\n(assignment_statement) @assign\n(var_spec) @var\n(send_statement) @send\n(composite_literal) @lit',
+  {
+    hazard: `package example
+
+import "fmt"
+
+func printAll(xs []int) {
+	for _, x := range xs {
+		fmt.Println(x)
+	}
+}
+`,
+    fix: `package example
+
+import (
+	"os"
+	"strconv"
+)
+
+func printAll(xs []int) {
+	buf := make([]byte, 0, 32)
+	for _, x := range xs {
+		buf = strconv.AppendInt(buf[:0], int64(x), 10)
+		buf = append(buf, '\\n')
+		os.Stdout.Write(buf)
+	}
+}
+`,
+  },
 );
 
 export const closure = escapeRule(
@@ -104,6 +168,28 @@ export const closure = escapeRule(
   'A func literal that captures variables escapes (started with go, returned, stored), so its closure and the variables it captures by reference are heap-allocated.',
   'A func literal started with `go`, returned, stored in a field, map, slice or package-level variable, or passed to a function that keeps it (time.AfterFunc) is allocated on the heap ("func literal escapes to heap"). Each variable it captures by reference (one that is reassigned or has its address taken, or is larger than 128 bytes) moves to the heap too. A literal that captures nothing is a static value and is not reported; literals called directly or passed to a function that does not keep them (sort.Slice) stay on the stack.',
   '(func_literal) @lit',
+  {
+    hazard: `package example
+
+func doubleAll(xs []int, results chan<- int) {
+	for _, x := range xs {
+		go func() { results <- 2 * x }()
+	}
+}
+`,
+    fix: `package example
+
+func doubleAll(xs []int, results chan<- int) {
+	for _, x := range xs {
+		go double(x, results)
+	}
+}
+
+func double(x int, results chan<- int) {
+	results <- 2 * x
+}
+`,
+  },
 );
 
 export const makeNonconst = escapeRule(
@@ -111,6 +197,39 @@ export const makeNonconst = escapeRule(
   'A make with a non-constant size whose result escapes is heap-allocated.',
   'A slice made with a size that is not a compile-time constant is heap-allocated when it escapes (returned, stored, sent, passed to an interface method or a function that keeps it). Since go1.25 a variable-size make that does not escape gets a 32-byte stack buffer (larger sizes still call runtime.makeslice); before go1.25 every variable-size make was a heap allocation. A size held in a never-reassigned local constant counts as constant.',
   CALL,
+  {
+    hazard: `package example
+
+import "io"
+
+func readChunks(r io.Reader, sizes []int) error {
+	for _, n := range sizes {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+`,
+    fix: `package example
+
+import (
+	"io"
+	"slices"
+)
+
+func readChunks(r io.Reader, sizes []int) error {
+	buf := make([]byte, slices.Max(sizes))
+	for _, n := range sizes {
+		if _, err := io.ReadFull(r, buf[:n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+`,
+  },
 );
 
 export const largeLocal = escapeRule(
@@ -118,6 +237,34 @@ export const largeLocal = escapeRule(
   'A local is larger than the compiler\'s stack limits and is heap-allocated even though it does not escape.',
   'gc keeps explicit variables (`var x T`, `x := T{…}`) on the stack up to MaxStackVarSize (128 KiB since go1.22, 10 MiB before) and implicit allocations (`new(T)`, `&T{}`, `make([]T, n)` with constant n) up to MaxImplicitStackVarSize (64 KiB); anything strictly larger is heap-allocated (cmd/compile/internal/ir/cfg.go, escape/utils.go HeapAllocReason). Sizes are computed for 64-bit targets from types declared in the file.',
   '(array_type) @array\n(call_expression function: (identifier) @f (#match? @f "^(new|make)$")) @alloc\n(var_spec) @var\n(composite_literal) @lit',
+  {
+    hazard: `package example
+
+func checksum(blocks [][]byte) (sum uint64) {
+	for _, block := range blocks {
+		var scratch [200 << 10]byte
+		n := copy(scratch[:], block)
+		for _, b := range scratch[:n] {
+			sum += uint64(b)
+		}
+	}
+	return sum
+}
+`,
+    fix: `package example
+
+func checksum(blocks [][]byte) (sum uint64) {
+	scratch := make([]byte, 200<<10)
+	for _, block := range blocks {
+		n := copy(scratch, block)
+		for _, b := range scratch[:n] {
+			sum += uint64(b)
+		}
+	}
+	return sum
+}
+`,
+  },
 );
 
 export const sliceOfLocalArray = escapeRule(
@@ -125,6 +272,32 @@ export const sliceOfLocalArray = escapeRule(
   'A slice of a local array escapes, so the whole array is moved to the heap.',
   'Slicing a local array (`arr[:]`, `buf[:0]`) takes its address. When the slice escapes (returned, stored, appended, sent, passed to an interface method such as io.Writer.Write or hash.Hash.Write, or returned from strconv.AppendInt), gc moves the whole array to the heap ("moved to heap: arr").',
   '(slice_expression) @slice',
+  {
+    hazard: `package example
+
+import "io"
+
+func writeAll(w io.Writer, parts []string) {
+	for _, p := range parts {
+		var buf [64]byte
+		n := copy(buf[:], p)
+		w.Write(buf[:n])
+	}
+}
+`,
+    fix: `package example
+
+import "io"
+
+func writeAll(w io.Writer, parts []string) {
+	buf := make([]byte, 64)
+	for _, p := range parts {
+		n := copy(buf, p)
+		w.Write(buf[:n])
+	}
+}
+`,
+  },
 );
 
 export const appendEscapes = escapeRule(
@@ -133,6 +306,30 @@ export const appendEscapes = escapeRule(
   'Since go1.26 escape analysis gives each append a location: when its result escapes (returned, stored through a pointer or in a package-level variable, passed to a function that keeps it) gc reports "append escapes to heap" and the backing store is heap-allocated; otherwise it starts in a 32-byte stack buffer. Earlier toolchains always grow appends on the heap and report nothing, so the rule applies from go1.26.',
   // Inlined callees (strings.Builder.WriteString, small helpers of the package) append at the call.
   CALL,
+  {
+    hazard: `package example
+
+func squares(n int) []int {
+	var out []int
+	for i := 0; i < n; i++ {
+		out = append(out, i*i)
+	}
+	return out
+}
+`,
+    fix: `package example
+
+func squares(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i * i
+	}
+	return out
+}
+`,
+  },
+  // An escaping append allocates only when it grows: a fact of the allocations view, not a cost each time.
+  'fact',
 );
 
 // The package summaries serve every escape/ rule; registering the indexer once is enough.
@@ -143,6 +340,28 @@ export const stringCopy = escapeRule(
   'A string conversion or concatenation whose result escapes copies its bytes into a new heap buffer.',
   'string(b), []byte(s), []rune(s), string(r) and s + t build a new string or slice. When the result does not escape, gc uses a 32-byte stack buffer for it; when it escapes (returned, stored in a field, map or package-level variable, passed to a function that keeps it, converted to an interface that escapes) the bytes are copied into a heap allocation ("string(b) escapes to heap"). Conversions the compiler avoids altogether (map lookups m[string(b)], comparisons, `for range []byte(s)`, read-only []byte(s)) never escape and are not reported. `s += x` is not reported here: see alloc/string-concat-loop.',
   '(type_conversion_expression) @conv\n(binary_expression operator: "+") @concat\n' + CALL,
+  {
+    hazard: `package example
+
+var greeting string
+
+func greetLast(people []string) {
+	for _, p := range people {
+		greeting = "hello " + p
+	}
+}
+`,
+    fix: `package example
+
+var greeting string
+
+func greetLast(people []string) {
+	if len(people) > 0 {
+		greeting = "hello " + people[len(people)-1]
+	}
+}
+`,
+  },
 );
 
 export const escapeRules: readonly Rule[] = [addressEscapes, interfaceArg, closure, makeNonconst, largeLocal, sliceOfLocalArray, appendEscapes, stringCopy];

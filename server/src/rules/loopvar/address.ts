@@ -41,4 +41,27 @@ export const address: Rule = {
       });
     }
   },
+  example: {
+    goVersion: '1.21',
+    hazard: `package example
+
+func pointers(xs []int) []*int {
+	var out []*int
+	for _, x := range xs {
+		out = append(out, &x)
+	}
+	return out
+}
+`,
+    fix: `package example
+
+func pointers(xs []int) []*int {
+	var out []*int
+	for i := range xs {
+		out = append(out, &xs[i])
+	}
+	return out
+}
+`,
+  },
 };

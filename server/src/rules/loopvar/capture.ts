@@ -54,4 +54,46 @@ export const capture: Rule = {
       });
     }
   },
+  example: {
+    goVersion: '1.21',
+    hazard: `package example
+
+import (
+	"fmt"
+	"sync"
+)
+
+func printAll(names []string) {
+	var wg sync.WaitGroup
+	for _, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fmt.Println(name)
+		}()
+	}
+	wg.Wait()
+}
+`,
+    fix: `package example
+
+import (
+	"fmt"
+	"sync"
+)
+
+func printAll(names []string) {
+	var wg sync.WaitGroup
+	for _, name := range names {
+		name := name
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fmt.Println(name)
+		}()
+	}
+	wg.Wait()
+}
+`,
+  },
 };

@@ -25,6 +25,39 @@ export const redundantCopy: Rule = {
       if (stmt && inLoopBody(stmt)) checkCopy(ctx, stmt);
     }
   },
+  example: {
+    goVersion: '1.22',
+    hazard: `package example
+
+import (
+	"fmt"
+	"sync"
+)
+
+func printAll(names []string) {
+	var wg sync.WaitGroup
+	for _, name := range names {
+		name := name
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fmt.Println(name)
+		}()
+	}
+	wg.Wait()
+}
+`,
+    fix: `package example
+
+import "fmt"
+
+func printAll(names []string) {
+	for _, name := range names {
+		defer func() { fmt.Println(name) }()
+	}
+}
+`,
+  },
 };
 
 function checkCopy(ctx: RuleContext, stmt: Node): void {

@@ -38,6 +38,32 @@ export const copied: Rule = {
       }
     }
   },
+  example: {
+    hazard: `package example
+
+import "sync"
+
+type cache struct {
+	pool sync.Pool
+}
+
+func (c cache) get() any {
+	return c.pool.Get()
+}
+`,
+    fix: `package example
+
+import "sync"
+
+type cache struct {
+	pool sync.Pool
+}
+
+func (c *cache) get() any {
+	return c.pool.Get()
+}
+`,
+  },
 };
 
 const COPY_CANDIDATES = `

@@ -33,6 +33,44 @@ export const getWithoutNew: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool sync.Pool
+
+func greet(name string) string {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) string {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+  },
 };
 
 /** `v, ok := p.Get().(T)` (or `=`, or `var v, ok = …`). */

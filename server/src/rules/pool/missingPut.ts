@@ -25,6 +25,8 @@ export const missingPut: Rule = {
     const dc = new DeclContext(ctx);
     for (const obj of pooledObjects(poolCallsOf(dc, 'Get'), dc)) {
       if (obj.uses.some((u) => u.kind === 'escape' || u.kind === 'return')) continue;
+      // `if buf.Cap() <= limit { pool.Put(buf) }` drops large objects on purpose (pool/unbounded-size's fix).
+      if (obj.uses.some((u) => u.kind === 'put' && sizeGuarded(u.put!.call, obj))) continue;
       const leak = firstLeak(obj);
       if (!leak) continue;
       const fix = deferPutFix(obj, dc);
@@ -35,7 +37,60 @@ export const missingPut: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func size(name string) int {
+	b := pool.Get().(*bytes.Buffer)
+	b.Reset()
+	b.WriteString(name)
+	if b.Len() > 100 {
+		return -1
+	}
+	n := b.Len()
+	pool.Put(b)
+	return n
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func size(name string) int {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString(name)
+	if b.Len() > 100 {
+		return -1
+	}
+	return b.Len()
+}
+`,
+  },
 };
+
+/** The Put runs under a condition on the object's size: cap(x), len(x), x.Cap(), x.Len() of a tracked name. */
+function sizeGuarded(put: Node, obj: PooledObject): boolean {
+  const names = obj.tracked.map((b) => b.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const sized = new RegExp(`\\b(cap|len)\\(\\s*\\*?\\s*(${names})\\b|\\b(${names})\\.(Cap|Len)\\(\\)`);
+  for (let n = put.parent; n && n.id !== obj.fn.id; n = n.parent) {
+    if (n.type === 'if_statement' && sized.test(n.childForFieldName('condition')?.text ?? '')) return true;
+  }
+  return false;
+}
 
 interface Held {
   held: boolean;

@@ -38,6 +38,43 @@ export const missingReset: Rule = {
       }
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) string {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) string {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+  },
 };
 
 /**

@@ -31,6 +31,37 @@ export const putNonPointer: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import "sync"
+
+var bufPool = sync.Pool{New: func() any { return make([]byte, 0, 4096) }}
+
+func send(msg string, write func([]byte)) {
+	buf := bufPool.Get().([]byte)
+	buf = append(buf[:0], msg...)
+	write(buf)
+	bufPool.Put(buf[:0])
+}
+`,
+    fix: `package example
+
+import "sync"
+
+var bufPool = sync.Pool{New: func() any {
+	buf := make([]byte, 0, 4096)
+	return &buf
+}}
+
+func send(msg string, write func([]byte)) {
+	bp := bufPool.Get().(*[]byte)
+	*bp = append((*bp)[:0], msg...)
+	write(*bp)
+	bufPool.Put(bp)
+}
+`,
+  },
 };
 
 function describe(shape: Shape, type: string | undefined): string {

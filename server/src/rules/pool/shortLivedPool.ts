@@ -51,6 +51,43 @@ export const shortLivedPool: Rule = {
       }
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+func greet(name string) string {
+	pool := sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) string {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+  },
 };
 
 type Creation = { kind: 'temporary'; node: Node } | { kind: 'local'; node: Node; ids: Node[] } | { kind: 'other'; node: Node; ids: Node[] };

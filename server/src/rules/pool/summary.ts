@@ -351,7 +351,8 @@ function literalOwner(literal: Node, resolve: (name: string) => string | undefin
   if (e.parent?.type === 'unary_expression') e = e.parent;
   const outer = e.parent?.parent?.parent?.parent;
   if (e.parent?.type !== 'literal_element' || outer?.type !== 'composite_literal') return undefined;
-  return typeKey(outer.childForFieldName('type'), resolve);
+  // Pool[T]{…} installs the New of every Pool[…]: owners are compared without type arguments.
+  return typeKey(outer.childForFieldName('type'), resolve)?.replace(/\[.*$/, '');
 }
 
 /** Typing inside one file: locals are found by name in the enclosing functions; the rest stays symbolic. */

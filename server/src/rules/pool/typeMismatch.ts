@@ -35,6 +35,45 @@ export const typeMismatch: Rule = {
       else if (!fromSamePool.has(call.call.id)) checkPut(call, made!, dc);
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) string {
+	b := pool.Get().(*strings.Builder)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) string {
+	b := pool.Get().(*bytes.Buffer)
+	defer pool.Put(b)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	return b.String()
+}
+`,
+  },
 };
 
 function concrete(type: string | undefined, dc: DeclContext): boolean {

@@ -56,6 +56,50 @@ export const unboundedSize: Rule = {
       });
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func render(parts []string) string {
+	b := pool.Get().(*bytes.Buffer)
+	b.Reset()
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	s := b.String()
+	pool.Put(b)
+	return s
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func render(parts []string) string {
+	b := pool.Get().(*bytes.Buffer)
+	b.Reset()
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+	s := b.String()
+	if b.Cap() <= 64<<10 {
+		pool.Put(b)
+	}
+	return s
+}
+`,
+  },
 };
 
 function bufferKind(type: string | undefined): BufferKind | undefined {

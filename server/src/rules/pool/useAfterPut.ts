@@ -35,6 +35,45 @@ export const useAfterPut: Rule = {
       checkObject(obj, ctx, report);
     }
   },
+  example: {
+    hazard: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) []byte {
+	b := pool.Get().(*bytes.Buffer)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	pool.Put(b)
+	return b.Bytes()
+}
+`,
+    fix: `package example
+
+import (
+	"bytes"
+	"sync"
+)
+
+var pool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func greet(name string) []byte {
+	b := pool.Get().(*bytes.Buffer)
+	b.Reset()
+	b.WriteString("hello ")
+	b.WriteString(name)
+	out := bytes.Clone(b.Bytes())
+	pool.Put(b)
+	return out
+}
+`,
+  },
 };
 
 interface AfterPut {

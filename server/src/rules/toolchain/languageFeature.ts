@@ -81,6 +81,27 @@ export const languageFeature: Rule = {
   check(ctx: RuleContext, matches: QueryMatch[]) {
     new FeatureCheck(ctx).run(matches);
   },
+  example: {
+    goVersion: '1.20',
+    hazard: `package example
+
+func clamp(x, lo, hi int) int {
+	return max(lo, min(x, hi))
+}
+`,
+    fix: `package example
+
+func clamp(x, lo, hi int) int {
+	if x < lo {
+		return lo
+	}
+	if x > hi {
+		return hi
+	}
+	return x
+}
+`,
+  },
 };
 
 class FeatureCheck {

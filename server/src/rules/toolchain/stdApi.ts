@@ -5,6 +5,7 @@
 // whose type the file writes: a parameter `b *testing.B` makes `b.Loop()` go1.24, `var wg
 // sync.WaitGroup` makes `wg.Go(…)` go1.25. Embedded fields, struct fields and values of unknown type
 // are not followed. unsafe is left to toolchain/language-feature: the compiler itself rejects it.
+import { isTestFile } from '../../engine/policy/heat';
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Binding, PackageScope } from '../../engine/scope';
@@ -28,6 +29,28 @@ export const stdApi: Rule = {
   appliesTo: (file) => file.goMinor < newestStdVersion,
   check(ctx: RuleContext) {
     new StdApiCheck(ctx).run();
+  },
+  example: {
+    goVersion: '1.20',
+    hazard: `package example
+
+import "slices"
+
+func hasAdmin(roles []string) bool {
+	return slices.Contains(roles, "admin")
+}
+`,
+    fix: `package example
+
+func hasAdmin(roles []string) bool {
+	for _, r := range roles {
+		if r == "admin" {
+			return true
+		}
+	}
+	return false
+}
+`,
   },
 };
 
@@ -115,7 +138,10 @@ class StdApiCheck {
   private report(node: Node, what: string, needed: number): void {
     if (needed <= this.minor) return;
     const built = this.builtFrom ? ` and built by go1.${this.builtFrom.minor} or later (// +build line ${this.builtFrom.line + 1})` : '';
-    this.ctx.report({ node, message: needsMessage(what, needed, this.ctx.file) + built, fixes: raiseGoModFixes(this.ctx.file, needed), goVersion: languageVersion(needed) });
+    // Modules that depend on this one never build its tests: there only whoever runs them needs the newer toolchain.
+    const testOnly = isTestFile(this.ctx.file.path);
+    const message = needsMessage(what, needed, this.ctx.file) + built + (testOnly ? ' (a test file: only running the tests needs it)' : '');
+    this.ctx.report({ node, message, fixes: raiseGoModFixes(this.ctx.file, needed), goVersion: languageVersion(needed), weak: testOnly });
   }
 
   run(): void {
