@@ -181,6 +181,51 @@ describe('gohazard scan --baseline / --write-baseline', () => {
     assert.deepEqual(JSON.parse(run(['scan', ...captureOnly, '--rule', 'loopvar/capture=off', '--format', 'json', '--baseline', 'gohazard-baseline.json', './...'], dir).stdout).baseline.stale, []);
   });
 
+  it('reads the baseline that .gohazard.json names (baseline key), relative to it; --baseline wins', () => {
+    const dir = module();
+    mkdirSync(join(dir, 'pkg'));
+    writeFileSync(join(dir, 'pkg', 'a.go'), `package pkg\n\n${hazard('old')}`);
+    mkdirSync(join(dir, 'ci'));
+    assert.equal(run(['scan', ...captureOnly, '--write-baseline', 'ci/baseline.json', './...'], dir).code, 0);
+    writeFileSync(join(dir, '.gohazard.json'), '{ "baseline": "ci/baseline.json" }\n');
+    writeFileSync(join(dir, 'pkg', 'a.go'), `package pkg\n\n${hazard('added', 'z')}\n${hazard('old')}`);
+    for (const [cwd, target] of [[dir, './...'], [join(dir, 'pkg'), '.']]) {
+      const r = run(['scan', ...captureOnly, '--format', 'json', target], cwd);
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(reported(r.stdout, cwd), [`${cwd === dir ? 'pkg/' : ''}a.go:added`]);
+      assert.equal(JSON.parse(r.stdout).baseline.hidden, 1);
+    }
+    // An explicit --baseline wins over the key: an empty one hides nothing.
+    writeFileSync(join(dir, 'empty.json'), '{"version": 1, "findings": []}');
+    assert.deepEqual(reported(run(['scan', ...captureOnly, '--format', 'json', '--baseline', 'empty.json', './...'], dir).stdout, dir), ['pkg/a.go:added', 'pkg/a.go:old']);
+    // A named file that is missing is an error that says where it was named; so are two roots that name different ones.
+    writeFileSync(join(dir, '.gohazard.json'), '{ "baseline": "ci/none.json" }\n');
+    const missing = run(['scan', ...captureOnly, './...'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /baseline ci\/none\.json: no such file/);
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other', 'o.go'), 'package other\n');
+    writeFileSync(join(dir, 'other', '.gohazard.json'), '{ "baseline": "mine.json" }\n');
+    const two = run(['scan', ...captureOnly, './pkg', './other'], dir);
+    assert.equal(two.code, 2);
+    assert.match(two.stderr, /different baselines \(ci\/none\.json in \.gohazard\.json, other\/mine\.json in other\/\.gohazard\.json\)/);
+  });
+
+  it('identifies findings as GitLab Code Quality does: the same findings are new to both after code moves', () => {
+    const dir = module();
+    writeFileSync(join(dir, 'a.go'), `package m\n\n${hazard('old')}\n${hazard('twin', 'y')}\n${hazard('twin2', 'y')}`);
+    const fingerprints = () => JSON.parse(run(['scan', ...captureOnly, '--format', 'codeclimate', '.'], dir).stdout).map((i: { fingerprint: string }) => i.fingerprint);
+    assert.equal(run(['scan', ...captureOnly, '--write-baseline', 'b.json', '.'], dir).code, 0);
+    const before = fingerprints();
+    writeFileSync(join(dir, 'a.go'), `package m\n\n${hazard('added', 'z')}\n${hazard('old').replace(/\t/g, '  ')}\n${hazard('twin', 'y')}\n${hazard('twin2', 'y')}`);
+    const after = fingerprints();
+    const newToGitLab = after.filter((f: string) => !before.includes(f)).length;
+    const newToBaseline = JSON.parse(run(['scan', ...captureOnly, '--format', 'json', '--baseline', 'b.json', '.'], dir).stdout).findings.length;
+    assert.equal(before.length, 3);
+    assert.equal(newToGitLab, 1);
+    assert.equal(newToBaseline, 1);
+  });
+
   it('rejects a missing, malformed or newer baseline file with a clear message (exit 2)', () => {
     const dir = module();
     writeFileSync(join(dir, 'a.go'), `package m\n\n${hazard('f')}`);

@@ -71,7 +71,7 @@ describe('gohazard scan with a .gohazard.json', () => {
         'gohazard: .gohazard.json:2:40: unknown rule id "loopvar/nope"',
         'gohazard: .gohazard.json:3:18: escapeScope must be one of "hot", "loops", "all", not "everywhere"',
         'gohazard: .gohazard.json:4:13: failOn must be one of "error", "warning", "info", "hint", "none", not "never"',
-        'gohazard: .gohazard.json:5:3: unknown key "colour"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn',
+        'gohazard: .gohazard.json:5:3: unknown key "colour"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn, baseline',
         '',
       ].join('\n'),
     );

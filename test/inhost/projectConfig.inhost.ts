@@ -58,7 +58,7 @@ describe('.gohazard.json', () => {
     assert.deepEqual(
       ours.map((d) => [d.range.start.line, d.message]),
       [
-        [2, 'unknown key "colour"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn'],
+        [2, 'unknown key "colour"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn, baseline'],
         [3, 'escapeScope must be one of "hot", "loops", "all", not "sometimes"'],
       ],
     );

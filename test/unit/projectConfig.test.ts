@@ -99,7 +99,7 @@ describe('.gohazard.json', () => {
         [1, 39, 'warning', 'unknown rule id "loopvar/captur"'],
         [1, 76, 'error', 'rules["escape/*"] must be one of "error", "warning", "info", "hint", "off", not "loud"'],
         [1, 84, 'warning', 'unknown rule family "nope/*"'],
-        [2, 2, 'warning', 'unknown key "ruls"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn'],
+        [2, 2, 'warning', 'unknown key "ruls"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn, baseline'],
         [3, 17, 'error', 'escapeScope must be one of "hot", "loops", "all", not "everywhere"'],
         [4, 13, 'error', "exclude must be an array of glob patterns (relative to this file's directory)"],
         [6, 2, 'warning', '"failOn" appears twice; the last one counts'],
@@ -167,7 +167,7 @@ describe('.gohazard.json', () => {
     files['/repo/.gohazard.json'] = '{ "exclude": ["gen/**"], "rules": { "loopvar/capture": "off" } }';
     configs.invalidate();
     const scan = await configureScan(configs, ['/repo/a.go', '/repo/gen/b.go'], { rules: { 'escape/*': 'off' } });
-    assert.deepEqual(loads, [['unknown key "x"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn'], []]);
+    assert.deepEqual(loads, [['unknown key "x"; .gohazard.json knows rules, exclude, escapeScope, profile, failOn, baseline'], []]);
     assert.deepEqual(scan.files, ['/repo/a.go']);
     assert.deepEqual(scan.configByDir.get('/repo')?.rules, { 'loopvar/capture': 'off', 'escape/*': 'off' });
   });

@@ -4,11 +4,10 @@
 // with an occurrence index among identical ones in the file; never by line number or message, so an
 // entry keeps matching when code above it moves or a message is reworded. Entries that match nothing
 // in the files scanned are stale: the finding was fixed or its code changed, and the file can shrink.
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import type { SourceText } from '../engine/sourceText';
 import type { Finding } from '../engine/types';
+import { normaliseCode, withOccurrences } from './fingerprint';
 import type { FileReport } from './report';
 import { InputError } from './usageError';
 
@@ -50,15 +49,8 @@ export function entriesOf(reports: readonly FileReport[], baselinePath: string):
   const base = dirname(resolve(baselinePath));
   for (const report of reports) {
     const file = baselineRelative(base, report.path);
-    const seen = new Map<string, number>();
-    // Occurrences count in file order, whatever order the findings came in.
-    const ordered = [...report.findings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    for (const finding of ordered) {
-      const fingerprint = fingerprintOf(report.source, finding);
-      const key = `${finding.rule}\0${fingerprint}`;
-      const occurrence = seen.get(key) ?? 0;
-      seen.set(key, occurrence + 1);
-      const first = normalise(report.source.lineText(finding.range.start.line));
+    for (const { finding, fingerprint, occurrence } of withOccurrences(report.source, report.findings)) {
+      const first = normaliseCode(report.source.lineText(finding.range.start.line));
       out.push({ report, finding, entry: { rule: finding.rule, file, fingerprint, occurrence, code: first.length > CODE_CHARS ? `${first.slice(0, CODE_CHARS - 1)}…` : first } });
     }
   }
@@ -124,19 +116,6 @@ export function applyBaseline(reports: readonly FileReport[], entries: readonly 
   const stale = entries.filter((e) => !matched.has(keyOf(e)) && scanned.has(e.file) && coverage.ruleEnabled(e.rule)).sort(compareEntries);
   const kept = reports.map((r) => ({ ...r, findings: r.findings.filter((f) => !hiddenFindings.has(f)) })).filter((r) => r.findings.length > 0);
   return { reports: kept, outcome: { path: baselinePath, hidden: hiddenFindings.size, stale } };
-}
-
-function fingerprintOf(source: SourceText, finding: Finding): string {
-  const { start, end } = finding.range;
-  const last = Math.max(start.line, end.character === 0 ? end.line - 1 : end.line);
-  const lines: string[] = [];
-  for (let line = start.line; line <= last; line++) lines.push(normalise(source.lineText(line)));
-  const covered = normalise(source.text.slice(source.offsetAt(start), source.offsetAt(end)));
-  return createHash('sha256').update(`${lines.join('\n')}\0${covered}`).digest('hex').slice(0, 16);
-}
-
-function normalise(code: string): string {
-  return code.trim().replace(/\s+/g, ' ');
 }
 
 function baselineRelative(base: string, path: string): string {

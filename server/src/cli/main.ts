@@ -10,7 +10,7 @@ import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
-import { scan, scanRoots } from './scan';
+import { configuredBaseline, scan, scanRoots } from './scan';
 import { parseShard, Shard } from './shard';
 import { MergeError, mergeOutputs } from './merge';
 import { readFileSync } from 'node:fs';
@@ -286,6 +286,7 @@ const PROGRESS_DELAY_MS = 1000;
 async function runScan(args: string[]): Promise<number> {
   const started = Date.now();
   const options = parseScanArgs(args);
+  if (options.baseline === undefined && options.writeBaseline === undefined) options.baseline = await configuredBaseline(options.paths);
   const filters = await loadFilters(options, options.paths);
   const project = await newScanContext();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);

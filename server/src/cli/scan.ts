@@ -15,6 +15,7 @@ import type { FileResult } from '../workspace/scanProtocol';
 import { goFilesOf, WalkProblem } from '../workspace/walk';
 import { resolveProfile } from '../toolchain/facts';
 import { filesOfShard, Shard } from './shard';
+import { InputError } from './usageError';
 
 export interface ScanResult {
   files: number;
@@ -143,6 +144,25 @@ async function applyProjectConfigs(files: string[], config: EngineConfig) {
     if (failOn) failOnByDir.set(dir, failOn);
   }
   return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
+}
+
+/**
+ * The baseline the .gohazard.json governing the scanned directories names (its `baseline` key), as a
+ * path from the working directory; undefined when none does. A scan's findings are filtered by one
+ * baseline, so directories whose configurations name different ones are an error.
+ */
+export async function configuredBaseline(args: readonly string[]): Promise<string | undefined> {
+  const configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
+  const named = new Map<string, string>();
+  for (const root of scanRoots(args)) {
+    const config = await configs.forDirectory(toEnginePath(resolve(root)));
+    const baseline = config?.settings.baseline;
+    if (baseline !== undefined) named.set(relative(process.cwd(), fromEnginePath(baseline)) || '.', relative(process.cwd(), fromEnginePath(config!.path)));
+  }
+  if (named.size > 1) {
+    throw new InputError(`the scanned directories name different baselines (${[...named].map(([b, c]) => `${b} in ${c}`).join(', ')}); scan them apart, or choose one with --baseline`);
+  }
+  return [...named.keys()][0];
 }
 
 /** The directories the arguments name (a file's own directory), where the cache must not be. */

@@ -29,6 +29,8 @@ export interface ProjectSettings {
   profile?: string;
   /** gohazard scan's exit threshold. */
   failOn?: FailOn;
+  /** gohazard scan's baseline file (as --baseline), as an engine path. */
+  baseline?: string;
 }
 
 export interface ConfigProblem {
@@ -117,6 +119,7 @@ const projectKeys: { [K in keyof Required<ProjectSettings>]: KeyParser<ProjectSe
   escapeScope: oneOf('escapeScope', escapeScopes, parseEscapeScope),
   profile: parsePath('profile'),
   failOn: oneOf('failOn', failOnValues),
+  baseline: parsePath('baseline'),
 };
 
 export const projectConfigKeys = Object.keys(projectKeys) as (keyof ProjectSettings)[];
