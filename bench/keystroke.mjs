@@ -4,7 +4,7 @@
 // the text is valid Go again after every pair; most keep it valid throughout (a character appended to
 // an identifier, typed into a string or a comment), and one pair in 25 types an unbalanced `{`, the
 // worst case for incremental parsing (the changed range runs to the end of the file).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,7 +49,7 @@ export async function keystrokeBench({ edits = 500 } = {}) {
         const sent = performance.now();
         await client.change(uri, v, [change]);
         const { at, params } = await published;
-        if (!pair.warmup) samples.push({ ms: at - sent, kind: pair.kind, step: step === 0 ? 'insert' : 'delete', diagnostics: params.diagnostics.length });
+        if (!pair.warmup) samples.push({ ms: at - sent, kind: pair.kind, inBody: pair.inBody, step: step === 0 ? 'insert' : 'delete', diagnostics: params.diagnostics.length });
       }
     }
     const finalFindings = samples.at(-1)?.diagnostics;
@@ -57,8 +57,12 @@ export async function keystrokeBench({ edits = 500 } = {}) {
     const byKind = {};
     for (const kind of new Set(samples.map((s) => s.kind))) byKind[kind] = summarize(samples.filter((s) => s.kind === kind).map((s) => s.ms));
     const validOnly = summarize(samples.filter((s) => s.kind !== 'brace').map((s) => s.ms));
-    const serverSource = readFileSync(join(repoRoot, 'out', 'server', 'src', 'lsp', 'server.js'), 'utf8');
-    const debounce = /debounce/i.test(serverSource) ? 'the server source mentions a debounce: the latencies include it' : 'none: the server analyses and publishes on every didChange';
+    const inBody = summarize(samples.filter((s) => s.inBody).map((s) => s.ms));
+    // An unbalanced brace makes tree-sitter's error recovery reparse to the end of the file (PERF-NOTES).
+    const inBodyBalanced = summarize(samples.filter((s) => s.inBody && s.kind !== 'brace').map((s) => s.ms));
+    // The scheduler (issue 15) waits as long as the document's analyses cost, at most MAX_DEBOUNCE_MS.
+    const scheduler = join(repoRoot, 'out', 'server', 'src', 'lsp', 'scheduler.js');
+    const debounce = existsSync(scheduler) ? `the cost of the last analyses, at most ${/MAX_DEBOUNCE_MS = (\d+)/.exec(readFileSync(scheduler, 'utf8'))?.[1] ?? '?'} ms: the latencies include it` : 'none: the server analyses and publishes on every didChange';
     return {
       file: { lines: LINES, bytes: Buffer.byteLength(text), findingsAtOpen: findings, findingsAfterEdits: finalFindings },
       openMs,
@@ -66,6 +70,8 @@ export async function keystrokeBench({ edits = 500 } = {}) {
       edits: samples.length,
       latency: summarize(latencies),
       latencyValidText: validOnly,
+      latencyInBody: inBody,
+      latencyInBodyBalanced: inBodyBalanced,
       byKind,
       debounce,
       serverExit: await client.shutdown(),
@@ -92,6 +98,8 @@ export function editPairs(text, n) {
     const at = { line, character };
     pairs.push({
       kind: actualKind,
+      // Inside a function body: indented under a `func` line (struct fields are indented under `type`).
+      inBody: lines[line].startsWith('\t') && insideFunction(lines, line),
       insert: { range: { start: at, end: at }, text: ch },
       remove: { range: { start: at, end: { line, character: character + 1 } }, text: '' },
     });
@@ -122,6 +130,12 @@ function findSpot(lines, from, kind) {
     }
   }
   return undefined;
+}
+
+/** Whether the line lies inside a func body: the nearest unindented line above it opens a function. */
+function insideFunction(lines, line) {
+  for (let i = line; i >= 0; i--) if (!lines[i].startsWith('\t')) return lines[i].startsWith('func ');
+  return false;
 }
 
 function isInsideString(line, index) {

@@ -25,3 +25,13 @@ export function filesBelow(dir: string, filter: (name: string) => boolean): stri
   }
   return out;
 }
+
+/** Polls until the value satisfies the condition, or gives the last one after 200 polls. */
+export async function eventually<T>(poll: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  let value = await poll();
+  for (let i = 0; i < 200 && !ok(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await poll();
+  }
+  return value;
+}

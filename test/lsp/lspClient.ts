@@ -17,6 +17,8 @@ export class TestClient {
   readonly process: ChildProcess;
   settings: Record<string, unknown> = {};
   private published: PublishDiagnosticsParams[] = [];
+  /** The last notification for each uri, whether a waiter took it or not. */
+  readonly latest = new Map<string, PublishDiagnosticsParams>();
   private waiters: { match: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   stderr = '';
   readonly progress: { token: string | number; value: { kind: string; message?: string; percentage?: number } }[] = [];
@@ -35,6 +37,7 @@ export class TestClient {
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('$/progress', (p: { token: string | number; value: { kind: string; message?: string; percentage?: number } }) => this.progress.push(p));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.latest.set(p.uri, p);
       this.published.push(p);
       this.waiters = this.waiters.filter((w) => {
         if (!w.match(p)) return true;
@@ -67,6 +70,11 @@ export class TestClient {
       const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({ match: m, resolve: (p) => { clearTimeout(timer); this.published = this.published.filter((x) => x !== p); resolve(p); } });
     });
+  }
+
+  /** Forgets the notifications received so far (a long session would keep every one). */
+  forgetPublished(): void {
+    this.published = [];
   }
 
   /** Every diagnostics notification received so far, for uris that match. */

@@ -130,6 +130,31 @@ describe('scan cache', function () {
       const third = await rescan(root, cacheDir);
       assert.deepEqual(third.analysed, ['keep.go']);
     });
+    it('keys findings on the escape tags they read of a sibling\'s method, which are stored with its text', async () => {
+      const { root, write } = module();
+      const cacheDir = temp('cache');
+      const methodFile = (body: string) => `package p\n\ntype T struct{}\n\nvar sinkT *int\n\nfunc (T) keep(p *int) {\n\t${body}\n}\n`;
+      const callerOf = (init: string) => `package p\n\nfunc mcaller(n int, t T) {\n\tfor i := 0; i < n; i++ {\n\t\tx := ${init}\n\t\tt.keep(&x)\n\t}\n}\n`;
+      write('p/method.go', methodFile('sinkT = p'));
+      write('p/mcaller.go', callerOf('i'));
+      const escapes = (o: ScanOutcome) => o.results.find((r) => r.file.endsWith('mcaller.go'))!.findings.some((f) => f.message.startsWith('moved to heap: x'));
+      assert.ok(escapes((await rescan(root, cacheDir)).outcome), 'x escapes through T.keep');
+      // The method's summary (its signature) is the same; its tags are not.
+      write('p/method.go', methodFile('_ = *p'));
+      const second = await rescan(root, cacheDir);
+      assert.ok(!escapes(second.outcome), 'not once T.keep no longer leaks p');
+      assert.deepEqual(second.analysed, ['mcaller.go', 'method.go']);
+      // Back to the first text: every file's findings are those of the first scan, from the cache.
+      write('p/method.go', methodFile('sinkT = p'));
+      const third = await rescan(root, cacheDir);
+      assert.ok(escapes(third.outcome));
+      assert.deepEqual(third.analysed, []);
+      // The caller edited, the method not: its tags come from the cache and say what they said.
+      write('p/mcaller.go', callerOf('i + 1'));
+      const fourth = await rescan(root, cacheDir);
+      assert.ok(escapes(fourth.outcome));
+      assert.deepEqual(fourth.analysed, ['mcaller.go']);
+    });
   });
 
   it('serves two scans at once into one directory, then a third from what they stored', async () => {

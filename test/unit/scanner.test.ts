@@ -37,20 +37,21 @@ describe('workspace scanner', function () {
     }
   });
 
-  it('summarises with costly indexers on demand and finds what summarising every file finds', async () => {
-    // The fixtures, and a package whose benchmark calls functions of another file (their escape tags).
-    const root = mkdtempSync(join(tmpdir(), 'gohazard-ondemand-'));
+  it('finds what analysing each file alone finds, escape tags of other files\' functions included', async () => {
+    // The fixtures, and a package whose benchmark calls functions of another file: their escape tags are
+    // details, computed in the scan's worker from its lent trees or a tree parsed for them.
+    const root = mkdtempSync(join(tmpdir(), 'gohazard-details-'));
     try {
       writeFileSync(join(root, 'go.mod'), 'module m\n\ngo 1.24\n');
       writeFileSync(join(root, 'keep.go'), 'package m\n\nvar sink *int\n\nfunc keep(p *int) { sink = p }\n\nfunc drop(p *int) { _ = *p }\n');
       writeFileSync(join(root, 'keep_test.go'), 'package m\n\nimport "testing"\n\nfunc BenchmarkKeep(b *testing.B) {\n\tfor b.Loop() {\n\t\tx, y := 1, 2\n\t\tkeep(&x)\n\t\tdrop(&y)\n\t}\n}\n');
       const files = [...(await goFilesOf([`${fixturesRoot}/...`], [])), ...(await goFilesOf([root], []))];
-      const eager = await newProject();
+      const alone = await newProject();
       for (const config of [{ rules: {} }, { rules: {}, escapeScope: 'all' }] as EngineConfig[]) {
         const scanned = await new ScanHandle({ files, config, threads: 1 }).done;
         const expected = [];
         for (const file of files) {
-          const { findings } = await eager.analyzeText(toEnginePath(file), readFileSync(file, 'utf8'), config);
+          const { findings } = await alone.analyzeText(toEnginePath(file), readFileSync(file, 'utf8'), config);
           expected.push([file, findings]);
         }
         assert.deepEqual(JSON.parse(JSON.stringify(scanned.results.map((r) => [r.file, r.findings]))), JSON.parse(JSON.stringify(expected.sort((a, b) => (a[0] < b[0] ? -1 : 1)))));

@@ -119,6 +119,9 @@ export function browserServerHost(connection: Connection, worker: WorkerGlobal):
     toolchainUnavailable: 'in the browser gohazard cannot run the go command',
     moduleSources,
     workspace,
+    // A zero timeout lets the worker's queued messages run first (browsers clamp nested ones to 4 ms,
+    // which a time slice of several ms makes rare).
+    yieldToEventLoop: () => new Promise((resolve) => setTimeout(resolve, 0)),
     onUnhandledRejection(listener) {
       worker.addEventListener('unhandledrejection', (event) => {
         event.preventDefault();

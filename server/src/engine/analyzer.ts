@@ -1,17 +1,25 @@
 // Runs the enabled rules over a document. Candidates come from one query made of every enabled rule's
 // patterns; a rule's check runs only on the top-level declarations where its patterns matched.
 //
-// Incremental analysis: a rule's findings in a declaration depend on the declaration's text and on
-// the file's context (language version, enabled rules, package-level declarations, and what the host
-// says about other files). Results are cached per declaration text, relative to the declaration's
-// start, and reused while the context is unchanged, so an edit re-checks only the declarations whose
-// text changed, and a moved declaration only has its findings shifted.
+// Incremental analysis: a rule's findings in a declaration depend on the declaration's text, on the
+// file's context (language version, toolchain, enabled rules and their options) and on what the rules
+// read outside the declaration: package-level names of the file, the imports, facts about the other
+// files of the package (dependencies.ts records each read while the declaration is checked). Results
+// are cached per declaration text, relative to the declaration's start, with those reads and the
+// values they had; they are reused while every read still has its value. An edit re-checks the
+// declarations whose text changed and those that read what changed, and a moved declaration only has
+// its findings shifted.
+//
+// The analysis is also a generator (analysis()) that yields after each declaration it checks, so that
+// an editor can interleave it with requests and abandon it when the text changes again; what was
+// checked before that stays cached. analyze() runs it to the end, for the CLI and tests.
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import { EngineConfig, escapeScopeOf, explicitSeverity, ruleOptionsKey, severityFor } from './config';
+import { DeclarationText, recording } from './dependencies';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
-import { DeclScopes, PackageScope } from './scope';
+import { DeclScopes, PackageScope, topLevelOf } from './scope';
 import { SourceText } from './sourceText';
 import { applySuppressions, SameAs, suppressionRule } from './suppressions';
 import { MAX_NESTING_DEPTH, nestsDeeperThan, skippedRule } from './limits';
@@ -34,11 +42,74 @@ interface RelativeFinding {
   weak?: boolean;
 }
 
-/** Per-document memory of earlier results; keep one per open document. */
+interface CachedDeclaration {
+  /** Each dependency key the check recorded, with the hash of its value then. */
+  deps: [string, string][];
+  findings: RelativeFinding[];
+  /** The run (AnalysisCache.runs) that last used it. */
+  used: number;
+}
+
+/**
+ * Per-document memory of earlier results; keep one per open document. Results of declarations that
+ * are gone are kept for a while (least recently used first out, at most twice as many as the file
+ * has declarations): a brace typed and closed again, or an undo, brings their texts back. Keys and
+ * values are hashes, so no text of an old version is kept.
+ */
 export class AnalysisCache {
   contextKey = '';
-  byDeclText = new Map<string, RelativeFinding[]>();
+  readonly byDeclText = new Map<string, CachedDeclaration[]>();
+  runs = 0;
+  private entries = 0;
+
+  find(textKey: string, valueOf: (dep: string) => string): CachedDeclaration | undefined {
+    return this.byDeclText.get(textKey)?.find((e) => e.deps.every(([key, value]) => valueOf(key) === value));
+  }
+
+  store(textKey: string, entry: CachedDeclaration): void {
+    const variants = this.byDeclText.get(textKey) ?? [];
+    if (variants.length >= MAX_VARIANTS) {
+      variants.sort((a, b) => b.used - a.used).pop();
+      this.entries--;
+    }
+    variants.push(entry);
+    this.byDeclText.set(textKey, variants);
+    this.entries++;
+  }
+
+  reset(contextKey: string): void {
+    this.contextKey = contextKey;
+    this.byDeclText.clear();
+    this.entries = 0;
+  }
+
+  /** Drops the least recently used results above the budget. */
+  prune(declarations: number): void {
+    const budget = 2 * declarations + 64;
+    if (this.entries <= budget) return;
+    const all: { key: string; entry: CachedDeclaration }[] = [];
+    for (const [key, variants] of this.byDeclText) for (const entry of variants) all.push({ key, entry });
+    all.sort((a, b) => a.entry.used - b.entry.used);
+    for (const { key, entry } of all.slice(0, all.length - budget)) {
+      const variants = this.byDeclText.get(key)!.filter((e) => e !== entry);
+      if (variants.length === 0) this.byDeclText.delete(key);
+      else this.byDeclText.set(key, variants);
+    }
+    this.entries = budget;
+  }
+
+  get size(): number {
+    return this.entries;
+  }
 }
+
+const DECLARATION_TYPES = new Set(['function_declaration', 'method_declaration', 'var_declaration', 'const_declaration', 'type_declaration', 'import_declaration']);
+
+/** Results of one declaration text kept for different values of its dependencies (e.g. while a type is edited). */
+const MAX_VARIANTS = 3;
+
+/** Contiguous changed declarations are queried together, in windows of about this many characters. */
+const QUERY_WINDOW_CHARS = 16_000;
 
 export interface AnalysisStats {
   declarations: number;
@@ -60,7 +131,7 @@ interface CombinedQuery {
 }
 
 export class Analyzer {
-  private readonly combined = new Map<string, CombinedQuery>();
+  private combined: CombinedQuery | undefined;
   readonly ruleIds: ReadonlySet<string>;
   private readonly kindOf: ReadonlyMap<string, RuleDoc['kind']>;
   private readonly sameAs: SameAs;
@@ -81,9 +152,24 @@ export class Analyzer {
   }
 
   analyze(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): AnalysisResult {
+    const steps = this.analysis(doc, file, config, cache);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The analysis as steps: it yields after each declaration it checks (cache hits do not yield) and
+   * returns the result. The caller may stop calling next() (or call return()) at any yield, e.g. when
+   * the document changed: the declarations checked so far stay in the cache. It must not resume after
+   * the document changed: the tree it walks is stale, or gone (and resuming throws).
+   */
+  *analysis(doc: GoDocument, file: FileFacts, config: EngineConfig, cache: AnalysisCache = new AnalysisCache()): Generator<void, AnalysisResult, void> {
     const source = doc.sourceText;
     if (doc.unparsedReason) return skippedFile(source, config, doc.unparsedReason);
-    const root = doc.tree.rootNode;
+    const tree = doc.tree;
+    const root = tree.rootNode;
     const active = this.rules
       .map((rule) => ({ rule, severity: severityFor(rule.id, rule.defaultSeverity, config) }))
       .filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off' && (r.rule.appliesTo?.(file) ?? true));
@@ -91,48 +177,62 @@ export class Analyzer {
     const skippedSeverity = severityFor(skippedRule.id, skippedRule.defaultSeverity, config);
     if (skippedSeverity !== 'off') severityOf.set(skippedRule.id, skippedSeverity);
 
-    const decls = root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment' && n.type !== 'package_clause');
-    const pkgSignature = decls
-      .filter((d) => d.type !== 'function_declaration' && d.type !== 'method_declaration')
-      .map((d) => d.text)
-      .join('\n');
-    // Function names and method receivers are part of what other declarations may rely on
-    // (e.g. which methods of a type take a pointer receiver); their bodies are not.
-    const funcNames = decls
-      .filter((d) => d.type === 'function_declaration' || d.type === 'method_declaration')
-      .map((d) => `${d.childForFieldName('receiver')?.text ?? ''}${d.childForFieldName('name')?.text ?? ''}`);
     // The version's source is in the key too: messages and fixes name its file and line; findings also
     // say whether the toolchain is the installed one.
-    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, file.toolchainStatus, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.fingerprint ?? '', file.profile?.identity ?? '', funcNames.join(','), pkgSignature].join('\u0000');
-    if (cache.contextKey !== contextKey) {
-      cache.contextKey = contextKey;
-      cache.byDeclText = new Map();
+    const contextKey = [file.goMinor, JSON.stringify(file.versionSource), file.toolchainMinor, file.toolchainStatus, active.map((r) => r.rule.id).join(','), ruleOptionsKey(config), file.package?.packageName ?? '', file.profile?.identity ?? ''].join('\u0000');
+    if (cache.contextKey !== contextKey) cache.reset(contextKey);
+    const run = ++cache.runs;
+
+    const top = topLevelOf(root);
+    // Only declarations are analysed. Top-level fragments (ERROR nodes, and the statements and
+    // expressions that error recovery leaves at the top after an unbalanced brace) are code that does
+    // not parse: a brace typed in a function shatters the rest of the file into hundreds of them, and
+    // analysing those cost a full analysis on every keystroke until the brace is closed.
+    const declIndices = top.nodes.flatMap((n, i) => (DECLARATION_TYPES.has(n.type) ? [i] : []));
+    const decls = declIndices.map((i) => top.nodes[i]);
+    const texts = declIndices.map((i) => top.hashes[i]);
+    const pkg = new PackageScope(root);
+    const declarationText = (i: number): DeclarationText => ({ hash: texts[i], text: () => source.text.slice(decls[i].startIndex, decls[i].endIndex) });
+    const valueOf = (key: string, i: number) => (key === BASE ? baseOf(decls[i]) : VIEW_KEY.test(key) ? (file.package?.valueOf(key, declarationText(i)) ?? '-') : pkg.valueOf(key, declarationText(i)));
+    const results: RelativeFinding[][] = new Array(decls.length);
+    const missing: number[] = [];
+    for (let i = 0; i < decls.length; i++) {
+      const hit = cache.find(texts[i], (key) => valueOf(key, i));
+      if (hit) {
+        hit.used = run;
+        results[i] = hit.findings;
+      } else missing.push(i);
     }
 
-    const texts = decls.map((d) => source.text.slice(d.startIndex, d.endIndex));
-    const missing = decls.map((_, i) => i).filter((i) => !cache.byDeclText.has(texts[i]));
-    const next = new Map<string, RelativeFinding[]>();
     if (missing.length > 0 && active.length > 0) {
-      const pkg = new PackageScope(root);
-      const combined = this.combinedQuery(active.map((r) => r.rule));
+      const combined = this.combinedQuery();
+      const activeRules = new Set(active.map((r) => r.rule));
       // Too deep to query or check within bounded time (limits.ts): reported as skipped instead.
       const tooDeep = new Set(missing.filter((i) => nestsDeeperThan(decls[i], MAX_NESTING_DEPTH)));
-      const matchesByDecl = this.matchesFor(combined, root, decls, missing.filter((i) => !tooDeep.has(i)), tooDeep.size === 0);
-      for (const i of missing) {
-        next.set(texts[i], tooDeep.has(i) ? [skippedDeclaration(texts[i])] : this.checkDecl(decls[i], matchesByDecl.get(i) ?? [], combined, file, config, source, pkg));
+      for (const window of queryWindows(decls, declIndices, top.nodes, missing.filter((i) => !tooDeep.has(i)))) {
+        const matches = this.matchesFor(combined, root, decls, window);
+        for (const i of window) {
+          yield;
+          if (doc.tree !== tree) throw new Error('the document changed during its analysis');
+          const reads = new Set<string>();
+          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, config, source, pkg, reads));
+          cache.store(texts[i], { deps: [...reads].map((key) => [key, valueOf(key, i)]), findings, used: run });
+          results[i] = findings;
+        }
+      }
+      for (const i of tooDeep) {
+        results[i] = [skippedDeclaration(source.text.slice(decls[i].startIndex, decls[i].endIndex))];
+        cache.store(texts[i], { deps: [], findings: results[i], used: run });
       }
     } else {
-      for (const i of missing) next.set(texts[i], []);
+      for (const i of missing) results[i] = [];
     }
-    for (let i = 0; i < decls.length; i++) {
-      if (!next.has(texts[i])) next.set(texts[i], cache.byDeclText.get(texts[i])!);
-    }
-    cache.byDeclText = next;
+    cache.prune(decls.length);
 
     const candidates: CandidateFinding[] = [];
     for (let i = 0; i < decls.length; i++) {
       const base = decls[i].startIndex;
-      for (const f of next.get(texts[i])!) {
+      for (const f of results[i]) {
         const severity = severityOf.get(f.rule);
         if (!severity) continue;
         candidates.push({
@@ -147,17 +247,39 @@ export class Analyzer {
     }
     const findings = present(candidates, { scope: escapeScopeOf(config), profile: file.profile });
     findings.sort(compareFindings);
-    const { kept, problems } = applySuppressions(findings, doc.tree, source, this.ruleIds, this.sameAs);
+    const { kept, problems } = applySuppressions(findings, tree, source, this.ruleIds, this.sameAs);
     const suppressionSeverity = severityFor(suppressionRule.id, suppressionRule.defaultSeverity, config);
     if (suppressionSeverity !== 'off') kept.push(...problems.map((p) => ({ ...p, severity: suppressionSeverity })));
     kept.sort(compareFindings);
     return { findings: kept, stats: { declarations: decls.length, analysed: missing.length } };
   }
 
-  private combinedQuery(rules: Rule[]): CombinedQuery {
-    const key = rules.map((r) => r.id).join(',');
-    let combined = this.combined.get(key);
+  /**
+   * Compiles the query and runs the parser and the query once on a small file: the first compile and
+   * the first parse cost most of a small file's cold start (the WebAssembly code tiers up), and an
+   * editor can pay them while it waits for the first document.
+   */
+  warmUp(): void {
+    const { query } = this.combinedQuery();
+    const parser = this.grammar.newParser();
+    const tree = parser.parse('package p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n');
+    try {
+      if (tree) query.matches(tree.rootNode);
+    } finally {
+      tree?.delete();
+      parser.delete();
+    }
+  }
+
+  /**
+   * One query of every rule's patterns, whatever the configuration: rules switched off (or not
+   * applying to a file's version) have their matches dropped, which costs less than compiling a query
+   * per set of rules (the first compile is a good part of the cold start).
+   */
+  private combinedQuery(): CombinedQuery {
+    let combined = this.combined;
     if (!combined) {
+      const rules = this.rules;
       // A pattern belongs to the rule whose part of the combined source it starts in. Compiling each
       // rule's query on its own only to count its patterns cost twice the combined compile (bench/).
       const query = this.grammar.query(rules.map((r) => r.query).join('\n'));
@@ -170,39 +292,44 @@ export class Analyzer {
         ruleOfPattern.push(rules[partEnds.findIndex((e) => start < e)]);
       }
       combined = { query, ruleOfPattern };
-      this.combined.set(key, combined);
+      this.combined = combined;
     }
     return combined;
   }
 
-  /** Matches grouped by declaration index; one pass over the whole tree when most declarations changed (and wholeTree allows). */
-  private matchesFor(combined: CombinedQuery, root: Node, decls: Node[], missing: number[], wholeTree: boolean): Map<number, QueryMatch[]> {
+  /** Matches of the declarations of one window (queryWindows), grouped by declaration index. */
+  private matchesFor(combined: CombinedQuery, root: Node, decls: Node[], window: number[]): Map<number, QueryMatch[]> {
     const byDecl = new Map<number, QueryMatch[]>();
-    const add = (i: number, m: QueryMatch) => {
+    if (window.length === 1) {
+      byDecl.set(window[0], combined.query.matches(decls[window[0]]));
+      return byDecl;
+    }
+    // Rows bound the range whatever units offsets count in; matches of declarations outside the
+    // window that share its first or last row are dropped.
+    const first = decls[window[0]];
+    const last = decls[window[window.length - 1]];
+    const starts = decls.map((d) => d.startIndex);
+    const inWindow = new Set(window);
+    const range = { startPosition: { row: first.startPosition.row, column: 0 }, endPosition: { row: last.endPosition.row + 1, column: 0 } };
+    for (const m of combined.query.matches(root, range)) {
+      const at = m.captures[0]?.node.startIndex;
+      if (at === undefined) continue;
+      const i = declIndexAt(starts, at);
+      if (!inWindow.has(i) || at >= decls[i].endIndex) continue;
       const list = byDecl.get(i);
       if (list) list.push(m);
       else byDecl.set(i, [m]);
-    };
-    if (wholeTree && missing.length * 2 > decls.length) {
-      const starts = decls.map((d) => d.startIndex);
-      for (const m of combined.query.matches(root)) {
-        const at = m.captures[0]?.node.startIndex;
-        if (at === undefined) continue;
-        add(declIndexAt(starts, at), m);
-      }
-    } else {
-      for (const i of missing) for (const m of combined.query.matches(decls[i])) add(i, m);
     }
     return byDecl;
   }
 
-  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, file: FileFacts, config: EngineConfig, source: SourceText, pkg: PackageScope): RelativeFinding[] {
+  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, active: ReadonlySet<Rule>, file: FileFacts, config: EngineConfig, source: SourceText, pkg: PackageScope, reads: Set<string>): RelativeFinding[] {
     const out: RelativeFinding[] = [];
     if (matches.length === 0) return out;
     const byRule = new Map<Rule, QueryMatch[]>();
     for (const m of matches) {
       const rule = combined.ruleOfPattern[m.patternIndex];
-      if (!rule) continue;
+      if (!rule || !active.has(rule)) continue;
       const list = byRule.get(rule);
       if (list) list.push(m);
       else byRule.set(rule, [m]);
@@ -214,7 +341,7 @@ export class Analyzer {
     for (const [rule, ruleMatches] of byRule) {
       // By default cost findings are shown only in hot code (a declaration that cannot hold any is not
       // checked for them), and facts only in the allocations view.
-      if (escapeScopeOf(config) === 'hot' && (rule.kind === 'fact' || (rule.kind === 'cost' && !(mayBeHot ??= declMayBeHot(decl, source, file))))) continue;
+      if (escapeScopeOf(config) === 'hot' && (rule.kind === 'fact' || (rule.kind === 'cost' && !(mayBeHot ??= declMayBeHot(decl, source, file, reads))))) continue;
       const ctx: RuleContext = {
         file,
         config,
@@ -222,8 +349,17 @@ export class Analyzer {
         decl,
         pkg,
         scopes: () => (scopes ??= new DeclScopes(decl, pkg)),
-        lineOf: (node: Node) => `\u0000L${node.startIndex - base}\u0000`,
-        report: (r: Report) => out.push(relative(rule, r, decl, testFile, ctx.scopes)),
+        lineOf: (node: Node) => {
+          // A line outside the declaration moves when anything between them changes length.
+          if (node.startIndex < base || node.startIndex > decl.endIndex) reads.add(BASE);
+          return `\u0000L${node.startIndex - base}\u0000`;
+        },
+        report: (r: Report) => {
+          const f = relative(rule, r, decl, testFile, ctx.scopes);
+          // Likewise an edit or a related location outside it, e.g. an import added to the file.
+          if (reachesOutside(f, decl.endIndex - base)) reads.add(BASE);
+          out.push(f);
+        },
       };
       try {
         rule.check(ctx, ruleMatches);
@@ -233,6 +369,60 @@ export class Analyzer {
     }
     return out;
   }
+}
+
+/**
+ * The dependency on the declaration's own position: findings that point outside it (a line number, an
+ * import edit) are kept relative to its start and must be recomputed when it moves, and so must what a
+ * CPU profile (which knows lines) decided about it.
+ */
+const BASE = 'base';
+
+function baseOf(decl: Node): string {
+  return `${decl.startIndex}:${decl.startPosition.row}`;
+}
+
+/** Dependency keys that the package view records (the others are the file's PackageScope's). */
+const VIEW_KEY = /^[fodx]:/;
+
+function reachesOutside(f: RelativeFinding, length: number): boolean {
+  const outside = (start: number, end: number) => start < 0 || end > length;
+  return outside(f.start, f.end) || f.fixes.some((fix) => fix.edits.some((e) => outside(e.start, e.end))) || (f.related ?? []).some((r) => outside(r.start, r.end));
+}
+
+/**
+ * Runs of contiguous declarations to query at once, up to QUERY_WINDOW_CHARS each: one pass over many
+ * declarations costs less than a query per declaration, and windows keep the steps between yields short.
+ */
+function queryWindows(decls: Node[], topIndex: number[], top: Node[], indices: number[]): number[][] {
+  const windows: number[][] = [];
+  let current: number[] = [];
+  let chars = 0;
+  const close = () => {
+    if (current.length === 0) return;
+    // The rows of a window must hold nothing else: a fragment of broken code on a shared row (which
+    // may nest thousands of levels deep, limits.ts) would be queried too. Such a window is queried
+    // declaration by declaration.
+    const first = topIndex[current[0]];
+    const last = topIndex[current[current.length - 1]];
+    const before = top[first - 1];
+    const after = top[last + 1];
+    const shared = (before && before.endPosition.row >= top[first].startPosition.row) || (after && after.startPosition.row <= top[last].endPosition.row);
+    if (shared && current.length > 1) windows.push(...current.map((i) => [i]));
+    else windows.push(current);
+    current = [];
+    chars = 0;
+  };
+  for (const i of indices) {
+    const length = decls[i].endIndex - decls[i].startIndex;
+    // Contiguous: the next declaration, with no other top-level node (a fragment) between them.
+    const contiguous = current.length > 0 && current[current.length - 1] === i - 1 && topIndex[i - 1] === topIndex[i] - 1;
+    if (current.length > 0 && (!contiguous || chars + length > QUERY_WINDOW_CHARS)) close();
+    current.push(i);
+    chars += length;
+  }
+  close();
+  return windows;
 }
 
 /** The documentation of these rules and of the engine's own checks (Analyzer.docs), without an analyzer. */
@@ -297,9 +487,12 @@ function relative(rule: Rule, r: Report, decl: Node, testFile: boolean, scopes: 
 }
 
 /** Whether anything in the declaration may be hot: it holds a benchmark loop, or the profile has a hot function in it. */
-function declMayBeHot(decl: Node, source: SourceText, file: FileFacts): boolean {
+function declMayBeHot(decl: Node, source: SourceText, file: FileFacts, reads: Set<string>): boolean {
   if (holdsBenchmarkLoop(decl, source.text.slice(decl.startIndex, decl.endIndex))) return true;
-  return file.profile?.hotWithin(decl.startPosition.row, decl.endPosition.row) ?? false;
+  if (!file.profile) return false;
+  // The profile knows lines: the answer holds while the declaration stays where it is.
+  reads.add(BASE);
+  return file.profile.hotWithin(decl.startPosition.row, decl.endPosition.row);
 }
 
 function materialize(f: RelativeFinding, base: number, severity: Severity, source: SourceText): Finding {

@@ -9,24 +9,39 @@
 //
 // Directory listings and file texts are cached until the host reports a change (invalidate), so a
 // keystroke costs no disk access; texts of files open in an editor (overlays) win over the disk.
+//
+// Two consumers know what was read: the editor's incremental analysis (dependency keys recorded per
+// declaration, dependencies.ts) and the scan cache (what was read of the siblings' summaries and
+// details, summaryReads.ts, to key findings that persist between scans).
 import type { Node } from 'web-tree-sitter';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
-import { jsonAt, RecordedReads, SummaryReads } from './summaryReads';
+import { DeclarationText, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
+import { DETAIL_READS, jsonAt, RecordedReads, SummaryReads } from './summaryReads';
 
 export interface Indexer {
   /** Names the summaries, e.g. 'pool'. */
   id: string;
-  /** Must return JSON-serialisable data: its serialisation decides whether dependants are re-analysed. */
+  /**
+   * Must return JSON-serialisable data that depends only on the file's text: its serialisation decides
+   * whether dependants are re-analysed, and the scan cache keeps it by the text's digest.
+   */
   summarize(root: Node, source: SourceText): unknown;
   /**
-   * Costly, and not read for most files: where the index summarises on demand (a scan's), a file is
-   * summarised by this indexer only when a rule reads its summary.
+   * A summary of one named declaration of the file (a function's escape tags, `T.m` for a method),
+   * computed only when a rule asks for it (PackageView.detail): most are never asked for. JSON, and a
+   * function of the file's text and the name alone, as summarize's result is.
    */
-  onDemand?: boolean;
+  detail?(root: Node, source: SourceText, name: string): unknown;
+  /**
+   * A key (e.g. a hash) of all that summarize reads of the file, cheaper to compute than the summary:
+   * equal keys mean equal summaries. The summary of an edited file is then made again only when the
+   * edit touched what it reads, e.g. a package-level declaration rather than a function body.
+   */
+  inputKey?(root: Node, source: SourceText): string;
 }
 
 export interface IndexHost {
@@ -36,37 +51,47 @@ export interface IndexHost {
 }
 
 /**
- * Where summaries persist between runs, by file text (the scan cache, engine/scanCache.ts): a file
- * whose summary is stored there is never parsed to summarise it.
+ * Where summaries and details persist between runs, by file text (the scan cache, engine/scanCache.ts):
+ * a file whose summary is stored there is never parsed to summarise it, nor one whose details asked for
+ * are stored to find them.
  */
 export interface SummaryStore {
   textDigest(text: string): string;
   loadSummary(textDigest: string): { packageName: string; digests: Record<string, string>; summaries(): Map<string, unknown> } | undefined;
   /** Returns the digest of each summary. */
   storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string): Record<string, string>;
-  /** A summary by an on-demand indexer, stored apart; undefined when there is none. */
-  loadSummaryPart(textDigest: string, indexerId: string): { value: unknown; digest: string } | undefined;
-  storeSummaryPart(textDigest: string, indexerId: string, value: unknown): string;
+  /** The details of a file by one indexer computed in earlier runs, by name. */
+  loadDetails(textDigest: string, indexerId: string): Map<string, unknown> | undefined;
+  storeDetails(textDigest: string, indexerId: string, details: ReadonlyMap<string, unknown>): void;
   digest(parts: readonly string[]): string;
 }
 
 interface FileSummary {
   text: string;
   packageName: string;
-  /** JSON of the summaries (or, with a store, of their digests), to tell when dependants must be re-analysed. */
-  key: string;
   /**
-   * Changes exactly when the key of the file's summary changes. Fingerprints carry it rather than the
-   * key: every file of a directory has a fingerprint, and one made of every sibling's JSON grew with the
-   * square of the directory (2 billion characters over the Go distribution, syscall/ half of them).
+   * Of each indexer's summary JSON: the store's digests when it came from or went to a store, else
+   * textHash. Dependants are re-analysed when it changes.
+   */
+  hashes: Record<string, string>;
+  /** Whether hashes are the store's digests. */
+  digested: boolean;
+  /**
+   * Changes exactly when the hashes change. Fingerprints carry it rather than the hashes: every file of
+   * a directory has a fingerprint, and one made of every sibling's summaries grows with the square of
+   * the directory (syscall/ of the Go distribution).
    */
   version: number;
   /** Parsed on first use when the summary came from the store. */
   summaries(): Map<string, unknown>;
-  /** Digest of each indexer's summary, with a store. */
-  digests?: Record<string, string>;
-  /** On-demand indexers not run yet (summaries() lacks them; summaryBy runs them). */
-  pending?: Set<string>;
+  /** textHash of the text, made when first asked: what a detail of this file depends on in an editor. */
+  textHash?: string;
+  /** Details computed or loaded so far, by indexer id and name. */
+  details: Map<string, unknown>;
+  /** With a store: the details each indexer's stored entry holds, loaded when first needed. */
+  storedDetails?: Map<string, Map<string, unknown>>;
+  /** Indexers with details computed here (not loaded), to be stored when the index is cleared. */
+  unsavedDetails?: Set<string>;
 }
 
 export interface PackageFileSummary {
@@ -78,42 +103,76 @@ export interface PackageView {
   packageName: string;
   /** The other files of the package (not the analysed file itself). */
   files: string[];
-  /** Changes whenever a summary of the analysed file or of another file of the package changes. */
+  /** Changes whenever a summary of another file of the package changes. */
   fingerprint: string;
+  /** The other files' summaries by one indexer (a read of `f:<indexer>`). */
   summaries(indexerId: string): PackageFileSummary[];
   /**
-   * The analysed file's own summary, made from the text given to viewFor. Findings are cached per
-   * declaration, so a rule must not read another function's body from the live tree; it may read
-   * what the indexer summarised of it here, because this summary is part of the fingerprint.
+   * The analysed file's own summary, made from the text given to viewFor (a read of `o:<indexer>`).
+   * Findings are cached per declaration, so a rule must not read another function's body from the live
+   * tree; it may read what the indexer summarised of it here, because the read is recorded.
    */
   own(indexerId: string): unknown;
-  /** What rules read of the other files' summaries; with a summary store, down to the entries they looked up. */
+  /** Another file's detail for a name (Indexer.detail), computed on first request (a read of `d:…`). */
+  detail(indexerId: string, path: string, name: string): unknown;
+  /**
+   * A narrow fact derived from the summaries (e.g. the names of the package's types that hold a
+   * pool), read as one dependency (`x:<name>`) rather than as reads of every summary it was made from:
+   * a declaration that only asked whether it mentions such a name is checked again only when the
+   * answer could change. `compute` must return JSON and depend on the view alone; it is registered by
+   * name (every view computes it the same way). With `relevant`, a declaration depends only on the
+   * part of the fact that concerns its text (e.g. which of the names it mentions).
+   */
+  derived<T>(name: string, compute: (view: PackageView) => T, relevant?: (value: T, declarationText: string) => unknown): T;
+  /**
+   * The current value of a dependency key this view records (`f:`, `o:`, `d:`, `x:`), as a hash; for
+   * a derived fact, of its part relevant to the declaration's text.
+   */
+  valueOf(key: string, declaration?: DeclarationText): string;
+  /**
+   * With a summary store: what rules read of the other files' summaries, down to the entries they
+   * looked up, and the details they asked for.
+   */
   readonly reads: SummaryReads;
-  /** With a summary store: digests of what the other files' summaries say, for the scan cache. */
+  /** With a summary store: digests of what the other files' summaries and details say, for the scan cache. */
   readonly dependencies?: PackageDependencies;
 }
 
 export interface PackageDependencies {
-  /** Of the other files' names and their whole summaries by these indexers (no summary is parsed). */
+  /**
+   * Of the other files' names and their whole summaries by these indexers (no summary is parsed); for
+   * details (`d:<indexer>`, summaryReads.ts), of the files' texts.
+   */
   whole(indexerIds: readonly string[]): string;
-  /** Of the other files' names and the parts of their summaries that were read. */
+  /** Of the other files' names and the parts of their summaries that were read, and the details read. */
   parts(reads: RecordedReads): string;
 }
+
 
 export class PackageIndex {
   private readonly summaries = new Map<string, FileSummary>();
   private readonly diskTexts = new Map<string, Promise<string | undefined>>();
   private readonly listings = new Map<string, Promise<string[]>>();
-  private readonly overlays = new Map<string, string>();
+  private readonly overlays = new Map<string, { text: string; tree?: () => Node | undefined }>();
   private readonly indexers: readonly Indexer[];
-  /** Ids of the indexers whose summary of the analysed file itself a rule has read (PackageView.own). */
-  private readonly ownRead = new Set<string>();
-  private lastVersion = 0;
   /** Trees their owner keeps alive until clear() (see lend). */
   private readonly lent = new Map<string, { text: string; root: Node }>();
+  private readonly scratch = new Map<string, GoDocument>();
+  private scratchChars = 0;
+  /**
+   * Text of the trees parsed to compute details, kept for further details of the same files until
+   * released (about 26 bytes of WebAssembly memory per character, which never shrinks).
+   */
+  scratchBudgetChars = 1_500_000;
+  private readonly shares = new ShareMemo();
+  /** The last value of each derived fact per analysed file, with what it read. */
+  private readonly lastDerived = new Map<string, Derived>();
+  /** How each derived fact is computed, by name (PackageView.derived). */
+  private readonly derivations = new Map<string, { compute: (view: PackageView) => unknown; relevant?: (value: never, text: string) => unknown }>();
+  /** The last own summary of each analysed file by each indexer, reused while its input key holds. */
+  private readonly ownSummaries = new Map<string, Map<string, OwnSummary>>();
+  private lastVersion = 0;
   private store: SummaryStore | undefined;
-  /** Run indexers marked onDemand only when a rule reads their summary (see Indexer.onDemand). */
-  summariseOnDemand = false;
   private readonly memberDigests = new WeakMap<FileSummary, Map<string, string>>();
 
   constructor(
@@ -131,10 +190,15 @@ export class PackageIndex {
     return this.indexers.length > 0;
   }
 
-  /** The text of a file open in an editor (undefined when it is closed again). */
-  setOverlay(path: string, text: string | undefined): void {
-    if (text === undefined) this.overlays.delete(path);
-    else this.overlays.set(path, text);
+  /**
+   * The text of a file open in an editor (undefined when it is closed again), and its live tree when
+   * the editor keeps one: a summary of the file is then read from that tree while it holds the text.
+   */
+  setOverlay(path: string, text: string | undefined, tree?: () => Node | undefined): void {
+    if (text === undefined) {
+      this.overlays.delete(path);
+      this.ownSummaries.delete(path);
+    } else this.overlays.set(path, { text, tree });
   }
 
   /** A file was created, changed or deleted on disk. */
@@ -152,17 +216,34 @@ export class PackageIndex {
    * Forgets every text, listing and summary it holds. A scan worker calls it after each directory: it
    * never comes back to one, and the caches (made for an editor's keystrokes) otherwise keep the text
    * and summaries of every file scanned, hundreds of MB over the Go distribution (bench/memory.mjs).
+   * Details computed since the last clear are stored first, with a store.
    */
   clear(): void {
+    this.storeDetails();
     this.invalidateAll();
     this.summaries.clear();
+    this.ownSummaries.clear();
+    this.lastDerived.clear();
     this.lent.clear();
+    this.releaseScratch();
   }
 
-  /** Summaries are looked up in the store before a file is parsed to summarise it, and computed ones stored. */
+  /** Summaries (and details) are looked up in the store before a file is parsed for them, and computed ones stored. */
   useStore(store: SummaryStore | undefined): void {
     this.store = store;
     this.summaries.clear();
+  }
+
+  /** Frees the trees parsed to compute details; the details themselves stay cached. */
+  releaseScratch(): void {
+    for (const doc of this.scratch.values()) doc.dispose();
+    this.scratch.clear();
+    this.scratchChars = 0;
+  }
+
+  /** Trees this index holds alive now (parsed for details, not lent), for leak checks. */
+  get scratchTrees(): number {
+    return this.scratch.size;
   }
 
   /**
@@ -177,7 +258,7 @@ export class PackageIndex {
   /**
    * ownTree, when given, returns the tree of the analysed file if it still holds `text` (an editor's
    * document may change while the siblings are read): summarising it from that tree spares a parse of
-   * the whole file on every keystroke.
+   * the whole file.
    */
   async viewFor(path: string, text: string, ownTree?: () => Node | undefined): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
@@ -189,62 +270,151 @@ export class PackageIndex {
     for (const name of await this.listing(dir)) {
       const other = joinPath(dir, name);
       if (other === path || (!isTest && name.endsWith('_test.go'))) continue;
-      const otherText = this.overlays.get(other) ?? (await this.diskText(other));
+      const otherText = this.overlays.get(other)?.text ?? (await this.diskText(other));
       if (otherText === undefined) continue;
       const summary = this.summaryOf(other, otherText);
       if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
       members.push({ path: other, summary });
     }
-    // The analysed file is summarised only by the indexers whose own summary some rule has read: an
-    // edited file is summarised again on every keystroke, and an indexer that models every function
-    // costs far more than the keystroke's analysis (bench/keystroke.mjs). A first read adds that
-    // summary to the fingerprint from then on, so declarations cached without it are checked again.
-    const ownIds = new Set(this.ownRead);
-    const ownSummary = this.summaryOf(path, text, ownIds, ownTree?.());
-    const ownDigests = ownSummary.digests;
-    const ownKey = JSON.stringify([...ownIds].sort().map((id) => [id, (ownDigests ? ownDigests[id] : ownSummary.summaries().get(id)) ?? null]));
-    // A stored summary is parsed only when a rule reads it.
-    let own: Map<string, unknown> | undefined;
-    const reads = new SummaryReads();
     const store = this.store;
-    return {
+    // Summaries of the analysed file are made only when a rule reads them (an edited file changes on
+    // every keystroke, and an indexer that models every function costs far more than the keystroke's
+    // analysis), only by the indexer read, and again only when the edit changed the indexer's input.
+    // A scan's file is usually summarised already, as another file's sibling, or stored.
+    const own = new Map<string, OwnSummary>();
+    let ownRoot: Node | undefined | null = null;
+    const ownSource = new SourceText(text);
+    const rootOfOwn = () => {
+      if (ownRoot === null) ownRoot = tooLargeToSummarize(text) ? undefined : (ownTree?.() ?? this.treeOf(path, text) ?? this.scratchTree(path, text));
+      return ownRoot;
+    };
+    const ownSummary = (id: string): OwnSummary => {
+      let o = own.get(id);
+      if (o) return o;
+      const whole = store ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
+      if (whole?.text === text) {
+        o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
+        own.set(id, o);
+        return o;
+      }
+      const indexer = this.indexers.find((i) => i.id === id);
+      const root = rootOfOwn();
+      const inputKey = indexer?.inputKey && root ? withoutRecording(() => indexer.inputKey!(root, ownSource)) : undefined;
+      const previous = this.ownSummaries.get(path)?.get(id);
+      if (inputKey !== undefined && previous?.inputKey === inputKey) o = previous;
+      else {
+        const value = indexer ? this.summarize([indexer], root, text).summaries.get(id) : undefined;
+        o = { inputKey, value, hash: textHash(JSON.stringify(value ?? null)) };
+        let byId = this.ownSummaries.get(path);
+        if (!byId) this.ownSummaries.set(path, (byId = new Map()));
+        byId.set(id, o);
+      }
+      own.set(id, o);
+      return o;
+    };
+    const values = new Map<string, string>();
+    const memberHashes = (id: string) => members.map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
+    const byPath = new Map(members.map((m) => [m.path, m.summary]));
+    const index = this;
+    const derivedValues = new Map<string, Derived>();
+    const derive = (name: string) => {
+      let d = derivedValues.get(name);
+      if (!d) {
+        // Made again only when what it read (this view's summaries) changed since the last view. Not
+        // with a store: the scan cache must see this view's reads of the summaries it is made from.
+        const last = store ? undefined : this.lastDerived.get(`${path}\u0000${name}`);
+        if (last && last.reads.every(([key, value]) => view.valueOf(key) === value)) d = last;
+        else {
+          const reads = new Set<string>();
+          const value = withoutRecording(() => recording(reads, () => this.derivations.get(name)?.compute(view)));
+          d = { value, hash: textHash(JSON.stringify(value ?? null)), reads: [...reads].map((key) => [key, view.valueOf(key)]) };
+          this.lastDerived.set(`${path}\u0000${name}`, d);
+        }
+        derivedValues.set(name, d);
+      }
+      return d;
+    };
+    const reads = new SummaryReads();
+    const view: PackageView = {
       packageName: ownPackage,
       files: members.map((m) => m.path),
-      // Built when asked for (the editor's analysis cache): a scan of a large package would otherwise
-      // build one string of every other file's name per file.
+      // Built when asked for: a scan of a large package would otherwise build one string of every
+      // other file's name per file.
       get fingerprint() {
-        return [ownKey, ...members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`)].join('\n');
+        return members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`).join('\n');
       },
-      // Only the scan cache needs to know what was read; the editor's analyses pay nothing for it.
-      summaries: (id) =>
-        members.map((m) => {
-          const summary = this.summaryBy(m.path, m.summary, id);
+      summaries(id) {
+        recordDependency(`f:${id}`);
+        // Only the scan cache needs to know which entries were read; the editor's analyses pay nothing for it.
+        return members.map((m) => {
+          const summary = m.summary.summaries().get(id);
           return { path: m.path, summary: store ? reads.wrap(id, summary) : summary };
-        }),
-      own: (id) => {
-        this.ownRead.add(id);
-        // A summary by every indexer (the file was another one's sibling) runs an on-demand one when first read.
-        if (ownSummary.pending) return this.summaryBy(path, ownSummary, id);
-        own ??= new Map(ownSummary.summaries());
-        if (!ownIds.has(id)) {
-          ownIds.add(id);
-          own.set(id, this.summaryOf(path, text, new Set([id]), ownTree?.()).summaries().get(id));
+        });
+      },
+      own(id) {
+        recordDependency(`o:${id}`);
+        return ownSummary(id).value;
+      },
+      derived<T>(name: string, compute: (v: PackageView) => T, relevant?: (value: T, text: string) => unknown): T {
+        recordDependency(`x:${name}`);
+        if (!index.derivations.has(name)) index.derivations.set(name, { compute, relevant: relevant as ((value: never, text: string) => unknown) | undefined });
+        return derive(name).value as T;
+      },
+      detail(id, otherPath, name) {
+        recordDependency(`d:${id}:${otherPath}\u0000${name}`);
+        const member = byPath.get(otherPath);
+        if (store) reads.detail(id, basename(otherPath), name);
+        return member ? index.detailOf(otherPath, member, id, name) : undefined;
+      },
+      valueOf(key, declaration) {
+        const relevant = key.startsWith('x:') ? index.derivations.get(key.slice(2))?.relevant : undefined;
+        if (relevant && declaration) {
+          const fact = derive(key.slice(2));
+          return index.shares.get(key, fact.hash, declaration, (text) => textHash(JSON.stringify(relevant(fact.value as never, text) ?? null)));
         }
-        return own.get(id);
+        let v = values.get(key);
+        if (v === undefined) {
+          if (key.startsWith('f:')) v = textHash(memberHashes(key.slice(2)));
+          // What the summary says, not what it was made from: an edit of a function header that the
+          // summary ignores must not re-check every declaration that read it.
+          else if (key.startsWith('o:')) v = ownSummary(key.slice(2)).hash;
+          else if (key.startsWith('d:')) {
+            const member = byPath.get(key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000')));
+            v = member ? (member.textHash ??= textHash(member.text)) : '-';
+          } else if (key.startsWith('x:')) v = derive(key.slice(2)).hash;
+          else throw new Error(`not a package view dependency: ${key}`);
+          values.set(key, v);
+        }
+        return v;
       },
       reads,
       dependencies: store && {
         whole: (ids) => store.digest(members.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
-        parts: (recorded) =>
-          store.digest(recorded.flatMap(([id, paths]) => paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(this.summaryBy(m.path, m.summary, id), p)])]))),
+        parts: (recorded) => {
+          const byName = new Map(members.map((m) => [basename(m.path), m]));
+          return store.digest(
+            recorded.flatMap(([id, paths]) => {
+              const detailsOf = id.startsWith(DETAIL_READS) ? id.slice(DETAIL_READS.length) : undefined;
+              if (detailsOf !== undefined) {
+                // What the details say, not the text they come from: an edit elsewhere in a sibling keeps them.
+                return paths.flatMap(([file, name]) => {
+                  const m = byName.get(file);
+                  return [id, file, name, m ? (JSON.stringify(this.detailOf(m.path, m.summary, detailsOf, name)) ?? '-') : '-'];
+                });
+              }
+              return paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(m.summary.summaries().get(id), p)])]);
+            }),
+          );
+        },
       },
     };
+    return view;
   }
 
   /**
-   * A file's name and summaries by some indexers, as one digest, remembered: the dependencies of each
-   * file of a package list every other file of it, which in a large package is the same few hundred
-   * digests again for every file.
+   * A file's name and summaries by some indexers (its text for details read), as one digest,
+   * remembered: the dependencies of each file of a package list every other file of it, which in a
+   * large package is the same few hundred digests again for every file.
    */
   private memberDigest(store: SummaryStore, path: string, summary: FileSummary, ids: readonly string[]): string {
     let byIds = this.memberDigests.get(summary);
@@ -252,36 +422,16 @@ export class PackageIndex {
     const key = ids.join('\u0000');
     let digest = byIds.get(key);
     if (digest === undefined) {
-      digest = store.digest([basename(path), ...ids.map((id) => {
-        const value = this.summaryBy(path, summary, id);
-        return summary.digests?.[id] ?? store.digest([JSON.stringify(value) ?? '-']);
-      })]);
+      digest = store.digest([
+        basename(path),
+        ...ids.map((id) => {
+          if (id.startsWith(DETAIL_READS)) return store.textDigest(summary.text);
+          return (summary.digested ? summary.hashes[id] : undefined) ?? store.digest([JSON.stringify(summary.summaries().get(id)) ?? '-']);
+        }),
+      ]);
       byIds.set(key, digest);
     }
     return digest;
-  }
-
-  /** A file's summary by one indexer, running an on-demand indexer (or reading its stored summary) when first asked. */
-  private summaryBy(path: string, summary: FileSummary, id: string): unknown {
-    if (!summary.pending?.has(id)) return summary.summaries().get(id);
-    summary.pending.delete(id);
-    const textDigest = this.store?.textDigest(summary.text);
-    const stored = textDigest !== undefined ? this.store!.loadSummaryPart(textDigest, id) : undefined;
-    if (stored) {
-      summary.summaries().set(id, stored.value);
-      if (summary.digests) summary.digests[id] = stored.digest;
-      return stored.value;
-    }
-    const { summaries, failed } = this.summarize(path, summary.text, new Set([id]));
-    // An indexer that failed has no summary.
-    if (!summaries.has(id)) return undefined;
-    const value = summaries.get(id);
-    summary.summaries().set(id, value);
-    if (textDigest !== undefined && !failed) {
-      const digest = this.store!.storeSummaryPart(textDigest, id, value);
-      if (summary.digests) summary.digests[id] = digest;
-    }
-    return value;
   }
 
   private listing(dir: string): Promise<string[]> {
@@ -302,71 +452,172 @@ export class PackageIndex {
     return pending;
   }
 
-  /**
-   * A file's summaries by every indexer, cached; with `only`, by those indexers alone and not cached.
-   * From the given tree of the text, or else a tree parsed for the purpose.
-   */
-  private summaryOf(path: string, text: string, only?: ReadonlySet<string>, tree?: Node): FileSummary {
+  /** A file's summaries by every indexer, cached per text; from the store, or else summarised (and stored). */
+  private summaryOf(path: string, text: string, tree?: Node): FileSummary {
     const cached = this.summaries.get(path);
     if (cached && cached.text === text) return cached;
-    if (only?.size === 0) return { text, packageName: packageClauseName(text), key: '[]', version: 0, summaries: () => new Map() };
-    const onDemand = !only && this.summariseOnDemand ? this.indexers.filter((i) => i.onDemand).map((i) => i.id) : [];
+    const versionOf = (hashes: Record<string, string>) => {
+      const key = JSON.stringify(Object.entries(hashes).sort());
+      return cached && JSON.stringify(Object.entries(cached.hashes).sort()) === key ? cached.version : ++this.lastVersion;
+    };
     const textDigest = this.store?.textDigest(text);
     const stored = textDigest !== undefined ? this.store!.loadSummary(textDigest) : undefined;
+    let summary: FileSummary;
     if (stored) {
-      const key = JSON.stringify(Object.entries(stored.digests).sort());
-      const pending = new Set(onDemand.filter((id) => !(id in stored.digests)));
-      const summary: FileSummary = { text, packageName: stored.packageName, key, version: cached?.key === key ? cached.version : ++this.lastVersion, summaries: stored.summaries, digests: { ...stored.digests }, pending };
-      this.summaries.set(path, summary);
-      return summary;
+      summary = { text, packageName: stored.packageName, hashes: { ...stored.digests }, digested: true, version: versionOf(stored.digests), summaries: stored.summaries, details: new Map() };
+    } else {
+      const { packageName, summaries, failed } = this.summarize(this.indexers, tree ?? this.treeOf(path, text), text);
+      let hashes: Record<string, string>;
+      let digested = false;
+      // A summary by every indexer is kept for another run, unless one failed (it may not next time).
+      if (!failed && textDigest !== undefined) {
+        hashes = this.store!.storeSummary(textDigest, packageName, summaries, JSON.stringify([...summaries]));
+        digested = true;
+      } else hashes = Object.fromEntries([...summaries].map(([id, value]) => [id, textHash(JSON.stringify(value ?? null))]));
+      summary = { text, packageName, hashes, digested, version: versionOf(hashes), summaries: () => summaries, details: new Map() };
     }
-    const ids = new Set(this.indexers.filter((i) => (only ? only.has(i.id) : !onDemand.includes(i.id))).map((i) => i.id));
-    const { packageName, summaries, failed } = this.summarize(path, text, ids, tree);
-    let key = JSON.stringify([...summaries]);
-    let digests: Record<string, string> | undefined;
-    // A summary by every indexer is kept for another run, unless one failed (it may not next time).
-    if (!only && !failed && textDigest !== undefined) {
-      digests = this.store!.storeSummary(textDigest, packageName, summaries, key);
-      key = JSON.stringify(Object.entries(digests).sort());
-    }
-    const version = cached?.key === key ? cached.version : ++this.lastVersion;
-    const summary: FileSummary = { text, packageName, key, version, summaries: () => summaries, digests, pending: new Set(onDemand) };
-    if (!only) this.summaries.set(path, summary);
+    this.summaries.set(path, summary);
     return summary;
   }
 
-  /** Runs the indexers of ids on the text, from the given tree, a lent one, or one parsed for the purpose. */
-  private summarize(path: string, text: string, ids: ReadonlySet<string>, tree?: Node): { packageName: string; summaries: Map<string, unknown>; failed: boolean } {
+  /** A tree of the file's text that someone else keeps alive (lent, or the editor's), if any. */
+  private treeOf(path: string, text: string): Node | undefined {
     const lent = this.lent.get(path);
-    if (!tree && lent?.text === text) tree = lent.root;
-    // Files too large to analyse by default are not summarised either: their trees would cost more
-    // WASM memory than all the others (limits.ts).
-    if (tree && text.length > DEFAULT_MAX_FILE_BYTES / 3 && utf8Length(text) > DEFAULT_MAX_FILE_BYTES) tree = undefined;
-    const doc = tree ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    if (lent?.text === text) return lent.root;
+    const overlay = this.overlays.get(path);
+    if (overlay?.text === text) return overlay.tree?.();
+    return undefined;
+  }
+
+  /** Summaries by the given indexers, from the given tree of the text, or else a tree parsed for the purpose. */
+  private summarize(indexers: readonly Indexer[], tree: Node | undefined, text: string): { packageName: string; summaries: Map<string, unknown>; failed: boolean } {
+    if (tooLargeToSummarize(text)) tree = undefined;
+    const doc = tree || indexers.length === 0 ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
     try {
-      const root = tree ?? doc!.tree.rootNode;
-      const source = tree ? new SourceText(text) : doc!.sourceText;
-      const clause = root.namedChildren.find((n) => n?.type === 'package_clause');
-      const packageName = clause?.namedChild(0)?.text ?? '';
+      const root = tree ?? doc?.tree.rootNode;
+      const source = doc?.sourceText ?? new SourceText(text);
       const summaries = new Map<string, unknown>();
-      // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
-      const indexers = nestsDeeperThan(root, MAX_NESTING_DEPTH) ? [] : this.indexers.filter((i) => ids.has(i.id));
       // A parse that ran out of time summarises nothing, this time only.
       let failed = doc?.parseTimedOut ?? false;
-      for (const indexer of indexers) {
+      // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
+      const usable = root && !nestsDeeperThan(root, MAX_NESTING_DEPTH) ? indexers : [];
+      for (const indexer of usable) {
         try {
-          summaries.set(indexer.id, indexer.summarize(root, source));
+          summaries.set(indexer.id, withoutRecording(() => indexer.summarize(root!, source)));
         } catch (error) {
           failed = true;
           this.onIndexerError(indexer.id, error);
         }
       }
-      return { packageName, summaries, failed };
+      return { packageName: packageNameOf(root) ?? '', summaries, failed };
     } finally {
       doc?.dispose();
     }
   }
 
+  private detailOf(path: string, member: FileSummary, id: string, name: string): unknown {
+    const key = `${id}\u0000${name}`;
+    if (member.details.has(key)) return member.details.get(key);
+    const indexer = this.indexers.find((i) => i.id === id);
+    let value: unknown;
+    if (indexer?.detail && id in member.hashes) {
+      const stored = this.storedDetails(member, id);
+      if (stored?.has(name)) value = stored.get(name);
+      else {
+        const root = this.treeOf(path, member.text) ?? this.scratchTree(path, member.text);
+        if (root) {
+          try {
+            value = withoutRecording(() => indexer.detail!(root, new SourceText(member.text), name));
+            if (this.store) (member.unsavedDetails ??= new Set()).add(id);
+          } catch (error) {
+            this.onIndexerError(id, error);
+          }
+        }
+      }
+    }
+    member.details.set(key, value);
+    return value;
+  }
+
+  /** With a store: the details of the file by the indexer that earlier runs computed. */
+  private storedDetails(member: FileSummary, id: string): Map<string, unknown> | undefined {
+    if (!this.store) return undefined;
+    member.storedDetails ??= new Map();
+    let stored = member.storedDetails.get(id);
+    if (!stored) {
+      stored = this.store.loadDetails(this.store.textDigest(member.text), id) ?? new Map();
+      member.storedDetails.set(id, stored);
+    }
+    return stored;
+  }
+
+  /** Stores, with the ones loaded, the details computed since the last clear. */
+  private storeDetails(): void {
+    if (!this.store) return;
+    for (const summary of this.summaries.values()) {
+      for (const id of summary.unsavedDetails ?? []) {
+        const all = new Map(this.storedDetails(summary, id));
+        const prefix = `${id}\u0000`;
+        for (const [key, value] of summary.details) if (key.startsWith(prefix)) all.set(key.slice(prefix.length), value ?? null);
+        this.store.storeDetails(this.store.textDigest(summary.text), id, all);
+      }
+      summary.unsavedDetails = undefined;
+    }
+  }
+
+  /** A tree of a file parsed for its details, kept until releaseScratch (or until others need the room). */
+  private scratchTree(path: string, text: string): Node | undefined {
+    const kept = this.scratch.get(path);
+    if (kept?.text === text) return kept.tree.rootNode;
+    if (kept) this.dropScratch(path);
+    const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    if (doc.unparsedReason) {
+      doc.dispose();
+      return undefined;
+    }
+    // Details are JSON computed synchronously: no node of a scratch tree outlives the call that made it,
+    // so the oldest trees can be freed whenever the budget is exceeded.
+    for (const old of this.scratch.keys()) {
+      if (this.scratchChars + text.length <= this.scratchBudgetChars) break;
+      this.dropScratch(old);
+    }
+    this.scratch.set(path, doc);
+    this.scratchChars += text.length;
+    return doc.tree.rootNode;
+  }
+
+  private dropScratch(path: string): void {
+    const doc = this.scratch.get(path);
+    if (!doc) return;
+    this.scratchChars -= doc.text.length;
+    doc.dispose();
+    this.scratch.delete(path);
+  }
+}
+
+interface Derived {
+  value: unknown;
+  hash: string;
+  reads: [string, string][];
+}
+
+interface OwnSummary {
+  inputKey?: string;
+  value: unknown;
+  hash: string;
+}
+
+/**
+ * Files too large to analyse by default are not summarised either (an empty tree stands for them):
+ * their trees would cost more WASM memory than all the others (limits.ts).
+ */
+function tooLargeToSummarize(text: string): boolean {
+  return text.length > DEFAULT_MAX_FILE_BYTES / 3 && utf8Length(text) > DEFAULT_MAX_FILE_BYTES;
+}
+
+function packageNameOf(root: Node | undefined): string | undefined {
+  const clause = root?.namedChildren.find((n) => n?.type === 'package_clause');
+  return clause ? (clause.namedChild(0)?.text ?? '') : undefined;
 }
 
 /** The name in a file's package clause, read without parsing: the first line that starts with `package`. */

@@ -72,7 +72,9 @@ export class Project implements FactsWithoutPackage {
 
   /** The file's Go version, where it comes from, how it relates to the installed toolchain, and its CPU profile. */
   async toolchainReport(path: string, text: string, config?: Pick<EngineConfig, 'profilePath'>): Promise<ToolchainReport> {
-    const [facts, module] = await Promise.all([this.facts(path, text, undefined, config), this.modules.moduleFor(path)]);
+    // A report reads no other file of the package: an editor asks for one on every hover and code lens.
+    const sources = { modules: this.modules, profiles: this.profiles, toolchain: this.toolchain };
+    const [facts, module] = await Promise.all([resolveFileFacts(path, text, sources, undefined, config?.profilePath), this.modules.moduleFor(path)]);
     const profile = await resolveProfile(path, module, this.profiles, config?.profilePath);
     const constraint = findBuildConstraint(text);
     const directive =

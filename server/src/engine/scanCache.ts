@@ -14,7 +14,8 @@
 // read (checked when a sibling changed: only the files that looked up what changed are analysed again).
 //
 // Summaries are cached too, by file text, so that a file that did not change is never parsed to
-// summarise it, with a digest of each beside it.
+// summarise it, with a digest of each beside it; and so are the details other files asked of it (a
+// function's escape tags), which findings are keyed on by what they say.
 import type { EngineConfig } from './config';
 import { ruleOptionsKey, severityFor } from './config';
 import type { FileFacts } from './rule';
@@ -175,24 +176,22 @@ export class ScanCache {
     return digests;
   }
 
-  /** A summary by an on-demand indexer (PackageIndex), stored apart from the file's others. */
-  loadSummaryPart(textDigest: string, indexerId: string): { value: unknown; digest: string } | undefined {
-    const entry = this.read('summary', this.key('summary', textDigest, indexerId));
+  /** The details of a file by one indexer (PackageIndex) computed in earlier scans, by name. */
+  loadDetails(textDigest: string, indexerId: string): Map<string, unknown> | undefined {
+    const entry = this.read('summary', this.key('summary', textDigest, 'details', indexerId));
     if (!entry) return undefined;
-    const meta = entry.meta as { d?: unknown } | null;
-    if (typeof meta?.d !== 'string') return this.ignore();
     try {
-      return { value: JSON.parse(entry.payload), digest: meta.d };
+      const pairs = JSON.parse(entry.payload) as unknown;
+      if (Array.isArray(pairs) && pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string')) return new Map(pairs as [string, unknown][]);
     } catch {
-      return this.ignore();
+      // counted below
     }
+    return this.ignore();
   }
 
-  storeSummaryPart(textDigest: string, indexerId: string, value: unknown): string {
-    const json = JSON.stringify(value) ?? 'null';
-    const digest = this.storage.digest([JSON.stringify(value) ?? '-']);
-    this.write('summary', this.key('summary', textDigest, indexerId), { d: digest }, json);
-    return digest;
+  /** Replaces the file's stored details by this indexer (those loaded and those computed since). */
+  storeDetails(textDigest: string, indexerId: string, details: ReadonlyMap<string, unknown>): void {
+    this.write('summary', this.key('summary', textDigest, 'details', indexerId), null, JSON.stringify([...details]));
   }
 
   /**

@@ -7,6 +7,7 @@
 // The walk keeps an explicit work stack instead of recursing, so deeply nested code cannot overflow
 // the JavaScript stack.
 import type { Node, Tree } from 'web-tree-sitter';
+import { DeclarationText, recordDependency, ShareMemo, textHash } from './dependencies';
 
 export type BindingKind =
   | 'import'
@@ -38,10 +39,10 @@ export interface Binding {
 }
 
 class Scope {
-  readonly names = new Map<string, Binding>();
   constructor(
     readonly parent: Scope | undefined,
     readonly node: Node,
+    readonly names: Map<string, Binding> = new Map(),
   ) {}
 
   lookup(name: string): Binding | undefined {
@@ -53,39 +54,346 @@ class Scope {
   }
 }
 
+/**
+ * The package-level names of a file. Reads are recorded as dependencies of the declaration being
+ * checked (dependencies.ts): a name by name, any enumeration as a read of every top-level declaration.
+ * Bindings are made when first looked up (`ensure`): an edit re-checks a declaration or two, which
+ * look up a few names of a file that may declare thousands.
+ */
+class PackageNames extends Map<string, Binding> {
+  constructor(
+    private readonly ensure: (name: string) => void,
+    private readonly ensureAll: () => void,
+  ) {
+    super();
+  }
+
+  get(name: string): Binding | undefined {
+    recordDependency(`n:${name}`);
+    return this.peek(name);
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  get size(): number {
+    recordDependency('*');
+    this.ensureAll();
+    return super.size;
+  }
+
+  keys(): MapIterator<string> {
+    recordDependency('*');
+    this.ensureAll();
+    return super.keys();
+  }
+
+  values(): MapIterator<Binding> {
+    recordDependency('*');
+    return this.peekAll();
+  }
+
+  entries(): MapIterator<[string, Binding]> {
+    recordDependency('*');
+    this.ensureAll();
+    return super.entries();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Binding]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: Binding, key: string, map: Map<string, Binding>) => void, thisArg?: unknown): void {
+    recordDependency('*');
+    this.ensureAll();
+    super.forEach(fn, thisArg);
+  }
+
+  /** A lookup that is not a read of the declaration being checked (the scope's own bookkeeping). */
+  peek(name: string): Binding | undefined {
+    this.ensure(name);
+    return super.get(name);
+  }
+
+  peekAll(): MapIterator<Binding> {
+    this.ensureAll();
+    return super.values();
+  }
+}
+
+const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration']);
+
+/** The top-level nodes of a tree but comments, and a key of each one's type and text; made once per tree. */
+export interface TopLevel {
+  nodes: Node[];
+  hashes: string[];
+}
+
+const topLevels = new WeakMap<Tree, TopLevel>();
+
+export function topLevelOf(root: Node): TopLevel {
+  let top = topLevels.get(root.tree);
+  if (!top) {
+    const nodes = root.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+    // The node type is part of the key: error recovery can make the same text an ERROR node in one
+    // version and a declaration in the next.
+    top = { nodes, hashes: nodes.map((n) => `${n.type}:${textHash(n.text)}`) };
+    topLevels.set(root.tree, top);
+  }
+  return top;
+}
+
+/** A package-level name as a declaration's text declares it, before any binding is made. */
+interface Declared {
+  name: string;
+  kind: BindingKind;
+  importPath?: string;
+}
+
+/**
+ * What is known of a top-level declaration from its text alone, memoised by the text's hash (most of a
+ * file is the same from one keystroke to the next): the names it declares and the hash of what other
+ * declarations may rely on (interfaceText).
+ */
+interface DeclarationFacts {
+  declared: Declared[];
+  interfaceHash: string;
+  /** A method's receiver base type and name. */
+  method?: { receiver: string; name: string };
+}
+
+function sameMethod(m: DeclarationFacts['method'], typeName: string, method: string): boolean {
+  return m !== undefined && m.receiver === typeName && m.name === method;
+}
+
+/** The base type name of a method's receiver: `T` for `(t *T)` and `(t T[K])`. */
+function receiverBase(method: Node): string | undefined {
+  let t = method.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('type') ?? undefined;
+  if (t?.type === 'pointer_type') t = t.namedChild(0) ?? undefined;
+  if (t?.type === 'generic_type') t = t.childForFieldName('type') ?? undefined;
+  return t?.type === 'type_identifier' ? t.text : undefined;
+}
+
+const factsByText = new Map<string, DeclarationFacts>();
+const MAX_FACTS_BY_TEXT = 20_000;
+
+function declarationFacts(decl: Node, hash: string): DeclarationFacts {
+  let facts = factsByText.get(hash);
+  if (!facts) {
+    facts = { declared: declaredBy(decl), interfaceHash: FUNCTION_TYPES.has(decl.type) ? `${decl.type}:${textHash(interfaceText(decl))}` : hash };
+    if (decl.type === 'method_declaration') {
+      const receiver = receiverBase(decl);
+      const name = decl.childForFieldName('name')?.text;
+      if (receiver && name) facts.method = { receiver, name };
+    }
+    if (factsByText.size >= MAX_FACTS_BY_TEXT) factsByText.delete(factsByText.keys().next().value!);
+    factsByText.set(hash, facts);
+  }
+  return facts;
+}
+
+function declaredBy(decl: Node): Declared[] {
+  const out: Declared[] = [];
+  const add = (id: Node | null, kind: BindingKind, importPath?: string) => {
+    // childrenForFieldName('name') also yields the `,` between names.
+    if (id && id.isNamed && id.text !== '_') out.push({ name: id.text, kind, importPath });
+  };
+  switch (decl.type) {
+    case 'function_declaration':
+      add(decl.childForFieldName('name'), 'func');
+      break;
+    case 'var_declaration':
+    case 'const_declaration':
+      for (const spec of specsOf(decl)) for (const id of spec.childrenForFieldName('name')) add(id, decl.type === 'var_declaration' ? 'var' : 'const');
+      break;
+    case 'type_declaration':
+      for (const spec of decl.namedChildren) {
+        if (spec && (spec.type === 'type_spec' || spec.type === 'type_alias')) add(spec.childForFieldName('name'), 'type');
+      }
+      break;
+    case 'import_declaration':
+      for (const spec of specsOf(decl)) {
+        const pathNode = spec.childForFieldName('path');
+        if (!pathNode) continue;
+        const path = pathNode.text.slice(1, -1);
+        const nameNode = spec.childForFieldName('name');
+        if (nameNode && (nameNode.type === 'dot' || nameNode.type === 'blank_identifier')) continue;
+        if (nameNode) add(nameNode, 'import', path);
+        else out.push({ name: defaultImportName(path), kind: 'import', importPath: path });
+      }
+      break;
+  }
+  return out;
+}
+
 export class PackageScope {
   readonly scope: Scope;
+  private readonly names: PackageNames;
+  private readonly top: TopLevel;
+  /** The declaration (index into top.nodes) whose binding of a name wins: the last one, as in a Map. */
+  private readonly declaringIndex = new Map<string, number>();
+  private readonly bound = new Set<number>();
+  private readonly values = new Map<string, string>();
+  private readonly byKind = new Map<BindingKind, Binding[]>();
+  private readonly byKindHashes = new Map<string, { name: string; hash: string }[]>();
 
-  constructor(root: Node) {
-    this.scope = new Scope(undefined, root);
-    for (const decl of root.namedChildren) {
-      if (decl) this.declareTopLevel(decl);
-    }
+  constructor(readonly root: Node) {
+    this.top = topLevelOf(root);
+    this.names = new PackageNames(
+      (name) => this.bind(this.declaringIndex.get(name)),
+      () => this.top.nodes.forEach((_, i) => this.bind(i)),
+    );
+    this.scope = new Scope(undefined, root, this.names);
+    this.top.nodes.forEach((decl, i) => {
+      for (const d of declarationFacts(decl, this.top.hashes[i]).declared) this.declaringIndex.set(d.name, i);
+    });
   }
 
   lookup(name: string): Binding | undefined {
     return this.scope.names.get(name);
   }
 
-  private declareTopLevel(decl: Node): void {
-    const add = (id: Node | null, kind: BindingKind, declarator: Node, importPath?: string) => {
-      // childrenForFieldName('name') also yields the `,` between names.
-      if (!id || !id.isNamed || id.text === '_') return;
-      this.scope.names.set(id.text, { name: id.text, kind, id, declarator, scopeNode: this.scope.node, refs: [], importPath });
+  /** The file's imports (named or not; not dot or blank imports). */
+  imports(): Binding[] {
+    recordDependency('g:imports');
+    return this.bindingsDeclaredAs('import');
+  }
+
+  /** The import declarations, e.g. to add one. */
+  importDeclarations(): Node[] {
+    recordDependency('g:imports');
+    return this.top.nodes.filter((d) => d.type === 'import_declaration');
+  }
+
+  packageClause(): Node | undefined {
+    recordDependency('g:package');
+    return this.top.nodes.find((d) => d.type === 'package_clause');
+  }
+
+  /**
+   * The package-level bindings of one kind, e.g. every package variable. A declaration can only use
+   * the bindings whose names its text mentions: it depends on those (see valueOf), not on every
+   * declaration of the kind.
+   */
+  bindingsOfKind(kind: BindingKind): Binding[] {
+    recordDependency(`k:${kind}`);
+    return this.bindingsDeclaredAs(kind);
+  }
+
+  /** Binds only the declarations that declare names of this kind (most files declare thousands of others). */
+  private bindingsDeclaredAs(kind: BindingKind): Binding[] {
+    let list = this.byKind.get(kind);
+    if (!list) this.byKind.set(kind, (list = this.declaredAs(kind)));
+    return [...list];
+  }
+
+  private declaredAs(kind: BindingKind): Binding[] {
+    const out = new Set<Binding>();
+    this.top.nodes.forEach((decl, i) => {
+      for (const d of declarationFacts(decl, this.top.hashes[i]).declared) {
+        const b = d.kind === kind ? this.names.peek(d.name) : undefined;
+        if (b?.kind === kind) out.add(b);
+      }
+    });
+    return [...out];
+  }
+
+  /** The file's methods of a receiver base type with this name (a read of just those: `m:T.name`). */
+  methodsNamed(typeName: string, method: string): Node[] {
+    recordDependency(`m:${typeName}.${method}`);
+    return this.top.nodes.filter((d, i) => d.type === 'method_declaration' && sameMethod(declarationFacts(d, this.top.hashes[i]).method, typeName, method));
+  }
+
+  /** Every top-level node of the file (package clause and declarations, not comments). */
+  topLevel(): Node[] {
+    recordDependency('*');
+    return [...this.top.nodes];
+  }
+
+  /**
+   * The current value (a hash) of a dependency key this scope records: what a declaration that read
+   * it would have seen. Function declarations count by their header (receiver, name, signature): rules
+   * read another function's body only through package summaries.
+   */
+  valueOf(key: string, declaration?: DeclarationText): string {
+    if (key.startsWith('k:') && declaration) {
+      const kind = key.slice(2);
+      return shares.get(key, this.valueOf(key), declaration, (text) => this.kindValue(kind, text));
+    }
+    let v = this.values.get(key);
+    if (v === undefined) {
+      v = this.computeValue(key);
+      this.values.set(key, v);
+    }
+    return v;
+  }
+
+  private computeValue(key: string): string {
+    const { nodes, hashes } = this.top;
+    const interfaceHash = (i: number) => declarationFacts(nodes[i], hashes[i]).interfaceHash;
+    const ofType = (type: string) => textHash(nodes.flatMap((d, i) => (d.type === type ? [interfaceHash(i)] : [])).join(','));
+    if (key.startsWith('n:')) {
+      const name = key.slice(2);
+      const i = this.declaringIndex.get(name);
+      if (i === undefined) return '-';
+      const d = declarationFacts(nodes[i], hashes[i]).declared.find((x) => x.name === name)!;
+      return d.kind === 'import' ? `import ${d.importPath ?? ''}` : interfaceHash(i);
+    }
+    if (key === '*') return skeletonHash(this.root);
+    if (key === 'g:package') return ofType('package_clause');
+    if (key === 'g:imports') return ofType('import_declaration');
+    if (key.startsWith('m:')) {
+      const dot = key.indexOf('.', 2);
+      const [typeName, method] = [key.slice(2, dot), key.slice(dot + 1)];
+      return textHash(nodes.flatMap((d, i) => (sameMethod(declarationFacts(d, hashes[i]).method, typeName, method) ? [interfaceHash(i)] : [])).join(','));
+    }
+    if (key.startsWith('k:')) return this.kindValue(key.slice(2));
+    throw new Error(`not a package scope dependency: ${key}`);
+  }
+
+  /** The declarations of bindings of a kind, or of those whose names a declaration's text mentions. */
+  private kindValue(kind: string, mentionedIn?: string): string {
+    let all = this.byKindHashes.get(kind);
+    if (!all) {
+      all = [];
+      this.top.nodes.forEach((d, i) => {
+        const facts = declarationFacts(d, this.top.hashes[i]);
+        for (const x of facts.declared) if (x.kind === kind) all!.push({ name: x.name, hash: facts.interfaceHash });
+      });
+      this.byKindHashes.set(kind, all);
+    }
+    const words = mentionedIn === undefined ? undefined : wordsOf(mentionedIn);
+    return textHash(all.filter((b) => !words || words.has(b.name)).map((b) => `${b.name}=${b.hash}`).join(','));
+  }
+
+  /** Makes the bindings of one top-level declaration (those it wins; see declaringIndex). */
+  private bind(i: number | undefined): void {
+    if (i === undefined || this.bound.has(i)) return;
+    this.bound.add(i);
+    const decl = this.top.nodes[i];
+    const add = (id: Node, kind: BindingKind, declarator: Node, importPath?: string) => {
+      if (this.declaringIndex.get(id.text) !== i) return;
+      this.names.set(id.text, { name: id.text, kind, id, declarator, scopeNode: this.scope.node, refs: [], importPath });
     };
+    const named = (id: Node | null): id is Node => !!id && id.isNamed && id.text !== '_';
     switch (decl.type) {
-      case 'function_declaration':
-        add(decl.childForFieldName('name'), 'func', decl);
+      case 'function_declaration': {
+        const id = decl.childForFieldName('name');
+        if (named(id)) add(id, 'func', decl);
         break;
+      }
       case 'var_declaration':
       case 'const_declaration':
         for (const spec of specsOf(decl)) {
-          for (const id of spec.childrenForFieldName('name')) add(id, decl.type === 'var_declaration' ? 'var' : 'const', spec);
+          for (const id of spec.childrenForFieldName('name')) if (named(id)) add(id, decl.type === 'var_declaration' ? 'var' : 'const', spec);
         }
         break;
       case 'type_declaration':
         for (const spec of decl.namedChildren) {
-          if (spec && (spec.type === 'type_spec' || spec.type === 'type_alias')) add(spec.childForFieldName('name'), 'type', spec);
+          if (!spec || (spec.type !== 'type_spec' && spec.type !== 'type_alias')) continue;
+          const id = spec.childForFieldName('name');
+          if (named(id)) add(id, 'type', spec);
         }
         break;
       case 'import_declaration':
@@ -95,14 +403,39 @@ export class PackageScope {
           const path = pathNode.text.slice(1, -1);
           const nameNode = spec.childForFieldName('name');
           if (nameNode && (nameNode.type === 'dot' || nameNode.type === 'blank_identifier')) continue;
-          if (nameNode) add(nameNode, 'import', spec, path);
-          else this.scope.names.set(defaultImportName(path), {
-            name: defaultImportName(path), kind: 'import', id: pathNode, declarator: spec, scopeNode: this.scope.node, refs: [], importPath: path,
-          });
+          if (nameNode) {
+            if (named(nameNode)) add(nameNode, 'import', spec, path);
+          } else if (this.declaringIndex.get(defaultImportName(path)) === i) {
+            const name = defaultImportName(path);
+            this.names.set(name, { name, kind: 'import', id: pathNode, declarator: spec, scopeNode: this.scope.node, refs: [], importPath: path });
+          }
         }
         break;
     }
   }
+}
+
+/** A declaration's share of a group of bindings (k:), by the group's hash and the declaration's text. */
+const shares = new ShareMemo();
+
+function wordsOf(text: string): Set<string> {
+  return new Set(text.match(/[\p{L}_][\p{L}\p{Nd}_]*/gu));
+}
+
+/**
+ * A hash of every top-level declaration as other declarations may rely on it: functions by their
+ * header, the rest by their text (comments left out).
+ */
+export function skeletonHash(root: Node): string {
+  const { nodes, hashes } = topLevelOf(root);
+  return textHash(nodes.map((d, i) => declarationFacts(d, hashes[i]).interfaceHash).join(','));
+}
+
+/** What other declarations may rely on: a function's header (up to its body), any other declaration's text. */
+export function interfaceText(decl: Node): string {
+  if (!FUNCTION_TYPES.has(decl.type)) return decl.text;
+  const body = decl.childForFieldName('body');
+  return body ? decl.text.slice(0, body.startIndex - decl.startIndex) : decl.text;
 }
 
 /** The package name an import path gets when not renamed: the last element, skipping a /vN suffix. */

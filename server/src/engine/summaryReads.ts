@@ -6,9 +6,16 @@
 // A recorded read is a path of at most two keys: a lookup (`f`, `keep`) depends on that entry alone, a
 // present or absent one; enumerating a table (`Object.entries(s.types)`) on the whole table; an array
 // or a scalar on itself. The rules are unaware of it: summaries are handed to them behind proxies.
+// Details (a function's escape tags, computed on request) are recorded by name, apart.
 
-/** Per indexer id, the paths read, each a list of at most two keys; [] is the whole summary. */
+/**
+ * Per indexer id, the paths read, each a list of at most two keys; [] is the whole summary. Details
+ * read (PackageView.detail) are under `d:<indexer id>`, each as [file name, declaration name].
+ */
 export type RecordedReads = [string, string[][]][];
+
+/** The prefix of the ids under which details read are recorded. */
+export const DETAIL_READS = 'd:';
 
 /** Deeper than this, a value counts as one. */
 const MAX_DEPTH = 2;
@@ -25,6 +32,14 @@ export class SummaryReads {
   wrap(id: string, summary: unknown): unknown {
     if (!this.paths.has(id)) this.paths.set(id, new Set());
     return this.proxy(id, summary, []);
+  }
+
+  /** A detail of another file of the package was read (its file's base name, the declaration's name). */
+  detail(id: string, file: string, name: string): void {
+    const key = `${DETAIL_READS}${id}`;
+    let paths = this.paths.get(key);
+    if (!paths) this.paths.set(key, (paths = new Set()));
+    paths.add(JSON.stringify([file, name]));
   }
 
   /** The paths read, without those inside another path read, sorted (a stable key). */

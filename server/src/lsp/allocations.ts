@@ -3,9 +3,11 @@
 // file or for the whole workspace, every heap allocation gc will make (gohazard.escape.scope `all`
 // for those files), like gopls' compiler optimization details but live and without a build. The
 // hover on an expression explains the allocations it makes, view or not.
+import type { Node } from 'web-tree-sitter';
 import { Connection, Hover, MarkupKind, TextDocumentPositionParams } from 'vscode-languageserver';
 import type { FileFacts } from '../engine/rule';
 import type { GoDocument } from '../engine/document';
+import { mapRange, unmapPosition } from '../engine/edits';
 import { allocationsAt } from '../rules/escape/explain';
 
 /** Client → server: toggle the view for a file (`uri`) or for the workspace (no `uri`); answers the new state. */
@@ -29,7 +31,8 @@ export class AllocationsView {
   constructor(
     private readonly connection: Connection,
     private readonly openFile: (uri: string) => OpenDocument | undefined,
-    private readonly factsOf: (open: OpenDocument) => Promise<FileFacts>,
+    /** The facts of the document's text `text`, whose tree `tree` returns while it is alive. */
+    private readonly factsOf: (open: OpenDocument, text: string, tree: () => Node | undefined) => Promise<FileFacts>,
     /** Re-analyses the open files whose view changed. */
     private readonly changed: (uris: string[] | 'all') => void,
   ) {}
@@ -61,20 +64,25 @@ export class AllocationsView {
   /** The allocations made by the expression under the cursor, with their reasons. */
   async hover({ textDocument, position }: TextDocumentPositionParams): Promise<Hover | null> {
     const open = this.openFile(textDocument.uri);
-    if (!open || open.doc.unparsedReason) return null;
-    const source = open.doc.sourceText;
-    const facts = await this.factsOf(open);
-    // The tree may have moved on while the facts were computed: answer for the text as it is now.
-    const notes = allocationsAt(open.doc.tree.rootNode, source.offsetAt(position), facts);
+    if (!open) return null;
+    // Answered from the last parsed tree, through the edits since (a reparse may be pending), like the
+    // other requests: a hover where an edit since reached says nothing until the tree catches up.
+    const doc = open.doc;
+    const tree = doc.parsedTree;
+    const source = doc.parsedSource;
+    const at = unmapPosition(position, doc.editsSinceParse);
+    if (!at) return null;
+    const facts = await this.factsOf(open, source.text, () => (doc.parsedTree === tree ? tree.rootNode : undefined));
+    // A reparse while the facts were computed deleted that tree.
+    if (doc.parsedTree !== tree) return null;
+    const notes = allocationsAt(tree.rootNode, source.offsetAt(at), facts);
     if (notes.length === 0) return null;
     const lines = ['**gohazard** · heap allocation' + (notes.length > 1 ? 's' : '')];
     for (const n of notes) {
       lines.push('', `\`${n.text}\` — ${n.reason}`, '', `*${n.heat}*${n.toolchain ? ` · predicted for ${n.toolchain}` : ''}`);
     }
     const first = notes[0];
-    return {
-      contents: { kind: MarkupKind.Markdown, value: lines.join('\n') },
-      range: { start: source.positionAt(first.start), end: source.positionAt(first.end) },
-    };
+    const range = mapRange({ start: source.positionAt(first.start), end: source.positionAt(first.end) }, doc.editsSinceParse);
+    return range ? { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range } : null;
   }
 }

@@ -34,6 +34,10 @@ export interface ServerHost {
   readonly moduleSources: ModuleSources;
   /** Workspace-wide listing and scanning for gohazard/scanWorkspace. */
   readonly workspace: WorkspaceHost;
+  /** The process's memory, for gohazard/stats (where the platform can tell). */
+  memoryUsage?(): { rss: number; heapUsed: number; external: number };
+  /** Lets queued messages and timers run, then resolves (between time slices of an analysis). */
+  yieldToEventLoop(): Promise<void>;
   /** A failure nobody awaited must be logged, never take the server down. */
   onUnhandledRejection(listener: (reason: unknown) => void): void;
 }

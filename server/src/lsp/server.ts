@@ -1,5 +1,7 @@
-// LSP wiring: documents in, diagnostics and code actions out. Every decision is the engine's; this
-// file translates between LSP and the engine and keeps one syntax tree per open Go document.
+// LSP wiring: documents in, diagnostics and code actions out. Every decision is the engine's (and when
+// to analyse, the scheduler's); this file translates between LSP and the engine and keeps one syntax
+// tree per open Go document. Requests never wait for an analysis: they are answered from the last
+// finished results, carried to the current text through the edits made since (engine/edits.ts).
 // What depends on the platform (files, grammar, URIs, the go command, the workspace scan) comes from
 // the ServerHost: Node (server/src/node/lspServer.ts) or a browser worker (server/src/browser/main.ts).
 import {
@@ -20,12 +22,15 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from '../engine/analyzer';
+import { ContentChange } from '../engine/document';
+import { mapRange } from '../engine/edits';
+import { topLevelOf } from '../engine/scope';
 import { EngineConfig, parseEscapeScope, sanitizeRules } from '../engine/config';
 import { GoDocument } from '../engine/document';
 import { DEFAULT_MAX_FILE_BYTES, megabytesToBytes } from '../engine/limits';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project, ProjectHost } from '../engine/project';
-import { Finding, Fix, Severity } from '../engine/types';
+import { Finding, Fix, Range, Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { basename, dirname, joinPath, normalizePath } from '../engine/paths';
 import { isExcludedBy, PROJECT_CONFIG_NAME, ProjectConfig, ProjectConfigs, withProjectSettings } from '../engine/projectConfig';
@@ -34,6 +39,7 @@ import { ServerHost, unrefTimer } from './host';
 import { changesAtUpgrade, UpgradeService } from './upgrade';
 import { ToolchainHints, TOOLCHAIN_CHANGED_NOTIFICATION } from './toolchain';
 import { WorkspaceScan } from './workspaceScan';
+import { AnalysisJob, AnalysisScheduler, JobOutcome, Urgency } from './scheduler';
 import { AllocationsView } from './allocations';
 import { ToolchainStatus, toolchainStatus } from '../toolchain/facts';
 import { ruleDocUrl } from '../engine/ruleDocUrl';
@@ -41,6 +47,10 @@ import { ruleDocUrl } from '../engine/ruleDocUrl';
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
 export const WORKSPACE_TRUSTED_NOTIFICATION = 'gohazard/workspaceTrusted';
+/** The server's counters: analyses started, completed and abandoned, syntax trees alive, open documents. */
+export const STATS_REQUEST = 'gohazard/stats';
+/** A code action asked before a document's first results waits for them this long at most. */
+const FIRST_RESULTS_WAIT_MS = 5000;
 
 interface Settings {
   enable: boolean;
@@ -58,11 +68,22 @@ interface OpenGoFile {
   version: number;
   doc: GoDocument;
   cache: AnalysisCache;
-  findings: Finding[];
-  /** Bumped on every change; an analysis publishes only if no newer change arrived meanwhile. */
-  generation: number;
+  /** The last finished results, of an earlier version when edits came since. */
+  results?: Results;
+  /** The edits made since the results' version, in order (each in the coordinates of the text it changed). */
+  editsSince: ContentChange[];
+  /** Resolves when the document has results for the first time. */
+  firstResults: Promise<void>;
+  gotFirstResults: () => void;
   /** What the published diagnostics assumed about the installed toolchain: re-published when that changes. */
   toolchainStatus?: ToolchainStatus;
+}
+
+interface Results {
+  version: number;
+  findings: Finding[];
+  /** The top-level declarations of that version, in order: a fix is offered while its declaration is untouched. */
+  declarations: Range[];
 }
 
 const severities: Record<Severity, DiagnosticSeverity> = {
@@ -125,9 +146,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   const allocations = new AllocationsView(
     connection,
     (uri) => goFiles.get(uri),
-    async (open) => project!.facts(open.path, open.doc.text, () => open.doc.tree.rootNode, (await settingsFor(platform.pathToUri(open.path))).engine),
+    async (open, text, tree) => project!.facts(open.path, text, tree, (await configFor(platform.pathToUri(open.path))).engine),
     (uris) => {
-      for (const file of goFiles.values()) if (uris === 'all' || uris.includes(file.uri)) void analyseAndPublish(file);
+      for (const file of goFiles.values()) if (uris === 'all' || uris.includes(file.uri)) scheduler.request(file.uri, 'now');
     },
   );
   allocations.register();
@@ -154,6 +175,15 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   let maxFileBytes = DEFAULT_MAX_FILE_BYTES;
   /** The go.mod syntax problems last reported per go.mod, so that each change is logged once. */
   const goModReports = new Map<string, string>();
+  const scheduler = new AnalysisScheduler(
+    {
+      now: () => performance.now(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+      yieldToEventLoop: platform.yieldToEventLoop,
+    },
+    (uri, job) => analyse(uri, job),
+  );
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const started = Date.now();
@@ -193,6 +223,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   });
 
   connection.onInitialized(() => {
+    // What the first analysis would pay (the query's compile, the WebAssembly code's first runs) is
+    // paid while the client gets its first document ready.
+    guard('warm-up', () => project?.analyzer.warmUp());
     const registrationFailed = (error: unknown) => log(`client refused a registration: ${(error as Error)?.message ?? error}`);
     if (canRegisterConfigChange) connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(registrationFailed);
     if (canWatchFiles) {
@@ -231,7 +264,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       .then((settings) => hints.probe(() => probe(settings.goPath), log))
       .then(() => {
         const status = project && toolchainStatus(project.toolchain);
-        for (const file of goFiles.values()) if (file.toolchainStatus !== undefined && file.toolchainStatus !== status) void analyseAndPublish(file);
+        for (const file of goFiles.values()) if (file.toolchainStatus !== undefined && file.toolchainStatus !== status) scheduler.request(file.uri, 'now');
       });
   }
 
@@ -280,9 +313,10 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     void (everything ? workspaceScan.rescanAll() : workspaceScan.rescan(changedGo, deletedGo)).catch((error) => log(`re-scan failed: ${(error as Error)?.message ?? error}`));
     if (modulesChanged) project.modules.invalidate();
     if (everything) void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
-    upgrade.invalidate();
+    if (modulesChanged) upgrade.invalidate();
+    else upgrade.goFilesChanged();
     for (const file of goFiles.values()) {
-      if (everything || (project.packages.enabled && goDirs.has(dirname(file.path)))) void analyseAndPublish(file);
+      if (everything || (project.packages.enabled && goDirs.has(dirname(file.path)))) scheduler.request(file.uri, 'background');
     }
   });
 
@@ -297,6 +331,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       }
       if (!path.endsWith('.go')) return;
       goFiles.get(textDocument.uri)?.doc.dispose();
+      let gotFirstResults = () => {};
+      const firstResults = new Promise<void>((resolve) => (gotFirstResults = resolve));
       const file: OpenGoFile = {
         uri: textDocument.uri,
         path,
@@ -304,12 +340,13 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         // A file above the size limit keeps no tree (it would cost ~26 bytes of WASM memory per byte).
         doc: new GoDocument(project.grammar, textDocument.text, { maxBytes: maxFileBytes }),
         cache: new AnalysisCache(),
-        findings: [],
-        generation: 0,
+        editsSince: [],
+        firstResults,
+        gotFirstResults,
       };
       goFiles.set(textDocument.uri, file);
-      project.packages.setOverlay(path, textDocument.text);
-      void analyseAndPublish(file);
+      setOverlay(file);
+      scheduler.request(file.uri, 'now');
       reanalyseSiblings(file);
     });
   });
@@ -329,10 +366,13 @@ export function startServer(connection: Connection, platform: ServerHost): void 
         log(`ignoring stale change to ${textDocument.uri} (version ${textDocument.version} < ${file.version})`);
         return;
       }
-      file.doc.update(contentChanges.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text })));
+      const changes: ContentChange[] = contentChanges.map((c) => ('range' in c ? { range: c.range, text: c.text } : { text: c.text }));
+      file.doc.update(changes);
       file.version = textDocument.version ?? file.version + 1;
-      project?.packages.setOverlay(file.path, file.doc.text);
-      void analyseAndPublish(file);
+      // A whole-text replacement touches everything: nothing earlier maps onto the new text.
+      if (file.results) file.editsSince = changes.some((c) => !c.range) ? [{ text: '' }] : [...file.editsSince, ...changes];
+      setOverlay(file);
+      scheduler.request(file.uri, 'edit');
       reanalyseSiblings(file);
     });
   });
@@ -348,6 +388,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       if (!file) return;
       file.doc.dispose();
       goFiles.delete(textDocument.uri);
+      scheduler.forget(file.uri);
       project?.packages.setOverlay(file.path, undefined);
       project?.packages.invalidate(file.path);
       void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
@@ -357,18 +398,37 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   });
 
   connection.onCodeAction(async (params, token) => {
-    const file = goFiles.get(params.textDocument.uri);
+    let file = goFiles.get(params.textDocument.uri);
     if (!file || token.isCancellationRequested) return [];
-    const actions = codeActions(file, params);
-    const hazard = relevantFindings(file, params).find(changesAtUpgrade);
+    // Right after didOpen there are no results to answer from yet: those come first.
+    if (!file.results) {
+      await Promise.race([file.firstResults, new Promise((resolve) => unrefTimer(setTimeout(resolve, FIRST_RESULTS_WAIT_MS)))]);
+      file = goFiles.get(params.textDocument.uri);
+      if (!file || token.isCancellationRequested) return [];
+    }
+    const findings = currentFindings(file);
+    const actions = codeActions(file, findings, params);
+    const hazard = relevantFindings(findings, params).find(changesAtUpgrade);
     const action = hazard && (await upgrade.upgradeAction(file.path));
     if (action && !token.isCancellationRequested) actions.push(action);
     return actions;
   });
 
+  connection.onRequest(STATS_REQUEST, () => ({
+    analyses: scheduler.state(),
+    liveTrees: GoDocument.liveTrees,
+    scratchTrees: project?.packages.scratchTrees ?? 0,
+    openDocuments: goFiles.size,
+    memory: platform.memoryUsage?.(),
+  }));
+
   connection.onShutdown(() => {
-    for (const file of goFiles.values()) file.doc.dispose();
+    for (const file of goFiles.values()) {
+      file.doc.dispose();
+      scheduler.forget(file.uri);
+    }
     goFiles.clear();
+    project?.packages.releaseScratch();
   });
 
   // A failure in one handler must never take the server down with every open file's diagnostics.
@@ -388,14 +448,21 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     upgrade.invalidate();
     void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
     project?.modules.invalidate();
-    reanalyseAll();
+    reanalyseAll('edit');
   }
 
   /** Other open files of the same directory may depend on this one's package-level declarations. */
   function reanalyseSiblings(changed: OpenGoFile): void {
     if (!project?.packages.enabled) return;
     const dir = dirname(changed.path);
-    for (const file of goFiles.values()) if (file !== changed && dirname(file.path) === dir) void analyseAndPublish(file);
+    for (const file of goFiles.values()) if (file !== changed && dirname(file.path) === dir) scheduler.request(file.uri, 'background');
+  }
+
+  /** The editor's text of an open file for the package index, with its live tree while the two agree. */
+  function setOverlay(file: OpenGoFile): void {
+    const doc = file.doc;
+    const text = doc.text;
+    project?.packages.setOverlay(file.path, text, () => (goFiles.get(file.uri) === file && doc.text === text && doc.isParsed ? doc.parsedTree.rootNode : undefined));
   }
 
   /** A broken go.mod: a line in the log and diagnostics on go.mod, each time what is wrong changes. */
@@ -424,35 +491,102 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     });
   }
 
-  function reanalyseAll(): void {
-    for (const file of goFiles.values()) void analyseAndPublish(file);
+  function reanalyseAll(urgency: Urgency = 'now'): void {
+    for (const file of goFiles.values()) scheduler.request(file.uri, urgency);
   }
 
-  async function analyseAndPublish(file: OpenGoFile): Promise<void> {
-    const generation = ++file.generation;
-    upgrade.invalidate();
+  /**
+   * One analysis of an open document's newest text, as the scheduler runs it: it stops at the first
+   * checkpoint after a newer change (or a close), and publishes only results of the newest version.
+   */
+  async function analyse(uri: string, job: AnalysisJob): Promise<JobOutcome> {
+    const file = goFiles.get(uri);
+    if (!file || !project) return 'abandoned';
+    upgrade.goFilesChanged();
     try {
       const { settings, projectConfig, engine } = await configFor(file.uri);
+      if (job.stale) return 'abandoned';
+      // The first analyses of a session wait for the go version probe (PROBE_WAIT_MS at most).
       await hints.whenProbed();
-      const text = file.doc.text;
-      const doc = file.doc;
-      const current = () => goFiles.get(file.uri) === file && doc.text === text && !doc.unparsedReason;
-      const facts = await project!.facts(file.path, text, () => (current() ? doc.tree.rootNode : undefined), engine);
-      if (generation !== file.generation || goFiles.get(file.uri) !== file) return;
+      if (job.stale) return 'abandoned';
       file.doc.setLimits({ maxBytes: settings.maxFileBytes });
-      if (!settings.enable || matchesAny(relativeToWorkspace(file.path), settings.exclude) || (projectConfig && isExcludedBy(projectConfig, file.path))) {
-        file.findings = [];
-      } else {
-        const config = allocations.shows(file.uri) ? { ...engine, escapeScope: 'all' as const } : engine;
-        file.findings = project!.analyzer.analyze(file.doc, facts, config, file.cache).findings;
+      const doc = file.doc;
+      // The reparse of the edits since the last analysis, in slices too (an unbalanced brace makes each
+      // one cost tens of ms on a large file).
+      while (!doc.parseSlice(() => job.sliceUsed())) {
+        await job.pause();
+        if (job.stale) return 'abandoned';
       }
+      const text = doc.text;
+      const version = file.version;
+      const current = () => goFiles.get(file.uri) === file && doc.text === text && doc.isParsed && !doc.unparsedReason;
+      const facts = await project.facts(file.path, text, () => (current() ? doc.parsedTree.rootNode : undefined), engine);
+      if (job.stale || goFiles.get(uri) !== file || doc.text !== text) return 'abandoned';
+      let findings: Finding[] = [];
+      if (settings.enable && !matchesAny(relativeToWorkspace(file.path), settings.exclude) && !(projectConfig && isExcludedBy(projectConfig, file.path))) {
+        const config = allocations.shows(file.uri) ? { ...engine, escapeScope: 'all' as const } : engine;
+        const steps = project.analyzer.analysis(doc, facts, config, file.cache);
+        try {
+          for (let step = steps.next(); ; step = steps.next()) {
+            if (step.done) {
+              findings = step.value.findings;
+              break;
+            }
+            if (job.sliceUsed()) {
+              await job.pause();
+              if (job.stale) return 'abandoned';
+            }
+          }
+        } finally {
+          steps.return(undefined as never);
+        }
+      }
+      const source = doc.sourceText;
+      const declarations = doc.unparsedReason ? [] : topLevelOf(doc.parsedTree.rootNode).nodes.map((n) => ({ start: source.positionAt(n.startIndex), end: source.positionAt(n.endIndex) }));
+      file.results = { version, findings, declarations };
+      file.editsSince = [];
       file.toolchainStatus = facts.toolchainStatus;
-      await connection.sendDiagnostics({ uri: file.uri, version: file.version, diagnostics: file.findings.map((f) => toDiagnostic(f, file.uri)) });
+      file.gotFirstResults();
+      if (findings.some(changesAtUpgrade)) void upgrade.prepare(file.path);
+      await connection.sendDiagnostics({ uri: file.uri, version, diagnostics: findings.map((f) => toDiagnostic(f, file.uri)) });
       // The probe answered while this analysis ran: what it published already says something else.
-      if (facts.toolchainStatus !== toolchainStatus(project!.toolchain) && generation === file.generation) void analyseAndPublish(file);
+      if (facts.toolchainStatus !== toolchainStatus(project.toolchain)) scheduler.request(file.uri, 'now');
+      return 'completed';
     } catch (error) {
       log(`analysis of ${file.uri} failed: ${(error as Error)?.stack ?? error}`);
+      return 'abandoned';
+    } finally {
+      // Trees parsed for other files' details: their details stay cached.
+      project.packages.releaseScratch();
     }
+  }
+
+  /**
+   * The last results as they stand in the current text: findings whose declaration an edit touched
+   * since are left out (their fixes were computed for a text that is gone); the others move with the
+   * edits before them, and so do their fixes (a fix whose own edit was touched is dropped).
+   */
+  function currentFindings(file: OpenGoFile): Finding[] {
+    const results = file.results;
+    if (!results) return [];
+    if (file.editsSince.length === 0) return results.findings;
+    const out: Finding[] = [];
+    let d = 0;
+    for (const f of results.findings) {
+      while (d + 1 < results.declarations.length && !before(f.range.start, results.declarations[d + 1].start)) d++;
+      const declaration = results.declarations[d];
+      const inside = declaration && !before(f.range.start, declaration.start) && !before(declaration.end, f.range.end);
+      if (inside && !mapRange(declaration, file.editsSince)) continue;
+      const range = mapRange(f.range, file.editsSince);
+      if (!range) continue;
+      const fixes: Fix[] = [];
+      for (const fix of f.fixes) {
+        const edits = fix.edits.map((e) => ({ range: mapRange(e.range, file.editsSince), newText: e.newText }));
+        if (edits.every((e): e is { range: Range; newText: string } => e.range !== undefined)) fixes.push({ ...fix, edits });
+      }
+      out.push({ ...f, range, fixes });
+    }
+    return out;
   }
 
   /** A file's settings, its .gohazard.json, and the engine configuration of both (the user's settings winning). */
@@ -543,29 +677,29 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   }
 
   /** Findings a code action request is about. Neovim echoes context diagnostics with byte columns: match by line and code. */
-  function relevantFindings(file: OpenGoFile, params: CodeActionParams): Finding[] {
+  function relevantFindings(findings: Finding[], params: CodeActionParams): Finding[] {
     const only = params.context.only;
     if (only && !only.some((k) => CodeActionKind.QuickFix === k || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
     const requested = params.context.diagnostics.map((d) => `${d.range.start.line}:${d.code}`);
-    return file.findings.filter((f) => {
+    return findings.filter((f) => {
       const touches = f.range.start.line <= params.range.end.line && f.range.end.line >= params.range.start.line;
       return touches || requested.includes(`${f.range.start.line}:${f.rule}`);
     });
   }
 
-  function codeActions(file: OpenGoFile, params: CodeActionParams): CodeAction[] {
+  function codeActions(file: OpenGoFile, findings: Finding[], params: CodeActionParams): CodeAction[] {
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
-      for (const f of relevantFindings(file, params)) {
+      for (const f of relevantFindings(findings, params)) {
         for (const fix of f.fixes) {
           actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(f, file.uri)], isPreferred: fix.preferred, edit: workspaceEdit(file.uri, fix, platform) });
         }
       }
     }
     if (wants(FIX_ALL_KIND)) {
-      const edits = fixAllEdits(file.findings);
+      const edits = fixAllEdits(findings);
       if (edits.length > 0) actions.push({ title: 'Fix all gohazard hazards with safe fixes', kind: FIX_ALL_KIND, edit: { changes: { [file.uri]: edits.map(toLspEdit) } } });
     }
     return actions;
@@ -580,6 +714,10 @@ function workspaceEdit(uri: string, fix: Fix, platform: ServerHost): WorkspaceEd
 
 function toLspEdit(e: { range: LspTextEdit['range']; newText: string }): LspTextEdit {
   return { range: e.range, newText: e.newText };
+}
+
+function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
 
 function isModuleFile(path: string): boolean {

@@ -4,9 +4,12 @@
 import { CodeLens, Connection, Hover, MarkupKind, TextDocumentPositionParams } from 'vscode-languageserver';
 import type { Node } from 'web-tree-sitter';
 import type { EngineConfig } from '../engine/config';
-import { GoDocument } from '../engine/document';
+import { ContentChange, GoDocument } from '../engine/document';
+import { mapRange, unmapPosition } from '../engine/edits';
+import { SourceText } from '../engine/sourceText';
+import { Range } from '../engine/types';
 import { Project } from '../engine/project';
-import { DeclScopes, PackageScope } from '../engine/scope';
+import { DeclScopes, PackageScope, topLevelOf } from '../engine/scope';
 import { toolchainStatus } from '../toolchain/facts';
 import { CURRENT_GO_MINOR } from '../toolchain/fileVersion';
 import { ToolchainReport } from '../toolchain/report';
@@ -52,9 +55,12 @@ export class ToolchainHints {
       const open = this.openFile(textDocument.uri);
       if (!open || !(await codeLensEnabled(textDocument.uri))) return [];
       const report = await this.report(textDocument.uri);
-      const clause = open.doc.tree.rootNode.namedChildren.find((n) => n?.type === 'package_clause');
+      const doc = open.doc;
+      // The last parsed tree, where edits since left the package clause alone (a reparse may be pending).
+      let clause = findClause(doc.parsedTree.rootNode, doc.parsedSource, doc.editsSinceParse);
+      clause ??= findClause(doc.tree.rootNode, doc.sourceText, []);
       if (!report || !clause) return [];
-      const line = clause.startPosition.row;
+      const line = clause.start.line;
       const range = { start: { line, character: 0 }, end: { line, character: 0 } };
       const title = `${report.summary}${report.needsNewerToolchain ? ` · needs ${report.requiredToolchain}` : ''}`;
       return [{ range, command: report.sourceUri ? { title, command: OPEN_VERSION_SOURCE_COMMAND, arguments: [report.sourceUri, report.source.line ?? 0] } : { title, command: '' } }];
@@ -66,16 +72,22 @@ export class ToolchainHints {
     const open = this.openFile(textDocument.uri);
     const project = this.project();
     if (!open || !project) return null;
-    const offset = open.doc.sourceText.offsetAt(position);
-    const token = open.doc.tree.rootNode.descendantForIndex(offset);
+    // Answered from the last parsed tree, through the edits since (a reparse may be pending): a
+    // hover where an edit since reached says nothing until the tree catches up.
+    const doc = open.doc;
+    const edits = doc.editsSinceParse;
+    const at = unmapPosition(position, edits);
+    if (!at) return null;
+    const source = doc.parsedSource;
+    const root = doc.parsedTree.rootNode;
+    const token = root.descendantForIndex(source.offsetAt(at));
     const loop = token && loopOfKeyword(token);
     if (!loop) return null;
+    const range = mapRange({ start: source.positionAt(token!.startIndex), end: source.positionAt(token!.endIndex) }, edits);
+    const value = describeLoop(loop, root);
     const report = await this.report(textDocument.uri);
-    if (!report) return null;
-    return {
-      contents: { kind: MarkupKind.Markdown, value: describeLoop(loop, open.doc, report) },
-      range: { start: { line: token!.startPosition.row, character: token!.startPosition.column }, end: { line: token!.endPosition.row, character: token!.endPosition.column } },
-    };
+    if (!report || !range) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: `${hoverHeader(report)}\n\n${value(report)}` }, range };
   }
 
   async report(uri: string): Promise<ToolchainReportResult | null> {
@@ -137,18 +149,28 @@ function loopOfKeyword(token: Node): Node | undefined {
   return undefined;
 }
 
-function describeLoop(loop: Node, doc: GoDocument, report: ToolchainReport): string {
-  const root = doc.tree.rootNode;
+/** The package clause's range in the current text, from a tree of an earlier text and the edits since. */
+function findClause(root: Node, source: SourceText, edits: readonly ContentChange[]): Range | undefined {
+  const clause = topLevelOf(root).nodes.find((n) => n.type === 'package_clause');
+  return clause && mapRange({ start: source.positionAt(clause.startIndex), end: source.positionAt(clause.endIndex) }, edits);
+}
+
+function hoverHeader(report: ToolchainReport): string {
+  return `**gohazard** · ${report.goVersion} (${report.source.kind === 'go:build' ? '//go:build' : report.source.kind === 'go.mod' ? 'go.mod' : 'toolchain default'})`;
+}
+
+/** What the hover says of a loop's variables, given the report: made before awaiting it (the tree may go). */
+function describeLoop(loop: Node, root: Node): (report: ToolchainReport) => string {
   let decl: Node = loop;
   while (decl.parent && decl.parent.id !== root.id) decl = decl.parent;
   const scopes = new DeclScopes(decl, new PackageScope(root));
   const vars = scopes.bindings.filter((b) => (b.kind === 'range' && b.declarator.parent?.id === loop.id) || (b.kind === 'for' && b.declarator.parent?.parent?.id === loop.id));
   const names = vars.map((v) => `\`${v.name}\``).join(', ');
-  const header = `**gohazard** · ${report.goVersion} (${report.source.kind === 'go:build' ? '//go:build' : report.source.kind === 'go.mod' ? 'go.mod' : 'toolchain default'})`;
-  if (vars.length === 0) return `${header}\n\nThis loop declares no loop variables.`;
-  const semantics =
-    report.loopSemantics === 'shared'
-      ? `${names} ${vars.length === 1 ? 'is one variable' : 'are variables'} shared by **all iterations**: a closure or pointer kept past an iteration sees later values. From go1.22 each iteration gets its own.`
-      : `${names} ${vars.length === 1 ? 'is' : 'are'} **per-iteration**: each iteration has its own ${vars.length === 1 ? 'copy' : 'copies'}, so \`v := v\` copies are not needed.`;
-  return `${header}\n\n${semantics}`;
+  const count = vars.length;
+  return (report) => {
+    if (count === 0) return 'This loop declares no loop variables.';
+    return report.loopSemantics === 'shared'
+      ? `${names} ${count === 1 ? 'is one variable' : 'are variables'} shared by **all iterations**: a closure or pointer kept past an iteration sees later values. From go1.22 each iteration gets its own.`
+      : `${names} ${count === 1 ? 'is' : 'are'} **per-iteration**: each iteration has its own ${count === 1 ? 'copy' : 'copies'}, so \`v := v\` copies are not needed.`;
+  };
 }

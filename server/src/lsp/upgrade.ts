@@ -1,10 +1,14 @@
 // The upgrade-impact request (`gohazard/upgradeImpact`) and the "Upgrade module to go 1.22" quick fix.
-// Results are cached per go.mod until a Go file or a module file changes.
+// Impacts are cached per go.mod. A module file change discards them; a Go file change only makes them
+// stale: the quick fix, offered while one types, names the last count of loops (its edit is the go
+// line of go.mod, which did not change), and the count is made again once edits pause, since it
+// analyses every file of the module.
 import { CancellationToken, CodeAction, CodeActionKind, Connection, Range, WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { Project } from '../engine/project';
 import { dirname } from '../engine/paths';
 import { Finding } from '../engine/types';
-import { Cancelled, describeImpact, upgradeImpact, UpgradeImpact } from '../workspace/upgradeImpact';
+import { Cancelled, describeImpact, ImpactOptions, upgradeImpact, UpgradeImpact } from '../workspace/upgradeImpact';
+import { SLICE_MS } from './scheduler';
 import type { ServerHost } from './host';
 
 export const UPGRADE_IMPACT_REQUEST = 'gohazard/upgradeImpact';
@@ -34,19 +38,81 @@ export function changesAtUpgrade(finding: Finding): boolean {
   return UPGRADE_RULES.has(finding.rule);
 }
 
+/** A stale impact is made again once Go files have not changed for this long. */
+const REFRESH_AFTER_MS = 2000;
+/** How long a code action waits for the first impact of a module. */
+const FIRST_IMPACT_WAIT_MS = 1000;
+
+interface CachedImpact {
+  pending: Promise<UpgradeImpact | undefined>;
+  /** The last one made, once there is one. */
+  done?: UpgradeImpact;
+  stale: boolean;
+}
+
 export class UpgradeService {
-  private readonly cache = new Map<string, Promise<UpgradeImpact | undefined>>();
+  private readonly cache = new Map<string, CachedImpact>();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly connection: Connection,
     private readonly project: () => Project | undefined,
     private readonly openText: (path: string) => string | undefined,
-    private readonly platform: Pick<ServerHost, 'pathToUri' | 'moduleSources'>,
+    private readonly platform: Pick<ServerHost, 'pathToUri' | 'moduleSources' | 'yieldToEventLoop'>,
   ) {}
 
-  /** Something in the workspace changed: earlier impacts may be wrong now. */
+  /** Time slices like an analysis's: requests are answered while an impact is made. */
+  private slices(): NonNullable<ImpactOptions['slices']> {
+    let start = performance.now();
+    return {
+      used: () => performance.now() - start >= SLICE_MS,
+      pause: async () => {
+        await this.platform.yieldToEventLoop();
+        start = performance.now();
+      },
+    };
+  }
+
+  /**
+   * Starts making the impact of the module of a file whose findings offer the upgrade, unless there is
+   * one: the quick fix that names it is then ready when asked for.
+   */
+  async prepare(path: string): Promise<void> {
+    const module = await this.project()?.modules.moduleFor(path);
+    if (module && !this.cache.has(module.goModPath)) this.compute(module.goModPath);
+  }
+
+  /** A go.mod or go.work changed: earlier impacts are wrong now. */
   invalidate(): void {
     this.cache.clear();
+  }
+
+  /** A Go file changed: earlier impacts may count other loops now. */
+  goFilesChanged(): void {
+    for (const entry of this.cache.values()) entry.stale = true;
+    if (this.cache.size === 0) return;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      for (const [goMod, entry] of this.cache) if (entry.stale && entry.done) this.compute(goMod);
+    }, REFRESH_AFTER_MS);
+    unref(this.refreshTimer);
+  }
+
+  private compute(goModPath: string): CachedImpact {
+    const project = this.project();
+    const entry: CachedImpact = { pending: Promise.resolve(undefined), done: this.cache.get(goModPath)?.done, stale: false };
+    this.cache.set(goModPath, entry);
+    entry.pending = project
+      ? upgradeImpact(project, dirname(goModPath), this.platform.moduleSources, { openText: this.openText, slices: this.slices() }).then(
+          (impact) => {
+            if (this.cache.get(goModPath) === entry) entry.done = impact;
+            return impact;
+          },
+          () => undefined,
+        )
+      : Promise.resolve(undefined);
+    return entry;
   }
 
   register(uriToPath: (uri: string) => string | undefined): void {
@@ -65,6 +131,7 @@ export class UpgradeService {
           openText: this.openText,
           isCancelled: () => token.isCancellationRequested || progressCancelled?.isCancellationRequested === true,
           onProgress: (done, total) => progress.report(Math.floor((100 * done) / Math.max(total, 1)), `${done}/${total} files`),
+          slices: this.slices(),
         });
         return impact ? toResult(impact, this.platform.pathToUri) : null;
       } catch (error) {
@@ -82,12 +149,10 @@ export class UpgradeService {
     if (!project) return undefined;
     const module = await project.modules.moduleFor(path);
     if (!module) return undefined;
-    let pending = this.cache.get(module.goModPath);
-    if (!pending) {
-      pending = upgradeImpact(project, dirname(module.goModPath), this.platform.moduleSources, { openText: this.openText }).catch(() => undefined);
-      this.cache.set(module.goModPath, pending);
-    }
-    const impact = await pending;
+    const entry = this.cache.get(module.goModPath) ?? this.compute(module.goModPath);
+    // The other fixes of the request must not wait long for this one: a first impact of a large module
+    // (every file analysed) is offered by a later request instead.
+    const impact = entry.done ?? (await Promise.race([entry.pending, new Promise<undefined>((resolve) => unref(setTimeout(() => resolve(undefined), FIRST_IMPACT_WAIT_MS)))]));
     if (!impact || impact.upToDate) return undefined;
     const goModText = this.openText(module.goModPath) ?? (await project.modules.readFile(module.goModPath)) ?? '';
     const edit = goLineEdit(goModText, impact.goLine, impact.target);
@@ -123,4 +188,9 @@ function toResult(impact: UpgradeImpact, pathToUri: (path: string) => string): U
     summary,
     changes: impact.changes.map((c) => ({ uri: pathToUri(c.path), range: c.finding.range, message: c.finding.message })),
   };
+}
+
+/** A Node timer must not keep the process alive; a browser timer is a number. */
+function unref(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
 }

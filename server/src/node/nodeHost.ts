@@ -3,7 +3,9 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { gunzip } from 'node:zlib';
-import { GoGrammar } from '../engine/grammar';
+// Types only: the grammar (web-tree-sitter) loads with the first loadGrammar(), not with this module,
+// which `gohazard --version` also reads.
+import type { GoGrammar } from '../engine/grammar';
 import type { ProjectHost } from '../engine/project';
 import { packageRoot } from './packageInfo';
 
@@ -14,6 +16,7 @@ let grammar: Promise<GoGrammar> | undefined;
 export function loadGrammar(): Promise<GoGrammar> {
   grammar ??= (async () => {
     const dir = join(packageRoot(), 'grammars');
+    const { GoGrammar } = await import('../engine/grammar');
     return GoGrammar.load({ language: readFileSync(join(dir, 'tree-sitter-go.wasm')), runtime: readFileSync(join(dir, 'tree-sitter.wasm')) });
   })();
   return grammar;

@@ -93,5 +93,11 @@ export const nodeServerHost: ServerHost = {
   probeToolchain: (goPath) => probeGoToolchain(goPath),
   moduleSources: nodeModuleSources,
   workspace: nodeWorkspace,
+  memoryUsage: () => {
+    const { rss, heapUsed, external } = process.memoryUsage();
+    return { rss, heapUsed, external };
+  },
+  // setImmediate runs after the I/O callbacks that read queued messages.
+  yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
   onUnhandledRejection: (listener) => process.on('unhandledRejection', listener),
 };

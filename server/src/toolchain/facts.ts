@@ -52,7 +52,7 @@ export function describeInstalledToolchain(status: ToolchainStatus, version: str
 
 export interface FactsSources {
   modules: ModuleResolver;
-  /** Without one, the facts have no package view (e.g. to find cached findings before asking for it). */
+  /** Without one, the facts have no package view (a toolchain report; cached findings looked up before asking for it). */
   packages?: PackageIndex;
   profiles: ProfileStore;
   toolchain: ToolchainKnowledge;

@@ -26,6 +26,18 @@ import type { FileResult } from './scanProtocol';
  */
 const LENT_CHARS = 600_000;
 
+/**
+ * Text of the trees the package index may keep to compute other files' escape tags (details) of files
+ * not lent, beside the lent ones: about 8 MB of WebAssembly memory.
+ */
+const SCRATCH_CHARS = 300_000;
+
+/** Sets up a project that scans directories: summaries and details from the cache, bounded trees. */
+export function prepareScanProject(project: Project, cache: ScanCache | undefined): void {
+  project.packages.useStore(cache);
+  project.packages.scratchBudgetChars = SCRATCH_CHARS;
+}
+
 export interface DirectoryScan {
   files: readonly string[];
   config: EngineConfig;
@@ -116,14 +128,16 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
         continue;
       }
       const doc = docs.get(file);
-      // A lent tree serves the file's own summary too.
-      const facts = withOverride(await project.facts(path, text, undefined, scan.config), scan.goMinor);
+      let own: GoDocument | undefined;
+      // The tree the file is analysed with serves its own summaries too (read during the analysis).
+      const ownTree = () => (own && !own.unparsedReason ? own.tree.rootNode : undefined);
+      const facts = withOverride(await project.facts(path, text, ownTree, scan.config), scan.goMinor);
       const cachedFindings = key && cache!.loadFindings(key, facts.package?.dependencies);
       if (cachedFindings) {
         results.push({ file, findings: cachedFindings, lines, problems: errors.splice(0), ...(cachedFindings.length > 0 ? { text, layout } : {}), cached: true });
         continue;
       }
-      const own = doc ?? new GoDocument(project.grammar, text);
+      own = doc ?? new GoDocument(project.grammar, text);
       let findings: Finding[];
       try {
         findings = project.analyzer.analyze(own, facts, scan.config, new AnalysisCache()).findings;

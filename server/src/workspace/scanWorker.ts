@@ -7,7 +7,7 @@ import { configKey, ScanCache } from '../engine/scanCache';
 import { DiskCache } from '../node/diskCache';
 import { loadGrammar, nodeFileHost } from '../node/nodeHost';
 import { allRules } from '../rules';
-import { scanDirectory } from './scanDirectory';
+import { prepareScanProject, scanDirectory } from './scanDirectory';
 import type { ScanJob, WorkerInit, WorkerMessage } from './scanProtocol';
 
 async function main(): Promise<void> {
@@ -17,8 +17,7 @@ async function main(): Promise<void> {
   const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
   Object.assign(project.toolchain, init.toolchain);
   const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
-  project.packages.useStore(cache);
-  project.packages.summariseOnDemand = true;
+  prepareScanProject(project, cache);
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
   parentPort!.on('message', async (job: ScanJob) => {

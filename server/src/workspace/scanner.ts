@@ -12,7 +12,7 @@ import { DiskCache, DEFAULT_CACHE_MAX_BYTES, prepareCacheDir, trimCache, TrimOut
 import { engineIdentity } from '../node/engineIdentity';
 import { loadGrammar, nodeFileHost } from '../node/nodeHost';
 import { allRules } from '../rules';
-import { cachedDirectory, scanDirectory } from './scanDirectory';
+import { cachedDirectory, prepareScanProject, scanDirectory } from './scanDirectory';
 import type { FileResult, ScanJob, WorkerInit, WorkerMessage } from './scanProtocol';
 
 export interface ScanRequest {
@@ -125,8 +125,7 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
     const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
     Object.assign(project.toolchain, init.toolchain);
     const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
-    project.packages.useStore(cache);
-    project.packages.summariseOnDemand = true;
+    prepareScanProject(project, cache);
     return { project, cache, configKey: cache && configKey(request.config, project.analyzer.docs), errors };
   };
   const directoryScan = (job: ScanJob, local: { cache?: ScanCache; configKey?: string }) => ({

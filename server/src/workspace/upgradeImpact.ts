@@ -6,6 +6,8 @@
 // VS Code file system API in the browser; paths are engine paths throughout.
 import type { DecodedSource } from '../engine/byteLayout';
 import { EngineConfig } from '../engine/config';
+import { GoDocument } from '../engine/document';
+import type { FileFacts } from '../engine/rule';
 import { dirname, joinPath } from '../engine/paths';
 import { Project } from '../engine/project';
 import { SourceText } from '../engine/sourceText';
@@ -52,6 +54,8 @@ export interface ImpactOptions {
   openText?: (path: string) => string | undefined;
   isCancelled?: () => boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Time slices for an editor, which answers requests between them: pause() when used() says so. */
+  slices?: { used(): boolean; pause(): Promise<void> };
 }
 
 export class Cancelled extends Error {}
@@ -87,7 +91,7 @@ export async function upgradeImpact(project: Project, dir: string, sources: Modu
     impact.files++;
     const facts = await project.facts(path, text);
     if (facts.versionSource.kind !== 'go.mod') continue;
-    const { findings } = project.analyzeWithFacts(text, facts, config);
+    const findings = await analyseInSlices(project, text, facts, config, options.slices);
     const source = new SourceText(text, layout);
     for (const finding of findings) {
       impact.changes.push({ path, source, finding });
@@ -97,6 +101,22 @@ export async function upgradeImpact(project: Project, dir: string, sources: Modu
   }
   impact.loops = loops.size;
   return impact;
+}
+
+async function analyseInSlices(project: Project, text: string, facts: FileFacts, config: EngineConfig, slices: ImpactOptions['slices']): Promise<Finding[]> {
+  if (!slices) return project.analyzeWithFacts(text, facts, config).findings;
+  // A document of its own: nobody else edits it between slices.
+  const doc = new GoDocument(project.grammar, text);
+  try {
+    const steps = project.analyzer.analysis(doc, facts, config);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value.findings;
+      if (slices.used()) await slices.pause();
+    }
+  } finally {
+    doc.dispose();
+  }
 }
 
 /** One sentence: how many loops change, or that the module is already per-iteration. */

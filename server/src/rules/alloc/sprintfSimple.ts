@@ -106,17 +106,7 @@ function rewriteFor(verb: string, type: BasicName, x: string, strconv: string): 
 function strconvImportName(ctx: RuleContext): string | undefined {
   const b = ctx.pkg.lookup('strconv');
   if (b?.kind === 'import' && b.importPath === 'strconv') return 'strconv';
-  const root = ctx.decl.parent;
-  for (const d of root?.namedChildren ?? []) {
-    if (d?.type !== 'import_declaration') continue;
-    for (const spec of d.descendantsOfType('import_spec')) {
-      if (spec?.childForFieldName('path')?.text === '"strconv"') {
-        const name = spec.childForFieldName('name');
-        if (name && name.type === 'package_identifier') return name.text;
-      }
-    }
-  }
-  return undefined;
+  return ctx.pkg.imports().find((i) => i.importPath === 'strconv')?.name;
 }
 
 function buildFix(ctx: RuleContext, call: Node, rewrite: Rewrite, strconvName: string | undefined): OffsetFix | undefined {
@@ -135,10 +125,9 @@ function buildFix(ctx: RuleContext, call: Node, rewrite: Rewrite, strconvName: s
 
 /** An edit adding `"strconv"` to the file's imports, where gofmt keeps it. */
 function importInsertion(ctx: RuleContext): { start: number; end: number; newText: string } | undefined {
-  const root = ctx.decl.parent;
-  const imports = (root?.namedChildren ?? []).filter((d): d is Node => d?.type === 'import_declaration');
+  const imports = ctx.pkg.importDeclarations();
   if (imports.length === 0) {
-    const clause = root?.namedChildren.find((d) => d?.type === 'package_clause');
+    const clause = ctx.pkg.packageClause();
     return clause ? { start: clause.endIndex, end: clause.endIndex, newText: '\n\nimport "strconv"' } : undefined;
   }
   // Into the first parenthesised block, in sorted position among its paths.

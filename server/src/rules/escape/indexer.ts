@@ -1,12 +1,11 @@
-// The package index summariser for escape/ rules: runs the escape model over the functions of the
-// package's other files to record their escape tags, and describes their package-level types,
-// variables and constants (see packageFacts.ts).
+// The package index summariser for escape/ rules: describes the package-level types, variables,
+// constants and function signatures of the package's other files, and on request runs the escape
+// model over one of their functions for its escape tags (see packageFacts.ts).
 import type { Node } from 'web-tree-sitter';
-import type { Indexer } from '../../engine/packageIndex';
 import { DeclScopes, PackageScope } from '../../engine/scope';
 import { CURRENT_GO_MINOR } from '../../toolchain/fileVersion';
 import { EscapeModel } from './model';
-import { ConstDesc, DescriberApi, makeEscapeIndexer, toDesc } from './packageFacts';
+import { ConstDesc, DescriberApi, FuncSignature, TypeDesc, makeEscapeIndexer, toDesc } from './packageFacts';
 import { defaultType } from './typeEnv';
 import { TypeEnv } from './typeEnv';
 
@@ -30,13 +29,45 @@ function describer(root: Node, pkg: PackageScope, decl: Node): DescriberApi {
   };
 }
 
-export const escapeIndexer: Indexer = {
-  ...makeEscapeIndexer((decl, scopes, pkg) => {
-    // Escape tags do not depend on the language version; the toolchain is the newest gohazard knows.
-    const model = new EscapeModel(decl, scopes, pkg, { goMinor: 22, toolchainMinor: CURRENT_GO_MINOR, summaryOnly: true });
-    return model.funcSummary();
-  }, describer),
-  // Modelling every function of every file was half of a scan's CPU time, for summaries that only the
-  // cost rules in hot code (and the allocations view) read.
-  onDemand: true,
-};
+/** A function's signature as its file's summary records it; undefined for what the model does not summarise. */
+function signature(decl: Node, scopes: DeclScopes, pkg: PackageScope): { recv?: { type: string; ptr: boolean }; sig: FuncSignature } | undefined {
+  if (!decl.childForFieldName('body')) return undefined;
+  const localTypes = decl.descendantsOfType('type_spec').filter((n): n is Node => n !== null);
+  const env = new TypeEnv(decl, scopes, pkg, localTypes);
+  const ps: TypeDesc[] = [];
+  let va = false;
+  for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p || (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration')) continue;
+    if (p.type === 'variadic_parameter_declaration') va = true;
+    const t = toDesc(env.typeOfTypeNode(p.childForFieldName('type')));
+    const names = p.childrenForFieldName('name').filter((x) => x !== null && x.isNamed).length;
+    for (let i = 0; i < Math.max(1, names); i++) ps.push(t);
+  }
+  const rs: TypeDesc[] = [];
+  const result = decl.childForFieldName('result');
+  if (result?.type === 'parameter_list') {
+    for (const p of result.namedChildren) {
+      if (!p) continue;
+      const t = toDesc(env.typeOfTypeNode(p.childForFieldName('type')));
+      const n = Math.max(1, p.childrenForFieldName('name').filter((x) => x?.isNamed).length);
+      for (let i = 0; i < n; i++) rs.push(t);
+    }
+  } else if (result) rs.push(toDesc(env.typeOfTypeNode(result)));
+  const sig: FuncSignature = { ps, rs, va };
+  const rp = decl.childForFieldName('receiver')?.namedChildren.find((x) => x?.type === 'parameter_declaration');
+  if (!rp) return { sig };
+  let tn = rp.childForFieldName('type');
+  let ptr = false;
+  if (tn?.type === 'pointer_type') {
+    ptr = true;
+    tn = tn.namedChild(0);
+  }
+  return tn?.type === 'type_identifier' ? { recv: { type: tn.text, ptr }, sig } : undefined;
+}
+
+export const escapeIndexer = makeEscapeIndexer(
+  signature,
+  // Escape tags do not depend on the language version; the toolchain is the newest gohazard knows.
+  (decl, scopes, pkg) => new EscapeModel(decl, scopes, pkg, { goMinor: 22, toolchainMinor: CURRENT_GO_MINOR, summaryOnly: true }).funcTags(),
+  describer,
+);

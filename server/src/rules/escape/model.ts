@@ -23,8 +23,7 @@ import {
   under,
 } from './goTypes';
 import { inlineCost } from './inlining';
-import type { FuncSummary, InlineSummary } from './packageFacts';
-import { toDesc } from './packageFacts';
+import type { FuncTags, InlineSummary } from './packageFacts';
 import { EMPTY_INTERFACE, Leak, StdFunc } from './stdFacts';
 import { TypeEnv, argsOf, stripParens } from './typeEnv';
 import { Constness, ValueFacts, definingValue, isLocalVariable } from './values';
@@ -92,8 +91,8 @@ export class EscapeModel {
 
   // ---------------------------------------------------------------- escape tags (package summaries)
 
-  /** The function's signature and gc-style escape tags for its parameters and receiver. */
-  funcSummary(): { recv?: { type: string; ptr: boolean }; summary: FuncSummary } | undefined {
+  /** gc-style escape tags for the function's parameters and receiver, and what it allocates once inlined. */
+  funcTags(): FuncTags | undefined {
     const d = this.decl;
     if (!d.childForFieldName('body')) return undefined;
     const heapDist = this.minDerefs([this.heap, ...this.locs.filter((l) => l.escaped)]);
@@ -109,52 +108,23 @@ export class EscapeModel {
       if (r !== undefined && r <= 0) return 'result';
       return 0;
     };
-    const ps: GoType[] = [];
     const lk: (Leak | 0)[] = [];
-    let va = false;
     for (const p of d.childForFieldName('parameters')?.namedChildren ?? []) {
       if (!p || (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration')) continue;
       const variadic = p.type === 'variadic_parameter_declaration';
-      if (variadic) va = true;
-      const t = this.env.typeOfTypeNode(p.childForFieldName('type'));
       const ids = p.childrenForFieldName('name').filter((x): x is Node => x !== null && x.isNamed);
-      if (ids.length === 0) {
-        ps.push(t);
-        lk.push(0);
-      }
-      for (const id of ids) {
-        ps.push(t);
-        lk.push(tagOf(this.scopes.bindingOf(id), variadic));
-      }
+      if (ids.length === 0) lk.push(0);
+      for (const id of ids) lk.push(tagOf(this.scopes.bindingOf(id), variadic));
     }
-    const rs: GoType[] = [];
-    const result = d.childForFieldName('result');
-    if (result?.type === 'parameter_list') {
-      for (const p of result.namedChildren) {
-        if (!p) continue;
-        const t = this.env.typeOfTypeNode(p.childForFieldName('type'));
-        const n = Math.max(1, p.childrenForFieldName('name').filter((x) => x?.isNamed).length);
-        for (let i = 0; i < n; i++) rs.push(t);
-      }
-    } else if (result) rs.push(this.env.typeOfTypeNode(result));
-    const summary: FuncSummary = { ps: ps.map((t) => toDesc(t)), rs: rs.map((t) => toDesc(t)), va, lk };
+    const tags: FuncTags = { lk };
     const inl = this.inlineSummary();
-    if (inl) summary.inl = inl;
-    let recv: { type: string; ptr: boolean } | undefined;
+    if (inl) tags.inl = inl;
     const rp = d.childForFieldName('receiver')?.namedChildren.find((x) => x?.type === 'parameter_declaration');
     if (rp) {
-      let tn = rp.childForFieldName('type');
-      let ptr = false;
-      if (tn?.type === 'pointer_type') {
-        ptr = true;
-        tn = tn.namedChild(0);
-      }
-      if (tn?.type !== 'type_identifier') return undefined;
-      recv = { type: tn.text, ptr };
       const rid = rp.childrenForFieldName('name').find((x) => x !== null && x.isNamed);
-      summary.rl = rid ? tagOf(this.scopes.bindingOf(rid), false) : 0;
+      tags.rl = rid ? tagOf(this.scopes.bindingOf(rid), false) : 0;
     }
-    return { recv, summary };
+    return tags;
   }
 
   /**

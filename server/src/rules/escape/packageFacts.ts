@@ -1,14 +1,17 @@
 // What the other files of a package contribute to escape analysis: type declarations, the types of
-// package-level variables, constant values, and each function's signature with escape tags computed
-// by the same model (which parameters leak to the heap, leak their contents, or flow to the result),
-// as gc records them in export data. Summaries are JSON, computed once per file text by the package
-// index (engine/packageIndex.ts) and merged per package.
+// package-level variables, constant values, and each function's signature, in the file's summary; and
+// on request, a function's escape tags computed by the same model (which parameters leak to the heap,
+// leak their contents, or flow to the result, as gc records them in export data) and what it
+// allocates once inlined. Tags cost a run of the model over the function, so they are details
+// (Indexer.detail): computed only for functions another file calls, when a rule asks. Summaries and
+// details are JSON, computed once per file text by the package index (engine/packageIndex.ts).
 //
 // A summary only knows its own file and the standard library: a function that passes its parameter
 // to a function of a third file is summarised as not leaking it, which can hide an escape but never
 // invent one.
 import type { Node } from 'web-tree-sitter';
 import type { Indexer, PackageView } from '../../engine/packageIndex';
+import { DependencyMemo, memoWithDependencies } from '../../engine/dependencies';
 import { DeclScopes, PackageScope, specsOf } from '../../engine/scope';
 import type { SourceText } from '../../engine/sourceText';
 import type { GoType } from './goTypes';
@@ -28,18 +31,28 @@ export type TypeDesc =
   | { k: 'struct'; fs: { n: string; t: TypeDesc; emb: boolean }[] }
   | { k: '?' };
 
-export interface FuncSummary {
+/** A function's or method's signature, in its file's summary. */
+export interface FuncSignature {
   ps: TypeDesc[];
   rs: TypeDesc[];
   va: boolean;
+  /** Method with a pointer receiver. */
+  ptr?: boolean;
+}
+
+/** A function's escape tags: a detail of its file, named `f` or `T.m`. */
+export interface FuncTags {
   /** Escape tag per parameter (0 = does not escape). */
   lk: (Leak | 0)[];
   /** Receiver's escape tag, for methods. */
   rl?: Leak | 0;
-  /** Method with a pointer receiver. */
-  ptr?: boolean;
   /** Small enough that gc inlines it: its allocations then happen at each call site. */
   inl?: InlineSummary;
+}
+
+/** A function of another file: its signature, and its tags computed when first read. */
+export interface FuncSummary extends FuncSignature {
+  readonly tags: FuncTags | undefined;
 }
 
 export interface InlineSummary {
@@ -60,8 +73,8 @@ export interface FileFactsSummary {
   t: Record<string, TypeDesc | { k: 'alias'; t: TypeDesc }>;
   v: Record<string, TypeDesc>;
   c: Record<string, ConstDesc>;
-  f: Record<string, FuncSummary>;
-  m: Record<string, FuncSummary>;
+  f: Record<string, FuncSignature>;
+  m: Record<string, FuncSignature>;
 }
 
 export const INDEXER_ID = 'escape';
@@ -100,16 +113,35 @@ export class PackageFacts {
   readonly types: Lookup<TypeDesc | { k: 'alias'; t: TypeDesc }>;
   readonly vars: Lookup<TypeDesc>;
   readonly consts: Lookup<ConstDesc>;
-  readonly funcs: Lookup<FuncSummary>;
-  readonly methods: Lookup<FuncSummary>;
+  private readonly funcSigs: Lookup<FuncSignature>;
+  private readonly methodSigs: Lookup<FuncSignature>;
   private pointerMethodSets?: Map<string, Set<string>>;
+  private readonly functions = new Map<string, FuncSummary | undefined>();
 
-  constructor(private readonly summaries: FileFactsSummary[]) {
+  /** tagsOf(i, name): the tags of a function of the i-th file (a detail of that file). */
+  constructor(
+    private readonly summaries: FileFactsSummary[],
+    private readonly tagsOf: (file: number, name: string) => FuncTags | undefined = () => undefined,
+  ) {
     this.types = new Lookup(summaries.map((s) => s.t));
     this.vars = new Lookup(summaries.map((s) => s.v));
     this.consts = new Lookup(summaries.map((s) => s.c));
-    this.funcs = new Lookup(summaries.map((s) => s.f));
-    this.methods = new Lookup(summaries.map((s) => s.m));
+    this.funcSigs = new Lookup(summaries.map((s) => s.f));
+    this.methodSigs = new Lookup(summaries.map((s) => s.m));
+  }
+
+  /** A package function of another file. */
+  func(name: string): FuncSummary | undefined {
+    return this.summary(this.funcSigs, name);
+  }
+
+  /** A method of another file, by `Type.method`. */
+  method(key: string): FuncSummary | undefined {
+    return this.summary(this.methodSigs, key);
+  }
+
+  hasFunc(name: string): boolean {
+    return this.funcSigs.has(name);
   }
 
   /** Pointer-receiver method names of a type declared in the package. */
@@ -125,6 +157,24 @@ export class PackageFacts {
       }
     }
     return this.pointerMethodSets.get(typeName);
+  }
+
+  /**
+   * The signature with its tags behind a getter. A name that several files declare alike (build tags)
+   * is known only if they agree on the tags too, which then have to be computed at once.
+   */
+  private summary(sigs: Lookup<FuncSignature>, name: string): FuncSummary | undefined {
+    if (this.functions.has(name)) return this.functions.get(name);
+    const sig = sigs.get(name);
+    let summary: FuncSummary | undefined;
+    if (sig) {
+      const files = sigs.declaring(name);
+      const tags = () => this.tagsOf(files[0], name);
+      if (files.length > 1 && new Set(files.map((f) => JSON.stringify(this.tagsOf(f, name) ?? null))).size > 1) summary = undefined;
+      else summary = { ...sig, get tags() { return tags(); } };
+    }
+    this.functions.set(name, summary);
+    return summary;
   }
 }
 
@@ -158,37 +208,56 @@ export class Lookup<T> {
   has(name: string): boolean {
     return this.get(name) !== undefined;
   }
+
+  /** Indices of the tables that declare the name. */
+  declaring(name: string): number[] {
+    return this.tables.flatMap((t, i) => (Object.prototype.hasOwnProperty.call(t, name) ? [i] : []));
+  }
 }
 
-const factsCache = new WeakMap<PackageView, PackageFacts>();
+const factsCache: DependencyMemo<PackageView, PackageFacts> = new WeakMap();
 
 /** The facts of a file's package view (built once per view). */
 export function packageFactsOf(view: PackageView | undefined): PackageFacts | undefined {
   if (!view) return undefined;
-  let facts = factsCache.get(view);
-  if (!facts) {
-    const summaries = view.summaries(INDEXER_ID).map((s) => s.summary as FileFactsSummary | undefined).filter((s): s is FileFactsSummary => !!s);
-    facts = new PackageFacts(summaries);
-    factsCache.set(view, facts);
-  }
-  return facts;
+  return memoWithDependencies(factsCache, view, () => {
+    const files = view.summaries(INDEXER_ID).filter((s): s is { path: string; summary: FileFactsSummary } => !!s.summary);
+    return new PackageFacts(
+      files.map((f) => f.summary),
+      (i, name) => view.detail(INDEXER_ID, files[i].path, name) as FuncTags | undefined,
+    );
+  });
 }
 
-/** Converts a summary to the shape std facts use, with types resolved by the reader. */
+/**
+ * Converts a summary to the shape std facts use, with types resolved by the reader. The escape tags are
+ * read (and computed) when the model first asks for them, at a call; typing a call needs none.
+ */
 export function funcFromSummary(s: FuncSummary, resolve: (d: TypeDesc) => GoType): StdFunc {
+  const params = s.ps.map(resolve);
+  // Without tags (a function the model could not summarise), nothing is assumed to leak: as before,
+  // when such a function had tags of all zeros.
+  const tags = () => s.tags ?? { lk: s.ps.map(() => 0 as const) };
   return {
-    params: s.ps.map(resolve),
+    params,
     results: s.rs.map(resolve),
     variadic: s.va,
-    leaks: s.lk.map((l) => (l === 0 ? undefined : l)),
-    recvLeak: s.rl ? s.rl : undefined,
-    inlined: s.inl,
+    get leaks() {
+      return tags().lk.map((l) => (l === 0 ? undefined : l));
+    },
+    get recvLeak() {
+      return tags().rl || undefined;
+    },
+    get inlined() {
+      return tags().inl;
+    },
   };
 }
 
 // ---------------------------------------------------------------- the indexer
 
-type Summarizer = (decl: Node, scopes: DeclScopes, pkg: PackageScope) => { recv?: { type: string; ptr: boolean }; summary: FuncSummary } | undefined;
+type Signer = (decl: Node, scopes: DeclScopes, pkg: PackageScope) => { recv?: { type: string; ptr: boolean }; sig: FuncSignature } | undefined;
+type Tagger = (decl: Node, scopes: DeclScopes, pkg: PackageScope) => FuncTags | undefined;
 type Describer = (root: Node, pkg: PackageScope, decl: Node) => DescriberApi;
 
 export interface DescriberApi {
@@ -201,7 +270,7 @@ export interface DescriberApi {
  * Builds the indexer. The model and type environment are handed in (not imported) to keep this
  * module free of a dependency cycle with the model, which reads PackageFacts.
  */
-export function makeEscapeIndexer(summarizeFunction: Summarizer, describer: Describer): Indexer {
+export function makeEscapeIndexer(signFunction: Signer, tagFunction: Tagger, describer: Describer): Indexer {
   return {
     id: INDEXER_ID,
     summarize(root: Node, source: SourceText): FileFactsSummary {
@@ -211,17 +280,29 @@ export function makeEscapeIndexer(summarizeFunction: Summarizer, describer: Desc
       for (const decl of root.namedChildren) {
         if (!decl) continue;
         try {
-          summarizeDecl(decl, pkg, root, out, summarizeFunction, describer);
+          summarizeDecl(decl, pkg, root, out, signFunction, describer);
         } catch {
           // A declaration we cannot summarise contributes nothing.
         }
       }
       return out;
     },
+    detail(root: Node, source: SourceText, name: string): FuncTags | undefined {
+      void source;
+      const dot = name.indexOf('.');
+      const [recv, func] = dot < 0 ? [undefined, name] : [name.slice(0, dot), name.slice(dot + 1)];
+      const pkg = new PackageScope(root);
+      let found: Node | undefined;
+      for (const decl of root.namedChildren) {
+        if (!decl || decl.childForFieldName('name')?.text !== func || decl.childForFieldName('type_parameters')) continue;
+        if (recv === undefined ? decl.type === 'function_declaration' : decl.type === 'method_declaration' && signFunction(decl, new DeclScopes(decl, pkg), pkg)?.recv?.type === recv) found = decl;
+      }
+      return found && tagFunction(found, new DeclScopes(found, pkg), pkg);
+    },
   };
 }
 
-function summarizeDecl(decl: Node, pkg: PackageScope, root: Node, out: FileFactsSummary, summarizeFunction: Summarizer, describer: Describer): void {
+function summarizeDecl(decl: Node, pkg: PackageScope, root: Node, out: FileFactsSummary, signFunction: Signer, describer: Describer): void {
   switch (decl.type) {
     case 'type_declaration': {
       const d = describer(root, pkg, decl);
@@ -264,12 +345,11 @@ function summarizeDecl(decl: Node, pkg: PackageScope, root: Node, out: FileFacts
       if (decl.childForFieldName('type_parameters')) return;
       const name = decl.childForFieldName('name')?.text;
       if (!name) return;
-      const scopes = new DeclScopes(decl, pkg);
-      const r = summarizeFunction(decl, scopes, pkg);
+      const r = signFunction(decl, new DeclScopes(decl, pkg), pkg);
       if (!r) return;
       if (decl.type === 'function_declaration') {
-        if (name !== 'init' && name !== '_') out.f[name] = r.summary;
-      } else if (r.recv) out.m[`${r.recv.type}.${name}`] = { ...r.summary, ptr: r.recv.ptr };
+        if (name !== 'init' && name !== '_') out.f[name] = r.sig;
+      } else if (r.recv) out.m[`${r.recv.type}.${name}`] = { ...r.sig, ptr: r.recv.ptr };
       return;
     }
   }

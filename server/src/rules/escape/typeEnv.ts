@@ -244,13 +244,13 @@ export class TypeEnv {
 
   /** A function declared in another file of the package, with its escape tags. */
   factsFunc(name: string): StdFunc | undefined {
-    return this.factsSummary(name, this.facts?.funcs.get(name));
+    return this.factsSummary(name, this.facts?.func(name));
   }
 
   /** A method of a type of this package declared in another file. */
   factsMethod(typeName: string, method: string): StdFunc | undefined {
     const key = `${typeName}.${method}`;
-    return this.factsSummary(key, this.facts?.methods.get(key));
+    return this.factsSummary(key, this.facts?.method(key));
   }
 
   private factsSummary(key: string, s: import('./packageFacts').FuncSummary | undefined): StdFunc | undefined {

@@ -105,7 +105,7 @@ export class ValueFacts {
         const b = this.env.bindingOf(e);
         if (!b) {
           const facts = this.env.facts;
-          if (facts?.vars.has(e.text) || facts?.funcs.has(e.text)) return 'nonconst';
+          if (facts?.vars.has(e.text) || facts?.hasFunc(e.text)) return 'nonconst';
           return 'unknown';
         }
         if (b.kind === 'const') return this.env.constValue(e) !== undefined ? 'const' : 'unknown';

@@ -148,8 +148,6 @@ export function escapingAddresses(decl: Node, scopes: DeclScopes, pkg: PackageSc
  */
 export function escapingMethodValues(decl: Node, scopes: DeclScopes, pkg: PackageScope, otherFiles: PackageView | undefined): EscapingAddress[] {
   const out: EscapingAddress[] = [];
-  const root = decl.parent;
-  if (!root) return out;
   for (const selector of decl.descendantsOfType('selector_expression')) {
     if (!selector) continue;
     const parent = selector.parent;
@@ -161,7 +159,7 @@ export function escapingMethodValues(decl: Node, scopes: DeclScopes, pkg: Packag
     const binding = operand?.type === 'identifier' ? scopes.bindingOf(operand) : undefined;
     if (!binding || !isSharedLoopVariable(binding)) continue;
     const type = loopVariableType(binding, scopes, pkg);
-    if (!type || !hasPointerMethod(type, selector.childForFieldName('field')?.text ?? '', root, otherFiles)) continue;
+    if (!type || !hasPointerMethod(type, selector.childForFieldName('field')?.text ?? '', pkg, otherFiles)) continue;
     const loop = loopOf(binding)!;
     const body = bodyOf(loop);
     if (!body || !contains(body, selector)) continue;

@@ -60,10 +60,10 @@ function elementOf(collection: Node, which: 'key' | 'value'): string | undefined
 /** Type name → names of its methods declared with a pointer receiver, in one file. */
 export type PointerMethods = Record<string, string[]>;
 
-export function pointerMethodsOfFile(root: Node): PointerMethods {
+export function pointerMethodsOf(decls: Iterable<Node | null>): PointerMethods {
   // No prototype: a type may be named `constructor` or `toString`.
   const out: PointerMethods = Object.create(null);
-  for (const decl of root.namedChildren) {
+  for (const decl of decls) {
     if (decl?.type !== 'method_declaration') continue;
     const receiverType = decl.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type');
     if (receiverType?.type !== 'pointer_type') continue;
@@ -78,12 +78,12 @@ export function pointerMethodsOfFile(root: Node): PointerMethods {
 /** Pointer methods are usually declared next to their type, often in another file of the package. */
 export const pointerMethodsIndexer: Indexer = {
   id: 'loopvar/pointer-methods',
-  summarize: (root) => pointerMethodsOfFile(root),
+  summarize: (root) => pointerMethodsOf(root.namedChildren),
 };
 
 /** Whether method is declared with a pointer receiver on typeName in this file or its package. */
-export function hasPointerMethod(typeName: string, method: string, root: Node, pkg: PackageView | undefined): boolean {
+export function hasPointerMethod(typeName: string, method: string, file: PackageScope, pkg: PackageView | undefined): boolean {
   const has = (methods: PointerMethods | undefined) => !!methods && Object.prototype.hasOwnProperty.call(methods, typeName) && methods[typeName].includes(method);
-  if (has(pointerMethodsOfFile(root))) return true;
+  if (has(pointerMethodsOf(file.methodsNamed(typeName, method)))) return true;
   return (pkg?.summaries(pointerMethodsIndexer.id) ?? []).some((s) => has(s.summary as PointerMethods | undefined));
 }

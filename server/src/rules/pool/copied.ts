@@ -7,6 +7,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import { DECLARATIONS_QUERY } from './candidates';
 import { DeclContext, rangeVariableType } from './declContext';
+import { mentionsCopyNames } from './packageFacts';
 import { unparen } from './functions';
 import { displayType } from './goTypes';
 import { queryFor } from '../../engine/queryCache';
@@ -23,9 +24,9 @@ export const copied: Rule = {
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
   check(ctx: RuleContext) {
-    const dc = new DeclContext(ctx);
     // Most functions cannot reach a pool at all: skip the candidate query for them.
-    if (!dc.facts.copyNames.test(ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex))) return;
+    if (!mentionsCopyNames(ctx)) return;
+    const dc = new DeclContext(ctx);
     const seen = new Set<number>();
     for (const m of queryFor(ctx.decl, COPY_CANDIDATES).matches(ctx.decl)) {
       for (const c of m.captures) {

@@ -8,12 +8,11 @@ import { PoolPackage } from './packageFacts';
 import { TypingEnv, typeOfExpr } from './typing';
 
 export class DeclContext {
-  readonly facts: PoolPackage;
   readonly typing: TypingEnv;
   private scopeCache: DeclScopes | undefined;
+  private factsCache: PoolPackage | undefined;
 
   constructor(readonly ctx: RuleContext) {
-    this.facts = PoolPackage.of(ctx);
     this.typing = {
       imports: (name) => {
         const b = ctx.pkg.lookup(name);
@@ -25,6 +24,14 @@ export class DeclContext {
       field: (typeName, field) => this.facts.field(typeName, field)?.type,
       isTypeName: (name) => this.facts.isType(name),
     };
+  }
+
+  /**
+   * The package's pool facts, read when first needed: most declarations have no pool call, and a
+   * declaration that reads them is checked again whenever they change.
+   */
+  get facts(): PoolPackage {
+    return (this.factsCache ??= PoolPackage.of(this.ctx));
   }
 
   get scopes(): DeclScopes {

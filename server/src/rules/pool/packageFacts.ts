@@ -4,6 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import type { PackageView } from '../../engine/packageIndex';
 import type { RuleContext } from '../../engine/rule';
 import { basename } from '../../engine/paths';
+import { DependencyMemo, memoWithDependencies } from '../../engine/dependencies';
 import { poolKind } from './goTypes';
 import { FieldFact, NewSetFact, POOL_INDEX, PoolFileSummary, PoolVarFact, summarizeFile } from './summary';
 
@@ -23,8 +24,8 @@ export interface NewInfo {
   source?: string;
 }
 
-const byView = new WeakMap<PackageView, PoolPackage>();
-const byTree = new WeakMap<Tree, PoolPackage>();
+const byView: DependencyMemo<PackageView, PoolPackage> = new WeakMap();
+const byTree: DependencyMemo<Tree, PoolPackage> = new WeakMap();
 
 export class PoolPackage {
   private readonly types = new Map<string, string>();
@@ -62,25 +63,22 @@ export class PoolPackage {
   /** The package of the checked file: its own summary and its siblings', built once per analysis. */
   static of(ctx: RuleContext): PoolPackage {
     const view = ctx.file.package;
-    if (view) {
-      let facts = byView.get(view);
-      if (!facts) {
-        const own = view.own(POOL_INDEX) as PoolFileSummary | undefined;
-        const others = view.summaries(POOL_INDEX).filter((s) => s.summary).map((s) => ({ summary: s.summary as PoolFileSummary, otherFile: basename(s.path) }));
-        facts = new PoolPackage([...(own ? [{ summary: own }] : []), ...others]);
-        byView.set(view, facts);
-      }
-      return facts;
-    }
-    // Without a package view only the file's top-level declarations are safe to read: they are part
-    // of the analysis cache key, function bodies are not.
-    const tree = ctx.decl.tree;
-    let facts = byTree.get(tree);
-    if (!facts) {
-      facts = new PoolPackage([{ summary: summarizeFile(tree.rootNode, false) }]);
-      byTree.set(tree, facts);
-    }
-    return facts;
+    if (view) return PoolPackage.ofView(view);
+    // Without a package view only the file's top-level declarations are safe to read (a read of all of
+    // them, recorded as such); function bodies are not.
+    return memoWithDependencies(byTree, ctx.decl.tree, () => {
+      ctx.pkg.topLevel();
+      return new PoolPackage([{ summary: summarizeFile(ctx.decl.tree.rootNode, false) }]);
+    });
+  }
+
+  /** The pool facts of a package view: its own file's summary and the others'. */
+  static ofView(view: PackageView): PoolPackage {
+    return memoWithDependencies(byView, view, () => {
+      const own = view.own(POOL_INDEX) as PoolFileSummary | undefined;
+      const others = view.summaries(POOL_INDEX).filter((s) => s.summary).map((s) => ({ summary: s.summary as PoolFileSummary, otherFile: basename(s.path) }));
+      return new PoolPackage([...(own ? [{ summary: own }] : []), ...others]);
+    });
   }
 
   /** The underlying type key of a package-local named type ('struct' for structs). */
@@ -203,22 +201,50 @@ export class PoolPackage {
     return undefined;
   }
 
-  private copyNamesCache: RegExp | undefined;
+  private copyWordsCache: string[] | undefined;
 
   /**
    * The names through which a function can get hold of a Pool value: `Pool` itself, the types that
    * hold one by value, and the variables, fields and functions whose types mention those. A function
    * whose text contains none of them cannot copy a pool that gohazard could recognise.
    */
-  get copyNames(): RegExp {
-    if (this.copyNamesCache) return this.copyNamesCache;
+  get copyWords(): string[] {
+    if (this.copyWordsCache) return this.copyWordsCache;
     const holders = [...this.types.keys()].filter((t) => this.poolPath(t));
     const mentions = new RegExp(`(^|[^\\w.])(${['sync\\.Pool', ...holders].join('|')})\\b`);
     const words = new Set(['Pool', ...holders]);
     for (const name of this.vars.keys()) if (mentions.test(this.varType(name) ?? '')) words.add(name);
     for (const name of this.funcs.keys()) if (mentions.test(this.funcResult(name) ?? '')) words.add(name);
     for (const fields of this.fields.values()) for (const f of fields) if (mentions.test(f.type)) words.add(f.name);
-    this.copyNamesCache = new RegExp(`\\b(${[...words].join('|')})\\b`);
-    return this.copyNamesCache;
+    this.copyWordsCache = [...words];
+    return this.copyWordsCache;
   }
+}
+
+const copyPatterns = new Map<string, RegExp>();
+
+function patternOf(words: string[]): RegExp {
+  const key = words.join('|');
+  let pattern = copyPatterns.get(key);
+  if (!pattern) {
+    if (copyPatterns.size > 1000) copyPatterns.clear();
+    copyPatterns.set(key, (pattern = new RegExp(`\\b(${key})\\b`, 'g')));
+  }
+  return pattern;
+}
+
+/** Which of the words a declaration's text mentions. */
+function mentioned(words: string[], text: string): string[] {
+  return [...new Set(text.match(patternOf(words)) ?? [])].sort();
+}
+
+/**
+ * Whether the declaration mentions any of PoolPackage.copyWords. Every declaration asks, so it is one
+ * narrow dependency (PackageView.derived) on the words its text mentions: it is checked again when one
+ * of those words stops or starts naming a pool holder, not whenever the package's pool facts change.
+ */
+export function mentionsCopyNames(ctx: RuleContext): boolean {
+  const view = ctx.file.package;
+  const words = view ? view.derived('pool/copy-names', (v) => PoolPackage.ofView(v).copyWords, mentioned) : PoolPackage.of(ctx).copyWords;
+  return mentioned(words, ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex)).length > 0;
 }

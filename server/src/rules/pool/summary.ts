@@ -10,6 +10,8 @@ import type { Indexer } from '../../engine/packageIndex';
 import { enclosingFunction, hasNoParameters, ownDescendants, singleResultType, unparen } from './functions';
 import { importsOf, poolKind, typeKey } from './goTypes';
 import { queryFor } from '../../engine/queryCache';
+import { textHash } from '../../engine/dependencies';
+import { skeletonHash, topLevelOf } from '../../engine/scope';
 import { TypingEnv, typeOfExpr } from './typing';
 
 export interface FieldFact {
@@ -58,7 +60,43 @@ export const POOL_INDEX = 'pool';
 export const poolIndexer: Indexer = {
   id: POOL_INDEX,
   summarize: (root, source) => summarizeFile(root, true, source.text),
+  // What summarizeFile reads: the package-level declarations and function headers, and the bodies of
+  // functions without parameters that return an interface (a named New) and of declarations that
+  // install a New.
+  inputKey(root) {
+    const { nodes, hashes } = topLevelOf(root);
+    const read = [skeletonHash(root)];
+    nodes.forEach((decl, i) => {
+      if (bodyIsRead(decl, hashes[i])) read.push(hashes[i]);
+    });
+    return textHash(read.join(','));
+  },
 };
+
+/** Whether summarizeFile reads this declaration's body, by the hash of its text (bounded memo). */
+function bodyIsRead(decl: Node, hash: string): boolean {
+  let read = bodyReadByText.get(hash);
+  if (read === undefined) {
+    read = INSTALLS_NEW.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
+    if (bodyReadByText.size >= 20_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
+    bodyReadByText.set(hash, read);
+  }
+  return read;
+}
+
+const bodyReadByText = new Map<string, boolean>();
+
+/**
+ * What a New installation looks like in text (an assignment to `.New`, a `New:` key of a literal):
+ * summarizeNewSets finds nothing in a declaration without it (`errors.New(…)` is no installation).
+ */
+const INSTALLS_NEW = /\.\s*New\s*=(?!=)|\bNew\s*:/;
+
+/** A single result written `any` or as an interface type: what makes summarizeFile read the returns. */
+function mayReturnInterface(fn: Node): boolean {
+  const result = singleResultType(fn);
+  return result?.type === 'interface_type' || result?.text === 'any';
+}
 
 /**
  * The summary of a file; with bodies=false only what top-level declarations say (no function bodies).
@@ -209,36 +247,28 @@ const NEW_SETS_QUERY = `
 `;
 
 /**
- * New installations found in declarations, by the declaration's text and what the file's imports and
- * package-level types, fields and variables say (all that the typing reads besides the declaration).
- * The edited file's own summary is made again on every keystroke: reading each declaration again cost
- * half of a keystroke's time in a file of many pools (bench/keystroke.mjs). Least recently used first.
+ * New installations found in declarations, by a hash of the declaration's text and of what the file's
+ * imports and package-level types, fields and variables say (all that the typing reads besides the
+ * declaration): reading each declaration again cost half of a keystroke's time in a file of many pools
+ * (bench/keystroke.mjs). Least recently used first out. Hashes, not texts: a slice of a text keeps the
+ * whole text alive.
  */
 const newSetsByDecl = new Map<string, NewSetFact[]>();
-/** Characters of keys kept, at most (a key holds a whole declaration). */
-const NEW_SETS_CACHED_CHARS = 4_000_000;
-let newSetsCachedChars = 0;
+const NEW_SETS_CACHED = 20_000;
 
 function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, imports: Map<string, string>, text: string | undefined): void {
-  const context = JSON.stringify([[...imports], summary.types, summary.fields, summary.vars]);
+  const contextHash = textHash(JSON.stringify([[...imports], summary.types, summary.fields, summary.vars]));
   const resolve = (name: string) => imports.get(name);
   for (const decl of root.namedChildren) {
     if (!decl) continue;
     const declText = text === undefined ? decl.text : text.slice(decl.startIndex, decl.endIndex);
     if (!/\bNew\b/.test(declText)) continue;
-    const key = `${context}\u0000${declText}`;
+    const key = `${contextHash}.${textHash(declText)}`;
     let sets = newSetsByDecl.get(key);
     if (sets) newSetsByDecl.delete(key);
-    else {
-      sets = newSetsIn(decl, env, resolve);
-      newSetsCachedChars += key.length;
-    }
+    else sets = newSetsIn(decl, env, resolve);
     newSetsByDecl.set(key, sets);
-    for (const oldest of newSetsByDecl.keys()) {
-      if (newSetsCachedChars <= NEW_SETS_CACHED_CHARS || oldest === key) break;
-      newSetsByDecl.delete(oldest);
-      newSetsCachedChars -= oldest.length;
-    }
+    if (newSetsByDecl.size > NEW_SETS_CACHED) newSetsByDecl.delete(newSetsByDecl.keys().next().value!);
     summary.newSets.push(...sets);
   }
 }

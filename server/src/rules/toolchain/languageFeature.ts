@@ -319,7 +319,7 @@ class FeatureCheck {
   /** unsafe.Add and unsafe.Slice (go1.17), unsafe.SliceData, String and StringData (go1.20): the type checker gates them. */
   private unsafeFunctions(): void {
     const unsafe = stdPackage('unsafe');
-    const names = [...this.ctx.pkg.scope.names.values()].filter((b) => b.kind === 'import' && b.importPath === 'unsafe').map((b) => b.name);
+    const names = this.ctx.pkg.imports().filter((b) => b.importPath === 'unsafe').map((b) => b.name);
     if (!unsafe || names.length === 0) return;
     const pattern = new RegExp(`(${names.map(escapeRegExp).join('|')})\\s*\\.\\s*(\\w+)`, 'g');
     for (const { node } of scanNames(this.ctx, pattern)) {

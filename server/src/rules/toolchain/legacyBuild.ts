@@ -19,9 +19,12 @@ export interface LegacyBuildSummary {
 export function legacyBuildConstraint(text: string): LegacyBuildSummary {
   const terms: string[] = [];
   let first: number | undefined;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
+  // Line by line up to the package clause: the header is short, the file may not be.
+  for (let i = 0, start = 0; start <= text.length; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
     if (line.startsWith('//go:build')) return {};
     if (line.startsWith('package ') || (line !== '' && !line.startsWith('//') && !line.startsWith('/*') && !line.startsWith('*'))) break;
     const m = /^\/\/\s*\+build\s+(.*)$/.exec(line);
@@ -39,6 +42,8 @@ export function legacyBuildConstraint(text: string): LegacyBuildSummary {
 export const legacyBuildIndexer: Indexer = {
   id: 'toolchain/legacy-build',
   summarize: (_root, source) => legacyBuildConstraint(source.text),
+  // The summary is cheaper than the checks around making one (parsing, the nesting limit).
+  inputKey: (_root, source) => JSON.stringify(legacyBuildConstraint(source.text)),
 };
 
 /** The analysed file's own `// +build` requirement, through its package summary. */

@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Indexer, PackageView } from '../../engine/packageIndex';
 import type { RuleContext } from '../../engine/rule';
-import { specsOf } from '../../engine/scope';
+import { skeletonHash, specsOf } from '../../engine/scope';
 
 /** Predeclared identifiers whose meaning the rules rely on; a package may declare its own. */
 export const PREDECLARED_INTEGER_TYPES: ReadonlyMap<string, { signed: boolean }> = new Map<string, { signed: boolean }>([
@@ -52,6 +52,8 @@ export function packageNamesOf(root: Node): PackageNamesSummary {
 export const packageNamesIndexer: Indexer = {
   id: 'toolchain/package-names',
   summarize: (root) => packageNamesOf(root),
+  // Names and type parameters are in the declarations' headers.
+  inputKey: (root) => skeletonHash(root),
 };
 
 /** What the whole package declares at top level, from the indexer's summaries (this file's included). */

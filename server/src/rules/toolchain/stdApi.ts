@@ -78,19 +78,29 @@ interface FileApiFacts {
   variables: TypedVariable[];
 }
 
-const factsByScope = new WeakMap<PackageScope, FileApiFacts>();
+const factsByScope = new WeakMap<PackageScope, Map<number, FileApiFacts>>();
 
 function fileApiFacts(pkg: PackageScope, minor: number): FileApiFacts {
-  const known = factsByScope.get(pkg);
-  if (known?.minor === minor) return known;
+  let byMinor = factsByScope.get(pkg);
+  if (!byMinor) factsByScope.set(pkg, (byMinor = new Map()));
+  let facts = byMinor.get(minor);
+  if (!facts) byMinor.set(minor, (facts = apiFactsOf(pkg, minor)));
+  else {
+    // A declaration served from the memo read what the one that built it read.
+    pkg.imports();
+    if (facts.imports.size > 0) pkg.bindingsOfKind('var');
+  }
+  return facts;
+}
+
+function apiFactsOf(pkg: PackageScope, minor: number): FileApiFacts {
   const imports = new Map<string, StdImport>();
-  for (const b of pkg.scope.names.values()) {
-    const std = b.kind === 'import' && b.importPath && b.importPath !== 'unsafe' ? stdPackage(b.importPath) : undefined;
+  for (const b of pkg.imports()) {
+    const std = b.importPath && b.importPath !== 'unsafe' ? stdPackage(b.importPath) : undefined;
     if (std && std.newest > minor) imports.set(b.name, { binding: b, pkg: std });
   }
   const variables: TypedVariable[] = [];
-  for (const b of imports.size > 0 ? pkg.scope.names.values() : []) {
-    if (b.kind !== 'var') continue;
+  for (const b of imports.size > 0 ? pkg.bindingsOfKind('var') : []) {
     const type = b.declarator.childForFieldName('type');
     const named = type && namedTypeOf(type);
     const imp = named && imports.get(named.childForFieldName('package')?.text ?? '');
@@ -99,9 +109,7 @@ function fileApiFacts(pkg: PackageScope, minor: number): FileApiFacts {
   }
   const alternatives = [...imports].map(([name, imp]) => `${escapeRegExp(name)}\\s*\\.\\s*${namesPattern(imp.pkg.namesNewerThan(minor))}`);
   const selectors = alternatives.length > 0 ? new RegExp(`(?:${alternatives.join('|')})`, 'g') : undefined;
-  const facts = { minor, imports, selectors, variables };
-  factsByScope.set(pkg, facts);
-  return facts;
+  return { minor, imports, selectors, variables };
 }
 
 class StdApiCheck {
