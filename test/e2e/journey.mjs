@@ -30,7 +30,7 @@ const paletteCommands = [
     title: 'gohazard: Scan Workspace',
     async after(j, _rows, table) {
       const files = table.hazardFiles().size + table.cleanFiles.length;
-      const toast = j.page.locator('.notification-toast', { hasText: new RegExp(`gohazard: Scanned ${files} of ${files} Go files in`) }).first();
+      const toast = j.page.locator('.notification-toast', { hasText: new RegExp(`gohazard: Scanned ${files} of ${files} Go files( \\(\\d+ from the cache\\))? in`) }).first();
       await toast.waitFor({ timeout: UI_TIMEOUT });
       const text = (await toast.innerText()).replace(/\s+/g, ' ');
       for (const family of table.coveredFamilies()) {

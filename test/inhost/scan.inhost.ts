@@ -37,7 +37,7 @@ describe('gohazard.scanWorkspace', () => {
     assert.ok(summary, 'the command returned nothing');
     assert.equal(summary.cancelled, false);
     assert.equal(summary.files, goFiles);
-    assert.match(summary.summary, new RegExp(`^Scanned ${goFiles} of ${goFiles} Go files in \\d+\\.\\d s: `));
+    assert.match(summary.summary, new RegExp(`^Scanned ${goFiles} of ${goFiles} Go files( \\(\\d+ from the cache\\))? in \\d+\\.\\d s: `));
     for (const family of coveredFamilies()) {
       assert.equal(summary.findings[family] ?? 0, 2 * hazards.filter((r) => familyOf(r.rule) === family).length, `${family} findings in ${summary.summary}`);
     }
