@@ -51,7 +51,7 @@ export async function checkFixture(project: Project, ruleId: string, file: strin
   const problems = compareWithWants(
     name,
     parseWants(text),
-    findings.map((f) => ({ line: f.range.start.line, message: f.message, rule: f.rule })),
+    findings.map((f) => ({ line: f.range.start.line, message: f.message, rule: f.rule, severity: f.severity })),
   );
   const related = parseRelated(text);
   if (related.length > 0) {

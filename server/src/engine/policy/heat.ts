@@ -260,6 +260,14 @@ const LOG_METHODS = /^(Print|Printf|Println|Info|Infof|Infoln|Infow|Debug|Debugf
 const LOGGER_RECEIVER = /^(t|b|f|tb|l|lg|lgr|log|logger|slog|sugar|klog|glog)$|log/i;
 
 /** A call whose arguments only describe an error or a log line: panic, error constructors, loggers, test reports. */
+/** Whether the node is inside an argument of an error constructor, a logger, panic or a test report, below `top`. */
+export function inErrorReport(node: Node, top: Node): boolean {
+  for (let p = node.parent; p && p.id !== top.id; p = p.parent) {
+    if (p.type === 'argument_list' && p.parent?.type === 'call_expression' && reportsAnError(p.parent)) return true;
+  }
+  return false;
+}
+
 function reportsAnError(call: Node): boolean {
   const fn = call.childForFieldName('function');
   if (!fn) return false;
