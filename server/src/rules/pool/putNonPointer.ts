@@ -2,6 +2,8 @@
 // string, a struct or array, a number) is copied to the heap to make that interface — one allocation
 // per Put, the very thing the pool is meant to save (staticcheck SA6002). Only values whose shape the
 // source makes certain are reported.
+import type { Node } from 'web-tree-sitter';
+import type { DeclScopes } from '../../engine/scope';
 import type { Rule, RuleContext } from '../../engine/rule';
 import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
 import { DeclContext } from './declContext';
@@ -28,6 +30,9 @@ export const putNonPointer: Rule = {
       ctx.report({
         node: put.arg,
         message: `${put.pool.label}.Put(${put.arg.text}): ${describe(shape, type)} is not pointer-shaped, so converting it to the interface Put takes allocates on every call (staticcheck SA6002); ${hint(shape, type, put.arg.text)}`,
+        // A Put method handed the value (an httputil.BufferPool adapter): its signature decides the
+        // type, and putting its address allocates just the same.
+        weak: isPutParameter(put.arg, ctx.scopes()),
       });
     }
   },
@@ -92,4 +97,10 @@ function hint(shape: Shape, type: string | undefined, text: string): string {
     return `pool pointers instead: make *${t} values (New returning &${t}{} or new(${t})) and Put the pointer, not ${text}`;
   }
   return 'pool a pointer to a struct that holds it instead';
+}
+
+function isPutParameter(arg: Node, scopes: DeclScopes): boolean {
+  const b = arg.type === 'identifier' ? scopes.bindingOf(arg) : undefined;
+  const fn = b?.declarator.type === 'parameter_declaration' ? b.declarator.parent?.parent : undefined;
+  return fn?.type === 'method_declaration' && fn.childForFieldName('name')?.text === 'Put';
 }
