@@ -27,6 +27,8 @@ const readmePictures = {
   'loopvar.go-quick-fix-menu': 'quick-fix.png',
   'upgrade-impact-notification': 'upgrade-impact.png',
   'go-mod-1.22-status-bar': 'go-1.22.png',
+  'allocations-view': 'allocations.png',
+  'allocations-hover': 'allocations-hover.png',
 };
 
 const args = process.argv.slice(2);
