@@ -34,7 +34,7 @@ export const deferInLoop: Rule = {
       }
       if (releasedExplicitly(call, d, around.body) || releasesOnError(call) || releasedAgain(call, d, around.body)) continue;
       const held = released(call, scopes).find(
-        (b) => within(around.loop, b.id) && b.declarator.type !== 'range_clause' && !withSiblings(b, call, scopes).some((x) => leavesIteration(x, d, around.body, scopes)) && !assignedWithOuter(b, around.body, scopes),
+        (b) => within(around.loop, b.id) && !madeBeforeLoop(b, around.loop, scopes) && !withSiblings(b, call, scopes).some((x) => leavesIteration(x, d, around.body, scopes)) && !assignedWithOuter(b, around.body, scopes),
       );
       if (!held) continue;
       ctx.report({
@@ -155,7 +155,26 @@ function releasesOnError(call: Node): boolean {
 function releasedAgain(call: Node, deferred: Node, body: Node): boolean {
   const text = call.text.replace(/\s+/g, '');
   const statements = body.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? [];
-  return statements.some((s) => s !== null && s.startIndex > deferred.endIndex && s.type === 'expression_statement' && s.namedChild(0)?.text.replace(/\s+/g, '') === text);
+  return statements.some((s) => {
+    if (!s || s.startIndex <= deferred.endIndex) return false;
+    // `f.Close()`, or `err = f.Close()` / `if err := f.Close(); …` keeping its error.
+    const call = s.type === 'expression_statement' ? s.namedChild(0) : s.type === 'assignment_statement' || s.type === 'short_var_declaration' ? s.childForFieldName('right')?.namedChild(0) : s.type === 'if_statement' ? s.childForFieldName('initializer')?.childForFieldName('right')?.namedChild(0) : undefined;
+    return call?.text.replace(/\s+/g, '') === text;
+  });
+}
+
+/**
+ * A range value, or a copy of one (`s := s`): made before the loop. Closing every element of a list
+ * on return, or undoing each on return, is what such a defer is for.
+ */
+function madeBeforeLoop(b: Binding, loop: Node, scopes: DeclScopes): boolean {
+  if (b.declarator.type === 'range_clause') return true;
+  if (b.declarator.type !== 'short_var_declaration') return false;
+  const left = b.declarator.childForFieldName('left')?.namedChildren ?? [];
+  const right = b.declarator.childForFieldName('right')?.namedChildren ?? [];
+  const value = right[left.findIndex((l) => l?.id === b.id.id)];
+  const source = value?.type === 'identifier' ? scopes.bindingOf(value) : undefined;
+  return source?.declarator.type === 'range_clause' && within(loop, source.id);
 }
 
 /**

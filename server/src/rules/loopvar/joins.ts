@@ -19,6 +19,24 @@ export function goroutineJoined(goStatement: Node, literal: Node, loopBody: Node
   return waitsAfter(goStatement, loopBody, (n) => waitsFor(n, signals));
 }
 
+/**
+ * `go func() { r, err := work(v); ch <- r; … }()` and a receive from ch later in the iteration: the
+ * goroutine's last use of a loop variable comes before a signal the iteration waits for (a send, a
+ * close or a Done at the top level of its body, or the send whose value uses the variable), so
+ * whatever it does afterwards, it reads no later iteration's value.
+ */
+export function joinedAfterUses(goStatement: Node, literal: Node, loopBody: Node, uses: readonly Node[]): boolean {
+  if (uses.length === 0) return false;
+  for (const s of topLevelStatements(literal.childForFieldName('body'))) {
+    const signals: Signals = { waitGroups: new Set(), channels: new Set() };
+    if (!addSignal(signalExpression(s), signals)) continue;
+    const value = s.type === 'send_statement' ? s.childForFieldName('value') : null;
+    const before = uses.every((u) => u.endIndex <= s.startIndex || (value !== null && value.startIndex <= u.startIndex && u.endIndex <= value.endIndex));
+    if (before && waitsAfter(goStatement, loopBody, (n) => waitsFor(n, signals))) return true;
+  }
+  return false;
+}
+
 /** `g.Go(func…)` (errgroup, WaitGroup.Go) followed in the iteration by `g.Wait()`. */
 export function groupJoined(call: Node, group: string, loopBody: Node): boolean {
   const statement = statementOf(call);

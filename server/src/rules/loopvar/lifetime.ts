@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import { contains, sameFunction } from './loops';
-import { goroutineJoined, groupJoined } from './joins';
+import { goroutineJoined, groupJoined, joinedAfterUses } from './joins';
 import { replacedWithinIteration } from './replacement';
 import { leavesLoop } from '../../engine/policy/heat';
 
@@ -48,11 +48,37 @@ export class LifetimeAnalysis {
         if (method === 'Go' || method === 'TryGo') return groupJoined(call, receiver, this.body) ? undefined : { how: `passed to ${receiver}.${method}, which runs it in a new goroutine` };
         if (method === 'Run' && parent.namedChildren[1]?.id === lit.id) {
           const parallel = parallelCall(lit);
-          return parallel ? { how: `run as a parallel subtest by ${receiver}.Run`, after: parallel } : undefined;
+          // A subtest of a subtest: the outer t.Run, called in the iteration, returns only when its
+          // parallel subtests have ended.
+          return parallel && !this.insideSubtest(call) ? { how: `run as a parallel subtest by ${receiver}.Run`, after: parallel } : undefined;
         }
       }
     }
     return this.ofValue(lit, 0);
+  }
+
+  private isLoopVariable(b: Binding): boolean {
+    const header = this.loop.namedChildren.find((c) => c?.type === 'range_clause' || c?.type === 'for_clause');
+    return !!header && contains(header, b.id);
+  }
+
+  /** References to the loop's own variables inside a literal. */
+  private loopVariableUses(literal: Node): Node[] {
+    return literal.descendantsOfType('identifier').filter((id): id is Node => {
+      const b = id ? this.scopes.bindingOf(id) : undefined;
+      return !!b && b.id.id !== id!.id && this.isLoopVariable(b);
+    });
+  }
+
+  /** The call lies in the literal of a `.Run(name, func…)` made in the loop body (a subtest that is not parallel at this level). */
+  private insideSubtest(call: Node): boolean {
+    for (let p = call.parent; p && p.id !== this.body.id; p = p.parent) {
+      if (p.type !== 'func_literal' || p.parent?.type !== 'argument_list') continue;
+      const outer = p.parent.parent;
+      const fn = outer?.childForFieldName('function');
+      if (fn?.type === 'selector_expression' && fn.childForFieldName('field')?.text === 'Run' && p.parent.namedChildren[1]?.id === p.id && !parallelCall(p)) return true;
+    }
+    return false;
   }
 
   /** How the address `&v` (or `&v.f`) may be used after the iteration ends. */
@@ -67,7 +93,10 @@ export class LifetimeAnalysis {
    */
   private ofCall(call: Node, literal?: Node): Lifetime | undefined {
     const stmt = call.parent;
-    if (stmt?.type === 'go_statement') return literal && goroutineJoined(stmt, literal, this.body) ? undefined : { how: 'started with go' };
+    if (stmt?.type === 'go_statement') {
+      const joined = literal && (goroutineJoined(stmt, literal, this.body) || joinedAfterUses(stmt, literal, this.body, this.loopVariableUses(literal)));
+      return joined ? undefined : { how: 'started with go' };
+    }
     if (stmt?.type === 'defer_statement' && sameFunction(stmt, this.loop)) return { how: 'deferred until the function returns' };
     return undefined;
   }
@@ -129,6 +158,8 @@ export class LifetimeAnalysis {
       const root = rootIdentifier(target);
       if (!root || root.text === '_') continue;
       const binding = this.scopes.bindingOf(root);
+      // Stored in the loop variable itself (`tc.opts.Hook = func…`): the next iteration overwrites it.
+      if (binding && this.isLoopVariable(binding)) continue;
       if (!binding || !contains(this.body, binding.scopeNode)) {
         if (store && replacedWithinIteration(store, target, this.body)) continue;
         return { how: `stored in ${target.text}, which outlives the iteration` };

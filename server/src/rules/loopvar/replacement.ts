@@ -26,6 +26,7 @@ export function replacedWithinIteration(store: Node, target: Node, loopBody: Nod
   const right = store.childForFieldName('right');
   if (right && some(right, (n) => squeeze(n.text) === text && (n.type === 'identifier' || n.type === 'selector_expression'))) return false;
   if (followingStatements(store, loopBody).some((s) => assigns(s, text))) return true;
+  if (restoredByEarlierDefer(store, loopBody, text)) return true;
   // After a 3-clause loop its variable has moved past the last iteration's value: a closure stored
   // there and called after the loop sees the difference.
   if (!isRangeLoop(loopBody.parent) || followingStatements(store, loopBody).some((s) => readsAsValue(s, text))) return false;
@@ -45,6 +46,29 @@ function isRangeLoop(loop: Node | null): boolean {
 function overwrittenEveryIteration(store: Node, loopBody: Node): boolean {
   if (store.parent?.type !== 'statement_list' || store.parent.parent?.id !== loopBody.id) return false;
   return !some(loopBody, (n) => n.type === 'go_statement');
+}
+
+/**
+ * `defer func(old T) { hook = old }(hook)` earlier in a func literal of the iteration (a subtest's
+ * body): the hook is restored when the literal returns, inside the iteration.
+ */
+function restoredByEarlierDefer(store: Node, loopBody: Node, text: string): boolean {
+  for (let s: Node | null = store; s && s.id !== loopBody.id; s = s.parent) {
+    if (s.type === 'func_literal') return false;
+    if (s.parent?.type !== 'statement_list' || !insideLiteralOfIteration(s, loopBody)) continue;
+    for (let prev = s.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
+      if (prev.type === 'defer_statement' && assigns(prev, text)) return true;
+    }
+  }
+  return false;
+}
+
+/** The statement's function is a func literal inside the loop body (its defers run before the iteration ends, if it is called there). */
+function insideLiteralOfIteration(statement: Node, loopBody: Node): boolean {
+  for (let p = statement.parent; p && p.id !== loopBody.id; p = p.parent) {
+    if (p.type === 'func_literal') return true;
+  }
+  return false;
 }
 
 /** `x`, `x.f`, `x.f.g`: a location that one assignment replaces whole (not x[i], not *p). */
