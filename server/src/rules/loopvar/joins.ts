@@ -53,7 +53,12 @@ function signalsAtExit(literal: Node): Signals | undefined {
   const statements = topLevelStatements(body);
   const signals: Signals = { waitGroups: new Set(), channels: new Set() };
   for (const s of statements) {
-    if (s.type === 'defer_statement') addSignal(s.namedChild(0), signals);
+    if (s.type !== 'defer_statement') continue;
+    const call = s.namedChild(0);
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    // `defer func() { wg.Done(); … }()`: the signals at the top level of the deferred literal.
+    if (fn?.type === 'func_literal') for (const inner of topLevelStatements(fn.childForFieldName('body'))) addSignal(signalExpression(inner), signals);
+    else addSignal(call, signals);
   }
   if (signals.waitGroups.size + signals.channels.size > 0) return signals;
   const last = statements[statements.length - 1];
