@@ -464,8 +464,10 @@ export class Journey {
     await this.page.keyboard.press(`${mod}+Shift+KeyP`);
     await this.quickInput().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await this.quickInput().fill(`>${title}`);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title });
+    // Enter on the focused row: a click on a list the filter is still re-rendering can wait forever
+    // on a loaded machine (the row it aimed at is replaced).
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title });
     await row.first().waitFor({ timeout: UI_TIMEOUT });
-    await row.first().click();
+    await this.page.keyboard.press('Enter');
   }
 }
