@@ -595,7 +595,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     file.editsSince = [];
     file.toolchainStatus = facts.toolchainStatus;
     file.gotFirstResults();
-    if (findings.some(changesAtUpgrade)) void upgrade.prepare(file.path);
+    // The impact of the upgrade (every file of the module, in slices) waits for the complete results.
+    if (complete && findings.some(changesAtUpgrade)) void upgrade.prepare(file.path);
     await connection.sendDiagnostics({ uri: file.uri, version, diagnostics: findings.map((f) => toDiagnostic(f, file.uri)) });
   }
 
