@@ -4,7 +4,7 @@
 //
 //   corpusDir          a directory of Go code (default: $(go env GOROOT)/src, or a generated module)
 //   --quick            small corpus (GOROOT/src/net/http/...), 100 keystrokes, 3 cold starts, no anchors
-//   --only a,b         run only these of: keystroke, storm, throughput, anchors, coldstart, memory, cache, profile
+//   --only a,b         run only these of: keystroke, storm, throughput, anchors, coldstart, bigpackage, memory, cache, profile
 //   --skip a,b         run all but these
 //   --anchors          run the go anchors even with --quick
 //   --threads N        scan threads (default: one per core)
@@ -16,6 +16,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { anchorsBench } from './anchors.mjs';
+import { bigPackageBench } from './bigpackage.mjs';
 import { cacheBench } from './cache.mjs';
 import { coldStartBench } from './coldstart.mjs';
 import { keystrokeBench } from './keystroke.mjs';
@@ -28,7 +29,7 @@ import { memoryBench } from './memory.mjs';
 import { profileBench } from './profile.mjs';
 import { throughputBench } from './throughput.mjs';
 
-const ALL = ['keystroke', 'storm', 'throughput', 'memory', 'cache', 'anchors', 'coldstart', 'profile'];
+const ALL = ['keystroke', 'storm', 'throughput', 'memory', 'cache', 'anchors', 'coldstart', 'bigpackage', 'profile'];
 
 function parseArgs(argv) {
   const o = { quick: false, dir: undefined, only: undefined, skip: [], anchors: undefined, threads: undefined, repeat: undefined, edits: undefined, out: join(repoRoot, 'bench', 'results', 'bench.json') };
@@ -118,6 +119,7 @@ async function main() {
   else await step('anchors', () => anchorsBench({ goPackages: corpus.goPackages, log }));
   if (results.anchors?.skipped) log(`\n[anchors] ${results.anchors.skipped}`);
   await step('coldstart', () => coldStartBench({ runs: o.quick ? 3 : 5 }));
+  await step('bigpackage', () => bigPackageBench({ runs: o.quick ? 1 : 3, goModCache: go?.modCache }));
   if (!o.quick || o.only?.includes('profile')) await step('profile', () => profileBench({ target: `${corpus.root}/...`, top: 12 }));
   results.env.loadAfter = load();
   results.env.minutes = (Date.now() - started.getTime()) / 60000;
@@ -202,6 +204,20 @@ export function report(r) {
     if (c.versionMs !== undefined) row('', '`gohazard --version`, whole process (node start included)', ms(c.versionMs), '≤ 100 ms', meets(c.versionMs <= 100));
     if (c.bundled) row('', `same with the bundle VS Code starts (dist/server.js, built ${c.bundled.builtAt.slice(0, 16)}): spawn / didOpen to diagnostics`, `${ms(c.bundled.firstDiagnosticsMs)} / ${ms(c.bundled.afterDidOpenMs)}`);
   } else failed('coldstart');
+
+  const bp = r.bigpackage;
+  if (bp && !bp.error) {
+    const scenarioRows = (label, x, targets) => {
+      row(label, `${x.lines}-line file alone in its directory (baseline): didOpen to diagnostics`, ms(x.baselineAlone.firstMs));
+      for (const [key, name, target] of [['noCache', 'fresh server, no cache', targets.cold], ['emptyCache', 'fresh server, empty cache (stores)', targets.cold], ['warmCache', 'fresh server, warm cache', targets.warm]]) {
+        const s = x[key];
+        row('', `${name}: didOpen to first / complete diagnostics (findings)`, `${ms(s.firstMs)} (${s.firstFindings}) / ${ms(s.completeMs)} (${s.findings})`, target ? `≤ 500 ms / ≤ ${target / 1000} s` : '', target ? `${meets(s.firstMs <= 500 && s.completeMs <= target)}; first = ${ratio(s.firstMs / x.baselineAlone.firstMs)} the file alone` : `first = ${ratio(s.firstMs / x.baselineAlone.firstMs)} the file alone`);
+      }
+    };
+    scenarioRows(`8 big package (${bp.generated.files} files)`, bp.generated, { cold: 3000, warm: 1000 });
+    if (bp.real?.skipped) row('', 'real package', bp.real.skipped);
+    else if (bp.real) scenarioRows(`  ${bp.real.name}`, bp.real, {});
+  } else failed('bigpackage');
 
   if (m && !m.error) {
     row('5 memory', `CLI scan peak RSS (${count(m.cli.files)} files, no cache)`, mb(m.cli.peakRssKiB), '≤ 400 MB', meets(m.cli.peakRssKiB <= 400 * 1024));

@@ -10,10 +10,10 @@ import { engine } from './engine.mjs';
 import { writeCorpus } from './generate.mjs';
 
 export function goCommand() {
-  const r = spawnSync('go', ['env', 'GOROOT', 'GOVERSION'], { encoding: 'utf8', env: goEnv() });
+  const r = spawnSync('go', ['env', 'GOROOT', 'GOVERSION', 'GOMODCACHE'], { encoding: 'utf8', env: goEnv() });
   if (r.status !== 0 || r.error) return undefined;
-  const [goroot, version] = r.stdout.trim().split('\n');
-  return { goroot, version };
+  const [goroot, version, modCache] = r.stdout.trim().split('\n');
+  return { goroot, version, modCache };
 }
 
 /** The environment of every go command the bench runs: no user flags, no toolchain download. */

@@ -12,11 +12,11 @@ const { StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/nod
 const { createProtocolConnection } = require('vscode-languageserver-protocol/node');
 
 export class BenchClient {
-  /** serverArgs: what node runs, by default the CLI's `lsp --stdio`. */
-  constructor({ settings = {}, execArgv = [], serverArgs = [cliPath, 'lsp', '--stdio'] } = {}) {
+  /** serverArgs: what node runs, by default the CLI's `lsp --stdio`; env: the server's environment (default: this one's). */
+  constructor({ settings = {}, execArgv = [], serverArgs = [cliPath, 'lsp', '--stdio'], env = process.env } = {}) {
     this.settings = settings;
     this.startedAt = performance.now();
-    this.process = track(spawn(process.execPath, [...execArgv, ...serverArgs], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    this.process = track(spawn(process.execPath, [...execArgv, ...serverArgs], { stdio: ['pipe', 'pipe', 'pipe'], env }));
     this.stderr = '';
     this.process.stderr.on('data', (d) => (this.stderr += String(d)));
     this.waiters = [];

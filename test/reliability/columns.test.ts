@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { decodeUtf8 } from '../../server/src/engine/byteLayout';
 import { SourceText } from '../../server/src/engine/sourceText';
 import { cliPath } from '../helpers';
@@ -165,7 +166,10 @@ describe('columns of files that are not valid UTF-8', function () {
         const uri = pathToFileURL(join(dir, file)).toString();
         assert.deepEqual(ranges(await client.diagnostics(uri)), expected(file), `${file} read from disk`);
         await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: new TextDecoder().decode(files[file]) } });
-        assert.deepEqual(ranges(await client.diagnostics(uri, (p) => p.version === 1)), expected(file), `${file} opened`);
+        // A first publish may leave out what waits for the facts of the package's other files: the complete one follows.
+        const complete = (p: Parameters<typeof ranges>[0]) => isDeepStrictEqual(ranges(p), expected(file));
+        const opened = await client.diagnostics(uri, (p) => p.version === 1 && complete(p)).catch((error: Error) => error.message);
+        assert.deepEqual(typeof opened === 'string' ? opened : ranges(opened), expected(file), `${file} opened`);
       }
     } finally {
       await client.shutdown();

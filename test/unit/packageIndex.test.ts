@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PENDING } from '../../server/src/engine/dependencies';
 import { GoGrammar } from '../../server/src/engine/grammar';
 import { Indexer, PackageIndex, packageClauseName } from '../../server/src/engine/packageIndex';
+import { ScanCache } from '../../server/src/engine/scanCache';
+import { DiskCache } from '../../server/src/node/diskCache';
 import { loadGrammar, nodeFileHost, toEnginePath } from '../../server/src/node/nodeHost';
 
 /** Summarises a file as the names of its package-level functions. */
@@ -59,5 +62,34 @@ describe('package index', () => {
   it('is disabled, and costs nothing, when no rule registered an indexer', async () => {
     const index = new PackageIndex(grammar, nodeFileHost, []);
     assert.equal(await index.viewFor(toEnginePath(join(dir, 'a.go')), 'package p\n'), undefined);
+  });
+
+  it('lazily: reads unloaded facts as PENDING, loads only the indexers asked for, and a fresh index reads them from the store', async () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'gohazard-pkg-lazy-'));
+    writeFileSync(join(pkg, 'a.go'), 'package p\nfunc A() {}\n');
+    writeFileSync(join(pkg, 'b.go'), 'package p\nfunc B() {}\n');
+    const ran: string[] = [];
+    const funcs: Indexer = { id: 'funcs', summarize: (root, source) => (ran.push('funcs'), funcNames.summarize(root, source)) };
+    const costly: Indexer = { id: 'costly', summarize: (root) => (ran.push('costly'), root.namedChildren.length) };
+    const store = new ScanCache(new DiskCache(mkdtempSync(join(tmpdir(), 'gohazard-pkg-store-'))), 'test-engine');
+    const a = toEnginePath(join(pkg, 'a.go'));
+    for (const run of [0, 1]) {
+      ran.length = 0;
+      const index = new PackageIndex(grammar, nodeFileHost, [funcs, costly]);
+      index.useStore(store, { keysFindings: false });
+      const lazy = (await index.viewFor(a, 'package p\n', undefined, { lazy: true }))!;
+      assert.deepEqual(lazy.files, [toEnginePath(join(pkg, 'b.go'))]);
+      assert.equal(lazy.valueOf('f:funcs'), PENDING);
+      assert.deepEqual(lazy.unloaded(), ['funcs']);
+      assert.deepEqual(ran, [], 'a lazy view summarises nothing');
+      assert.equal(await index.load(a, 'package p\n', lazy.unloaded(), async () => true), true);
+      assert.deepEqual(ran, run === 0 ? ['funcs'] : [], `run ${run}: by the indexer asked for, then from the store`);
+      const loaded = (await index.viewFor(a, 'package p\n', undefined, { lazy: true }))!;
+      assert.notEqual(loaded.valueOf('f:funcs'), PENDING);
+      assert.deepEqual(loaded.summaries('funcs').flatMap((x) => x.summary as string[]), ['B']);
+      assert.deepEqual(loaded.unloaded(), []);
+      assert.deepEqual(index.summaryCounts, run === 0 ? { summarised: 1, fromStore: 0 } : { summarised: 0, fromStore: 1 });
+      assert.equal(loaded.valueOf('f:costly'), PENDING, 'another indexer stays unloaded');
+    }
   });
 });

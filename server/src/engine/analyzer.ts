@@ -15,10 +15,10 @@
 // checked before that stays cached. analyze() runs it to the end, for the CLI and tests.
 import type { Node, Query, QueryMatch } from 'web-tree-sitter';
 import { EngineConfig, escapeScopeOf, explicitSeverity, ruleOptionsKey, severityFor } from './config';
-import { DeclarationText, recording } from './dependencies';
+import { DeclarationText, PENDING, recording } from './dependencies';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
-import { FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
+import { familyOf, FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
 import { DeclScopes, PackageScope, topLevelOf } from './scope';
 import { SourceText } from './sourceText';
 import { applySuppressions, SameAs, suppressionRule } from './suppressions';
@@ -115,6 +115,8 @@ export interface AnalysisStats {
   declarations: number;
   /** Declarations whose rules actually ran (the others came from the cache). */
   analysed: number;
+  /** Declarations checked now with findings withheld: their rules read facts of the package not loaded yet. */
+  withheld: number;
 }
 
 export interface AnalysisResult {
@@ -194,6 +196,12 @@ export class Analyzer {
     const pkg = new PackageScope(root);
     const declarationText = (i: number): DeclarationText => ({ hash: texts[i], text: () => source.text.slice(decls[i].startIndex, decls[i].endIndex) });
     const valueOf = (key: string, i: number) => (key === BASE ? baseOf(decls[i]) : VIEW_KEY.test(key) ? (file.package?.valueOf(key, declarationText(i)) ?? '-') : pkg.valueOf(key, declarationText(i)));
+    // With a lazy package view, a rule that read facts of the other files not loaded yet (PENDING) has
+    // its findings in the declaration withheld, so that what is published before they load is a subset
+    // of what is published after: no finding shows and then goes.
+    const lazy = file.package?.lazy === true;
+    const pending = (i: number) => (reads: ReadonlySet<string>) => [...reads].some((key) => VIEW_KEY.test(key) && valueOf(key, i) === PENDING);
+    let withheld = 0;
     const results: RelativeFinding[][] = new Array(decls.length);
     const missing: number[] = [];
     for (let i = 0; i < decls.length; i++) {
@@ -215,7 +223,9 @@ export class Analyzer {
           yield;
           if (doc.tree !== tree) throw new Error('the document changed during its analysis');
           const reads = new Set<string>();
-          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, config, source, pkg, reads));
+          const check = lazy ? { pending: pending(i), withheld: false } : undefined;
+          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, config, source, pkg, reads, check));
+          if (check?.withheld) withheld++;
           cache.store(texts[i], { deps: [...reads].map((key) => [key, valueOf(key, i)]), findings, used: run });
           results[i] = findings;
         }
@@ -251,7 +261,7 @@ export class Analyzer {
     const suppressionSeverity = severityFor(suppressionRule.id, suppressionRule.defaultSeverity, config);
     if (suppressionSeverity !== 'off') kept.push(...problems.map((p) => ({ ...p, severity: suppressionSeverity })));
     kept.sort(compareFindings);
-    return { findings: kept, stats: { declarations: decls.length, analysed: missing.length } };
+    return { findings: kept, stats: { declarations: decls.length, analysed: missing.length, withheld } };
   }
 
   /**
@@ -323,7 +333,19 @@ export class Analyzer {
     return byDecl;
   }
 
-  private checkDecl(decl: Node, matches: QueryMatch[], combined: CombinedQuery, active: ReadonlySet<Rule>, file: FileFacts, config: EngineConfig, source: SourceText, pkg: PackageScope, reads: Set<string>): RelativeFinding[] {
+  /** With `lazy`: the findings of rules whose reads are pending are left out (and then `lazy.withheld` is set). */
+  private checkDecl(
+    decl: Node,
+    matches: QueryMatch[],
+    combined: CombinedQuery,
+    active: ReadonlySet<Rule>,
+    file: FileFacts,
+    config: EngineConfig,
+    source: SourceText,
+    pkg: PackageScope,
+    reads: Set<string>,
+    lazy?: { pending: (reads: ReadonlySet<string>) => boolean; withheld: boolean },
+  ): RelativeFinding[] {
     const out: RelativeFinding[] = [];
     if (matches.length === 0) return out;
     const byRule = new Map<Rule, QueryMatch[]>();
@@ -338,6 +360,7 @@ export class Analyzer {
     const base = decl.startIndex;
     const testFile = isTestCode(file.path);
     let mayBeHot: boolean | undefined;
+    const withheld: Rule[] = [];
     for (const [rule, ruleMatches] of byRule) {
       // By default cost findings are shown only in hot code (a declaration that cannot hold any is not
       // checked for them), and facts only in the allocations view.
@@ -361,13 +384,27 @@ export class Analyzer {
           out.push(f);
         },
       };
+      const before = out.length;
+      const ruleReads = lazy && new Set<string>();
       try {
-        rule.check(ctx, ruleMatches);
+        if (ruleReads) recording(ruleReads, () => rule.check(ctx, ruleMatches));
+        else rule.check(ctx, ruleMatches);
       } catch (error) {
         this.onRuleError(rule.id, error);
       }
+      if (ruleReads && lazy.pending(ruleReads)) {
+        out.length = before;
+        withheld.push(rule);
+      }
     }
-    return out;
+    if (withheld.length === 0) return out;
+    lazy!.withheld = true;
+    // A withheld finding may be one problem with a finding of another rule, which would then be shown
+    // differently: those wait too. The findings of one subject come from rules of one family; costs
+    // fold by line.
+    const families = new Set(withheld.map((r) => familyOf(r.id)));
+    const costs = withheld.some((r) => r.kind === 'cost');
+    return out.filter((f) => !(f.subject !== undefined && families.has(familyOf(f.rule))) && !(costs && this.kindOf.get(f.rule) === 'cost'));
   }
 }
 
@@ -441,7 +478,7 @@ export function skippedFile(source: SourceText, config: EngineConfig, message: s
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: source.lineText(0).length } };
     findings.push({ rule: skippedRule.id, severity, range, message, fixes: [] });
   }
-  return { findings, stats: { declarations: 0, analysed: 0 } };
+  return { findings, stats: { declarations: 0, analysed: 0, withheld: 0 } };
 }
 
 /** The finding that stands for a declaration too deep to analyse, on its first line. */

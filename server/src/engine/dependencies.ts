@@ -39,6 +39,13 @@ export function withoutRecording<T>(fn: () => T): T {
   }
 }
 
+/**
+ * The value of a dependency on facts not loaded yet (an editor's package view, while the summaries of
+ * the package's other files are loading): the findings that read it are withheld (Analyzer), and a
+ * result cached with it is never reused once the facts are in, where every value differs from it.
+ */
+export const PENDING = '\u0000pending';
+
 /** The declaration whose dependency values are asked for: some values are its share of a fact. */
 export interface DeclarationText {
   /** A key of the text (its type and hash). */

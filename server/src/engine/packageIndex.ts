@@ -19,7 +19,7 @@ import { GoGrammar } from './grammar';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
-import { DeclarationText, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
+import { DeclarationText, PENDING, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
 import { DETAIL_READS, jsonAt, RecordedReads, SummaryReads } from './summaryReads';
 
 export interface Indexer {
@@ -57,9 +57,12 @@ export interface IndexHost {
  */
 export interface SummaryStore {
   textDigest(text: string): string;
-  loadSummary(textDigest: string): { packageName: string; digests: Record<string, string>; summaries(): Map<string, unknown> } | undefined;
-  /** Returns the digest of each summary. */
-  storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string): Record<string, string>;
+  /** By every indexer; with indexerId, the entry of that indexer alone (an editor summarises lazily). */
+  loadSummary(textDigest: string, indexerId?: string): { packageName: string; digests: Record<string, string>; summaries(): Map<string, unknown> } | undefined;
+  /** Returns the digest of each summary. With indexerId, stores the summary by that indexer as its own entry. */
+  storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string, indexerId?: string): Record<string, string>;
+  /** Forgets what it remembers of the texts seen so far (a scan after each directory, an editor after each load). */
+  endDirectory?(): void;
   /** The details of a file by one indexer computed in earlier runs, by name. */
   loadDetails(textDigest: string, indexerId: string): Map<string, unknown> | undefined;
   storeDetails(textDigest: string, indexerId: string, details: ReadonlyMap<string, unknown>): void;
@@ -76,6 +79,8 @@ interface FileSummary {
   hashes: Record<string, string>;
   /** Whether hashes are the store's digests. */
   digested: boolean;
+  /** The indexers it was summarised by (an editor's index summarises by those its rules read, PackageIndex.load). */
+  indexed: ReadonlySet<string>;
   /**
    * Changes exactly when the hashes change. Fingerprints carry it rather than the hashes: every file of
    * a directory has a fingerprint, and one made of every sibling's summaries grows with the square of
@@ -101,12 +106,20 @@ export interface PackageFileSummary {
 
 export interface PackageView {
   packageName: string;
+  /** Made by viewFor with `lazy`: reads of the other files' facts may be PENDING. */
+  lazy: boolean;
   /** The other files of the package (not the analysed file itself). */
   files: string[];
   /** Changes whenever a summary of another file of the package changes. */
   fingerprint: string;
   /** The other files' summaries by one indexer (a read of `f:<indexer>`). */
   summaries(indexerId: string): PackageFileSummary[];
+  /**
+   * A lazy view's indexers whose summaries of the other files were read, or looked up, before they were
+   * loaded (PackageIndex.load loads them). Reads of them had the value PENDING, and the analysis
+   * withheld the findings that depend on them.
+   */
+  unloaded(): string[];
   /**
    * The analysed file's own summary, made from the text given to viewFor (a read of `o:<indexer>`).
    * Findings are cached per declaration, so a rule must not read another function's body from the live
@@ -173,7 +186,12 @@ export class PackageIndex {
   private readonly ownSummaries = new Map<string, Map<string, OwnSummary>>();
   private lastVersion = 0;
   private store: SummaryStore | undefined;
+  /** Whether the store also keys findings (a scan), which needs every read of the summaries recorded. */
+  private storeKeysFindings = true;
   private readonly memberDigests = new WeakMap<FileSummary, Map<string, string>>();
+  private allIdSet: ReadonlySet<string> | undefined;
+  /** Files summarised (parsed for it) and files whose summaries all came from the store, so far. */
+  readonly summaryCounts = { summarised: 0, fromStore: 0 };
 
   constructor(
     private readonly grammar: GoGrammar,
@@ -228,10 +246,46 @@ export class PackageIndex {
     this.releaseScratch();
   }
 
-  /** Summaries (and details) are looked up in the store before a file is parsed for them, and computed ones stored. */
-  useStore(store: SummaryStore | undefined): void {
+  /**
+   * Summaries (and details) are looked up in the store before a file is parsed for them, and computed
+   * ones stored. keysFindings: the scan cache also stores findings by what they read of the summaries
+   * (PackageView.reads, dependencies); an editor stores summaries only, and records no such reads.
+   */
+  useStore(store: SummaryStore | undefined, options: { keysFindings?: boolean } = {}): void {
     this.store = store;
+    this.storeKeysFindings = options.keysFindings ?? true;
     this.summaries.clear();
+  }
+
+  /** Forgets the summaries of a directory's files: an editor keeps them while the package has open files. */
+  forgetDirectory(dir: string): void {
+    for (const path of this.summaries.keys()) if (dirname(path) === dir) this.summaries.delete(path);
+    for (const key of this.lastDerived.keys()) if (dirname(key.slice(0, key.indexOf('\u0000'))) === dir) this.lastDerived.delete(key);
+  }
+
+  /**
+   * Summarises the other files of path's package by these indexers (those a lazy view found unloaded),
+   * from the store when it has them. `between` runs after each file summarised; it returns false to stop
+   * (an editor's analysis that went stale): what was summarised stays. True when all are loaded.
+   */
+  async load(path: string, text: string, indexerIds: readonly string[], between: () => Promise<boolean>, onProgress?: (done: number, total: number) => void): Promise<boolean> {
+    const ids = this.indexers.filter((i) => indexerIds.includes(i.id)).map((i) => i.id);
+    const ownPackage = packageClauseName(text);
+    const todo = (await this.siblings(path)).filter((s) => {
+      const cached = this.summaries.get(s.path);
+      const same = cached?.text === s.text ? cached : undefined;
+      return (same?.packageName ?? packageClauseName(s.text)) === ownPackage && !(same && ids.every((id) => same.indexed.has(id)));
+    });
+    try {
+      for (let i = 0; i < todo.length; i++) {
+        this.summaryOf(todo[i].path, todo[i].text, undefined, ids);
+        onProgress?.(i + 1, todo.length);
+        if (!(await between())) return false;
+      }
+      return true;
+    } finally {
+      this.store?.endDirectory?.();
+    }
   }
 
   /** Frees the trees parsed to compute details; the details themselves stay cached. */
@@ -260,23 +314,39 @@ export class PackageIndex {
    * document may change while the siblings are read): summarising it from that tree spares a parse of
    * the whole file.
    */
-  async viewFor(path: string, text: string, ownTree?: () => Node | undefined): Promise<PackageView | undefined> {
+  /**
+   * lazy: the view summarises nothing, it reads the summaries loaded so far (load); a read of the other
+   * files' summaries by an indexer not loaded for all of them has the value PENDING (see unloaded).
+   * Otherwise every other file is summarised by every indexer first.
+   */
+  async viewFor(path: string, text: string, ownTree?: () => Node | undefined, options: { lazy?: boolean } = {}): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
     // The analysed file itself is summarised from the text handed in (the editor's), like the others.
     const ownPackage = packageClauseName(text);
-    const dir = dirname(path);
-    const isTest = path.endsWith('_test.go');
-    const members: { path: string; summary: FileSummary }[] = [];
-    for (const name of await this.listing(dir)) {
-      const other = joinPath(dir, name);
-      if (other === path || (!isTest && name.endsWith('_test.go'))) continue;
-      const otherText = this.overlays.get(other)?.text ?? (await this.diskText(other));
-      if (otherText === undefined) continue;
-      const summary = this.summaryOf(other, otherText);
-      if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
-      members.push({ path: other, summary });
+    const members: { path: string; summary: FileSummary | undefined }[] = [];
+    for (const sibling of await this.siblings(path)) {
+      let summary: FileSummary | undefined;
+      if (options.lazy) {
+        const cached = this.summaries.get(sibling.path);
+        summary = cached?.text === sibling.text ? cached : undefined;
+        // Until it is summarised, the package clause read without a parse decides.
+        const packageName = summary?.packageName ?? packageClauseName(sibling.text);
+        if (packageName === '' || packageName !== ownPackage) continue;
+      } else {
+        summary = this.summaryOf(sibling.path, sibling.text);
+        if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
+      }
+      members.push({ path: sibling.path, summary });
     }
-    const store = this.store;
+    const summarised = members.filter((m): m is { path: string; summary: FileSummary } => m.summary !== undefined);
+    const loadedIds = new Map<string, boolean>();
+    const loaded = (id: string) => {
+      let l = loadedIds.get(id);
+      if (l === undefined) loadedIds.set(id, (l = members.every((m) => m.summary?.indexed.has(id))));
+      return l;
+    };
+    const unloaded = new Set<string>();
+    const store = this.storeKeysFindings ? this.store : undefined;
     // Summaries of the analysed file are made only when a rule reads them (an edited file changes on
     // every keystroke, and an indexer that models every function costs far more than the keystroke's
     // analysis), only by the indexer read, and again only when the edit changed the indexer's input.
@@ -292,7 +362,7 @@ export class PackageIndex {
       let o = own.get(id);
       if (o) return o;
       const whole = store ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
-      if (whole?.text === text) {
+      if (whole?.text === text && whole.indexed.has(id)) {
         o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
         own.set(id, o);
         return o;
@@ -313,8 +383,8 @@ export class PackageIndex {
       return o;
     };
     const values = new Map<string, string>();
-    const memberHashes = (id: string) => members.map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
-    const byPath = new Map(members.map((m) => [m.path, m.summary]));
+    const memberHashes = (id: string) => summarised.map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
+    const byPath = new Map(summarised.map((m) => [m.path, m.summary]));
     const index = this;
     const derivedValues = new Map<string, Derived>();
     const derive = (name: string) => {
@@ -327,9 +397,12 @@ export class PackageIndex {
         else {
           const reads = new Set<string>();
           const value = withoutRecording(() => recording(reads, () => this.derivations.get(name)?.compute(view)));
-          d = { value, hash: textHash(JSON.stringify(value ?? null)), reads: [...reads].map((key) => [key, view.valueOf(key)]) };
+          const readValues: [string, string][] = [...reads].map((key) => [key, view.valueOf(key)]);
+          d = { value, hash: readValues.some(([, v]) => v === PENDING) ? PENDING : textHash(JSON.stringify(value ?? null)), reads: readValues };
           this.lastDerived.set(`${path}\u0000${name}`, d);
         }
+        // Reused, it read nothing now: what it needs is unloaded all the same.
+        for (const [key, value] of d.reads) if (value === PENDING && key.startsWith('f:')) unloaded.add(key.slice(2));
         derivedValues.set(name, d);
       }
       return d;
@@ -337,16 +410,18 @@ export class PackageIndex {
     const reads = new SummaryReads();
     const view: PackageView = {
       packageName: ownPackage,
+      lazy: options.lazy === true,
       files: members.map((m) => m.path),
       // Built when asked for: a scan of a large package would otherwise build one string of every
       // other file's name per file.
       get fingerprint() {
-        return members.map((m) => `${basename(m.path)}\u0000${m.summary.version}`).join('\n');
+        return members.map((m) => `${basename(m.path)}\u0000${m.summary?.version ?? 0}`).join('\n');
       },
       summaries(id) {
         recordDependency(`f:${id}`);
+        if (!loaded(id)) unloaded.add(id);
         // Only the scan cache needs to know which entries were read; the editor's analyses pay nothing for it.
-        return members.map((m) => {
+        return summarised.map((m) => {
           const summary = m.summary.summaries().get(id);
           return { path: m.path, summary: store ? reads.wrap(id, summary) : summary };
         });
@@ -366,21 +441,36 @@ export class PackageIndex {
         if (store) reads.detail(id, basename(otherPath), name);
         return member ? index.detailOf(otherPath, member, id, name) : undefined;
       },
+      unloaded: () => [...unloaded],
       valueOf(key, declaration) {
         const relevant = key.startsWith('x:') ? index.derivations.get(key.slice(2))?.relevant : undefined;
         if (relevant && declaration) {
           const fact = derive(key.slice(2));
+          if (fact.hash === PENDING) return PENDING;
           return index.shares.get(key, fact.hash, declaration, (text) => textHash(JSON.stringify(relevant(fact.value as never, text) ?? null)));
         }
         let v = values.get(key);
         if (v === undefined) {
-          if (key.startsWith('f:')) v = textHash(memberHashes(key.slice(2)));
+          if (key.startsWith('f:')) {
+            const id = key.slice(2);
+            // Asked when a cached result is looked up: a result that read them wants them loaded too.
+            if (loaded(id)) v = textHash(memberHashes(id));
+            else {
+              v = PENDING;
+              unloaded.add(id);
+            }
+          }
           // What the summary says, not what it was made from: an edit of a function header that the
           // summary ignores must not re-check every declaration that read it.
           else if (key.startsWith('o:')) v = ownSummary(key.slice(2)).hash;
           else if (key.startsWith('d:')) {
-            const member = byPath.get(key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000')));
-            v = member ? (member.textHash ??= textHash(member.text)) : '-';
+            const id = key.slice(2, key.indexOf(':', 2));
+            const other = key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000'));
+            const member = byPath.get(other);
+            if (!member && members.some((m) => m.path === other)) {
+              v = PENDING;
+              unloaded.add(id);
+            } else v = member ? (member.textHash ??= textHash(member.text)) : '-';
           } else if (key.startsWith('x:')) v = derive(key.slice(2)).hash;
           else throw new Error(`not a package view dependency: ${key}`);
           values.set(key, v);
@@ -389,9 +479,9 @@ export class PackageIndex {
       },
       reads,
       dependencies: store && {
-        whole: (ids) => store.digest(members.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
+        whole: (ids) => store.digest(summarised.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
         parts: (recorded) => {
-          const byName = new Map(members.map((m) => [basename(m.path), m]));
+          const byName = new Map(summarised.map((m) => [basename(m.path), m]));
           return store.digest(
             recorded.flatMap(([id, paths]) => {
               const detailsOf = id.startsWith(DETAIL_READS) ? id.slice(DETAIL_READS.length) : undefined;
@@ -402,7 +492,7 @@ export class PackageIndex {
                   return [id, file, name, m ? (JSON.stringify(this.detailOf(m.path, m.summary, detailsOf, name)) ?? '-') : '-'];
                 });
               }
-              return paths.flatMap((p) => [id, JSON.stringify(p), ...members.flatMap((m) => [basename(m.path), jsonAt(m.summary.summaries().get(id), p)])]);
+              return paths.flatMap((p) => [id, JSON.stringify(p), ...summarised.flatMap((m) => [basename(m.path), jsonAt(m.summary.summaries().get(id), p)])]);
             }),
           );
         },
@@ -434,6 +524,20 @@ export class PackageIndex {
     return digest;
   }
 
+  /** The other Go files of path's directory that its package may hold (test files only for a test file), with their texts. */
+  private async siblings(path: string): Promise<{ path: string; text: string }[]> {
+    const dir = dirname(path);
+    const isTest = path.endsWith('_test.go');
+    const out: { path: string; text: string }[] = [];
+    for (const name of await this.listing(dir)) {
+      const other = joinPath(dir, name);
+      if (other === path || (!isTest && name.endsWith('_test.go'))) continue;
+      const text = this.overlays.get(other)?.text ?? (await this.diskText(other));
+      if (text !== undefined) out.push({ path: other, text });
+    }
+    return out;
+  }
+
   private listing(dir: string): Promise<string[]> {
     let pending = this.listings.get(dir);
     if (!pending) {
@@ -452,32 +556,93 @@ export class PackageIndex {
     return pending;
   }
 
-  /** A file's summaries by every indexer, cached per text; from the store, or else summarised (and stored). */
-  private summaryOf(path: string, text: string, tree?: Node): FileSummary {
+  /**
+   * A file's summaries by these indexers (by default every one), cached per text; from the store, or
+   * else summarised (and stored). Summaries by other indexers made earlier of the same text are kept.
+   */
+  private summaryOf(path: string, text: string, tree?: Node, ids?: readonly string[]): FileSummary {
     const cached = this.summaries.get(path);
-    if (cached && cached.text === text) return cached;
+    const same = cached?.text === text ? cached : undefined;
+    if (same && (ids ?? this.indexers.map((i) => i.id)).every((id) => same.indexed.has(id))) return same;
     const versionOf = (hashes: Record<string, string>) => {
       const key = JSON.stringify(Object.entries(hashes).sort());
       return cached && JSON.stringify(Object.entries(cached.hashes).sort()) === key ? cached.version : ++this.lastVersion;
     };
-    const textDigest = this.store?.textDigest(text);
-    const stored = textDigest !== undefined ? this.store!.loadSummary(textDigest) : undefined;
+    const store = this.store;
+    const textDigest = store?.textDigest(text);
+    // A scan stores a file's summaries by every indexer as one entry: an editor uses it when it is there.
+    const stored = !same && textDigest !== undefined ? store!.loadSummary(textDigest) : undefined;
     let summary: FileSummary;
     if (stored) {
-      summary = { text, packageName: stored.packageName, hashes: { ...stored.digests }, digested: true, version: versionOf(stored.digests), summaries: stored.summaries, details: new Map() };
-    } else {
+      this.summaryCounts.fromStore++;
+      summary = { text, packageName: stored.packageName, hashes: { ...stored.digests }, digested: true, indexed: this.allIds(), version: versionOf(stored.digests), summaries: stored.summaries, details: new Map() };
+    } else if (!same && !ids) {
       const { packageName, summaries, failed } = this.summarize(this.indexers, tree ?? this.treeOf(path, text), text);
+      this.summaryCounts.summarised++;
       let hashes: Record<string, string>;
       let digested = false;
       // A summary by every indexer is kept for another run, unless one failed (it may not next time).
       if (!failed && textDigest !== undefined) {
-        hashes = this.store!.storeSummary(textDigest, packageName, summaries, JSON.stringify([...summaries]));
+        hashes = store!.storeSummary(textDigest, packageName, summaries, JSON.stringify([...summaries]));
         digested = true;
       } else hashes = Object.fromEntries([...summaries].map(([id, value]) => [id, textHash(JSON.stringify(value ?? null))]));
-      summary = { text, packageName, hashes, digested, version: versionOf(hashes), summaries: () => summaries, details: new Map() };
+      summary = { text, packageName, hashes, digested, indexed: this.allIds(), version: versionOf(hashes), summaries: () => summaries, details: new Map() };
+    } else {
+      summary = this.summaryAdding(path, text, tree, same, (ids ?? [...this.allIds()]).filter((id) => !same?.indexed.has(id)), textDigest, versionOf);
     }
     this.summaries.set(path, summary);
     return summary;
+  }
+
+  /**
+   * The summary of a file by more indexers than same (if any) holds: each from its own entry in the
+   * store, else summarised with the others missing in one parse, and stored as its own entry.
+   */
+  private summaryAdding(path: string, text: string, tree: Node | undefined, same: FileSummary | undefined, ids: string[], textDigest: string | undefined, versionOf: (hashes: Record<string, string>) => number): FileSummary {
+    const store = this.store;
+    const hashes: Record<string, string> = { ...same?.hashes };
+    const parts: (() => [string, unknown])[] = [];
+    let packageName = same?.packageName;
+    const toSummarize: Indexer[] = [];
+    for (const id of ids) {
+      const stored = textDigest !== undefined ? store!.loadSummary(textDigest, id) : undefined;
+      if (stored && id in stored.digests) {
+        packageName ??= stored.packageName;
+        hashes[id] = stored.digests[id];
+        parts.push(() => [id, stored.summaries().get(id)]);
+      } else toSummarize.push(this.indexers.find((i) => i.id === id)!);
+    }
+    if (toSummarize.length === 0) this.summaryCounts.fromStore++;
+    else {
+      this.summaryCounts.summarised++;
+      const made = this.summarize(toSummarize, tree ?? this.treeOf(path, text), text);
+      packageName = made.packageName;
+      for (const [id, value] of made.summaries) {
+        const one = new Map([[id, value]]);
+        hashes[id] = !made.failed && textDigest !== undefined ? store!.storeSummary(textDigest, made.packageName, one, JSON.stringify([...one]), id)[id] : textHash(JSON.stringify(value ?? null));
+        parts.push(() => [id, value]);
+      }
+    }
+    const earlier = same?.summaries;
+    let merged: Map<string, unknown> | undefined;
+    return {
+      text,
+      packageName: packageName ?? packageClauseName(text),
+      hashes,
+      // Of mixed origins: the scan cache, which relies on digests, never reads such a summary's hashes.
+      digested: false,
+      indexed: new Set([...(same?.indexed ?? []), ...ids]),
+      version: versionOf(hashes),
+      summaries: () => (merged ??= new Map([...(earlier?.() ?? []), ...parts.map((part) => part())])),
+      details: same?.details ?? new Map(),
+      textHash: same?.textHash,
+      storedDetails: same?.storedDetails,
+      unsavedDetails: same?.unsavedDetails,
+    };
+  }
+
+  private allIds(): ReadonlySet<string> {
+    return (this.allIdSet ??= new Set(this.indexers.map((i) => i.id)));
   }
 
   /** A tree of the file's text that someone else keeps alive (lent, or the editor's), if any. */

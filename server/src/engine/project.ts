@@ -60,9 +60,12 @@ export class Project implements FactsWithoutPackage {
     this.profiles = new ProfileStore(host);
   }
 
-  /** ownTree: see PackageIndex.viewFor. `config.profilePath`: the configured CPU profile, if any. */
-  facts(path: string, text: string, ownTree?: () => Node | undefined, config?: Pick<EngineConfig, 'profilePath'>): Promise<FileFacts> {
-    return resolveFileFacts(path, text, this, ownTree, config?.profilePath);
+  /**
+   * ownTree, lazyPackage: see PackageIndex.viewFor (an editor's view is lazy: it loads the package's
+   * facts with PackageIndex.load). `config.profilePath`: the configured CPU profile, if any.
+   */
+  facts(path: string, text: string, ownTree?: () => Node | undefined, config?: Pick<EngineConfig, 'profilePath'>, lazyPackage = false): Promise<FileFacts> {
+    return resolveFileFacts(path, text, this, ownTree, config?.profilePath, lazyPackage);
   }
 
   /** The facts without the package view, which costs the summaries of the package's other files. */

@@ -141,10 +141,12 @@ export class ScanCache {
     return this.storage.digest(parts);
   }
 
-  loadSummary(textDigest: string): CachedSummary | undefined {
-    if (this.summaryMemo.has(textDigest)) return this.summaryMemo.get(textDigest);
-    const summary = this.readSummary(textDigest);
-    this.summaryMemo.set(textDigest, summary);
+  /** With indexerId: the entry of that indexer's summary alone (PackageIndex.load stores them one by one). */
+  loadSummary(textDigest: string, indexerId?: string): CachedSummary | undefined {
+    const memoKey = indexerId === undefined ? textDigest : `${textDigest}\u0000${indexerId}`;
+    if (this.summaryMemo.has(memoKey)) return this.summaryMemo.get(memoKey);
+    const summary = this.readSummary(textDigest, indexerId);
+    this.summaryMemo.set(memoKey, summary);
     return summary;
   }
 
@@ -154,8 +156,8 @@ export class ScanCache {
     this.textDigests.clear();
   }
 
-  private readSummary(textDigest: string): CachedSummary | undefined {
-    const key = this.key('summary', textDigest);
+  private readSummary(textDigest: string, indexerId: string | undefined): CachedSummary | undefined {
+    const key = this.summaryKey(textDigest, indexerId);
     const entry = this.read('summary', key);
     if (!entry) return undefined;
     const meta = entry.meta as { p?: unknown; d?: unknown };
@@ -168,12 +170,17 @@ export class ScanCache {
     };
   }
 
-  /** summariesJson is the JSON of [indexerId, summary] pairs (PackageIndex's key). */
-  storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string): Record<string, string> {
+  /** summariesJson is the JSON of [indexerId, summary] pairs (PackageIndex's key); with indexerId, of that one alone. */
+  storeSummary(textDigest: string, packageName: string, summaries: ReadonlyMap<string, unknown>, summariesJson: string, indexerId?: string): Record<string, string> {
     const digests = summaryDigests(this, summaries);
-    this.summaryMemo.delete(textDigest);
-    this.write('summary', this.key('summary', textDigest), { p: packageName, d: digests }, summariesJson);
+    this.summaryMemo.delete(indexerId === undefined ? textDigest : `${textDigest}\u0000${indexerId}`);
+    this.write('summary', this.summaryKey(textDigest, indexerId), { p: packageName, d: digests }, summariesJson);
     return digests;
+  }
+
+  /** A file's summaries by every indexer (a scan), or by one (an editor's package index, which summarises lazily). */
+  private summaryKey(textDigest: string, indexerId: string | undefined): string {
+    return indexerId === undefined ? this.key('summary', textDigest) : this.key('summary', textDigest, 'indexer', indexerId);
   }
 
   /** The details of a file by one indexer (PackageIndex) computed in earlier scans, by name. */

@@ -5,6 +5,7 @@
 import type { EngineConfig } from '../engine/config';
 import type { GoGrammar } from '../engine/grammar';
 import type { ProjectHost } from '../engine/project';
+import type { SummaryStore } from '../engine/packageIndex';
 import type { Finding } from '../engine/types';
 import type { ToolchainKnowledge } from '../toolchain/facts';
 import type { ModuleSources } from '../workspace/upgradeImpact';
@@ -36,6 +37,11 @@ export interface ServerHost {
   readonly workspace: WorkspaceHost;
   /** The process's memory, for gohazard/stats (where the platform can tell). */
   memoryUsage?(): { rss: number; heapUsed: number; external: number };
+  /**
+   * Where the package index keeps the summaries of files between sessions (the scan cache, outside the
+   * workspace folders), so that opening a file of a large package is fast on a fresh server too.
+   */
+  summaryStore?(roots: string[], log: (message: string) => void): SummaryStore | undefined;
   /** Lets queued messages and timers run, then resolves (between time slices of an analysis). */
   yieldToEventLoop(): Promise<void>;
   /** A failure nobody awaited must be logged, never take the server down. */

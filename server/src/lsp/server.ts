@@ -31,6 +31,7 @@ import { DEFAULT_MAX_FILE_BYTES, megabytesToBytes } from '../engine/limits';
 import { globToRegExp, matchesAny } from '../engine/glob';
 import { Project, ProjectHost } from '../engine/project';
 import { Finding, Fix, Range, Severity } from '../engine/types';
+import type { FileFacts } from '../engine/rule';
 import { allRules } from '../rules';
 import { basename, dirname, joinPath, normalizePath } from '../engine/paths';
 import { isExcludedBy, PROJECT_CONFIG_NAME, ProjectConfig, ProjectConfigs, withProjectSettings } from '../engine/projectConfig';
@@ -47,7 +48,10 @@ import { ruleDocUrl } from '../engine/ruleDocUrl';
 export const FIX_ALL_KIND = 'source.fixAll.gohazard';
 /** From the client when the user trusts the workspace: the server may run the go version probe. */
 export const WORKSPACE_TRUSTED_NOTIFICATION = 'gohazard/workspaceTrusted';
-/** The server's counters: analyses started, completed and abandoned, syntax trees alive, open documents. */
+/**
+ * The server's counters: analyses started, completed and abandoned, syntax trees alive, open documents,
+ * files of packages summarised and read from the cache.
+ */
 export const STATS_REQUEST = 'gohazard/stats';
 /** A code action asked before a document's first results waits for them this long at most. */
 const FIRST_RESULTS_WAIT_MS = 5000;
@@ -81,6 +85,8 @@ interface OpenGoFile {
 
 interface Results {
   version: number;
+  /** False while facts of the package that rules asked for were loading: findings that need them are left out. */
+  complete: boolean;
   findings: Finding[];
   /** The top-level declarations of that version, in order: a fix is offered while its declaration is untouched. */
   declarations: Range[];
@@ -94,6 +100,8 @@ const severities: Record<Severity, DiagnosticSeverity> = {
 };
 
 const CONFIG_TIMEOUT_MS = 2000;
+/** A load of package facts still running after this long is shown in the status item. */
+const ANNOUNCE_LOADING_MS = 150;
 
 export function startServer(connection: Connection, platform: ServerHost): void {
   const goFiles = new Map<string, OpenGoFile>();
@@ -175,6 +183,9 @@ export function startServer(connection: Connection, platform: ServerHost): void 
   let maxFileBytes = DEFAULT_MAX_FILE_BYTES;
   /** The go.mod syntax problems last reported per go.mod, so that each change is logged once. */
   const goModReports = new Map<string, string>();
+  /** Directories whose package facts are loading (a load that takes a while), with its progress. */
+  const packageLoads = new Map<string, { done: number; total: number }>();
+  hints.packageFactsLoading = (path) => packageLoads.get(dirname(path));
   const scheduler = new AnalysisScheduler(
     {
       now: () => performance.now(),
@@ -199,6 +210,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       if (root) workspaceRoots = [root];
     }
     project = new Project(await platform.loadGrammar(params.initializationOptions), allRules, host, (rule, error) => log(`internal error in rule ${rule}: ${(error as Error)?.stack ?? error}`));
+    project.packages.useStore(platform.summaryStore?.(workspaceRoots, log), { keysFindings: false });
     project.modules.onGoModRead = (goMod, problems) => void reportGoModProblems(goMod, problems);
     project.profiles.onLoad = (path, result) => log('error' in result ? `CPU profile ${path} cannot be used: ${result.error}` : `CPU profile ${path}: ${result.cpu.summary.functions} functions with samples`);
     // Before any document arrives: the first analyses must know whether to wait for the probe.
@@ -391,6 +403,8 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       scheduler.forget(file.uri);
       project?.packages.setOverlay(file.path, undefined);
       project?.packages.invalidate(file.path);
+      // Summaries of the package's files are kept while it has open files.
+      if (![...goFiles.values()].some((f) => dirname(f.path) === dirname(file.path))) project?.packages.forgetDirectory(dirname(file.path));
       void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
       workspaceScan.fileClosed(file.path);
       reanalyseSiblings(file);
@@ -418,6 +432,7 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     analyses: scheduler.state(),
     liveTrees: GoDocument.liveTrees,
     scratchTrees: project?.packages.scratchTrees ?? 0,
+    packageSummaries: project?.packages.summaryCounts,
     openDocuments: goFiles.size,
     memory: platform.memoryUsage?.(),
   }));
@@ -520,35 +535,46 @@ export function startServer(connection: Connection, platform: ServerHost): void 
       const text = doc.text;
       const version = file.version;
       const current = () => goFiles.get(file.uri) === file && doc.text === text && doc.isParsed && !doc.unparsedReason;
-      const facts = await project.facts(file.path, text, () => (current() ? doc.parsedTree.rootNode : undefined), engine);
-      if (job.stale || goFiles.get(uri) !== file || doc.text !== text) return 'abandoned';
-      let findings: Finding[] = [];
-      if (settings.enable && !matchesAny(relativeToWorkspace(file.path), settings.exclude) && !(projectConfig && isExcludedBy(projectConfig, file.path))) {
-        const config = allocations.shows(file.uri) ? { ...engine, escapeScope: 'all' as const } : engine;
-        const steps = project.analyzer.analysis(doc, facts, config, file.cache);
-        try {
-          for (let step = steps.next(); ; step = steps.next()) {
-            if (step.done) {
-              findings = step.value.findings;
-              break;
+      const analysed = async (): Promise<{ findings: Finding[]; facts: FileFacts } | undefined> => {
+        // Lazy: the facts of the package's other files are those loaded so far (see below).
+        const facts = await project!.facts(file.path, text, () => (current() ? doc.parsedTree.rootNode : undefined), engine, true);
+        if (job.stale || goFiles.get(uri) !== file || doc.text !== text) return undefined;
+        let findings: Finding[] = [];
+        if (settings.enable && !matchesAny(relativeToWorkspace(file.path), settings.exclude) && !(projectConfig && isExcludedBy(projectConfig, file.path))) {
+          const config = allocations.shows(file.uri) ? { ...engine, escapeScope: 'all' as const } : engine;
+          const steps = project!.analyzer.analysis(doc, facts, config, file.cache);
+          try {
+            for (let step = steps.next(); ; step = steps.next()) {
+              if (step.done) {
+                findings = step.value.findings;
+                break;
+              }
+              if (job.sliceUsed()) {
+                await job.pause();
+                if (job.stale) return undefined;
+              }
             }
-            if (job.sliceUsed()) {
-              await job.pause();
-              if (job.stale) return 'abandoned';
-            }
+          } finally {
+            steps.return(undefined as never);
           }
-        } finally {
-          steps.return(undefined as never);
         }
+        return { findings, facts };
+      };
+      let result = await analysed();
+      if (!result) return 'abandoned';
+      // Facts of the package's other files that the rules asked for and that are not loaded yet: what
+      // does not depend on them is published at once (the first time only: afterwards the results wait
+      // for them, so that no finding goes and comes back), then they are loaded, in slices, and the
+      // file analysed again (the declarations that read none of them come from the cache).
+      for (let unloaded = result.facts.package?.unloaded() ?? []; unloaded.length > 0; unloaded = result.facts.package?.unloaded() ?? []) {
+        if (!file.results?.complete) await publish(file, version, result.findings, result.facts, false);
+        const loaded = await loadPackageFacts(file, text, unloaded, job);
+        if (!loaded) return 'abandoned';
+        result = await analysed();
+        if (!result) return 'abandoned';
       }
-      const source = doc.sourceText;
-      const declarations = doc.unparsedReason ? [] : topLevelOf(doc.parsedTree.rootNode).nodes.map((n) => ({ start: source.positionAt(n.startIndex), end: source.positionAt(n.endIndex) }));
-      file.results = { version, findings, declarations };
-      file.editsSince = [];
-      file.toolchainStatus = facts.toolchainStatus;
-      file.gotFirstResults();
-      if (findings.some(changesAtUpgrade)) void upgrade.prepare(file.path);
-      await connection.sendDiagnostics({ uri: file.uri, version, diagnostics: findings.map((f) => toDiagnostic(f, file.uri)) });
+      const { findings, facts } = result;
+      await publish(file, version, findings, facts, true);
       // The probe answered while this analysis ran: what it published already says something else.
       if (facts.toolchainStatus !== toolchainStatus(project.toolchain)) scheduler.request(file.uri, 'now');
       return 'completed';
@@ -558,6 +584,52 @@ export function startServer(connection: Connection, platform: ServerHost): void 
     } finally {
       // Trees parsed for other files' details: their details stay cached.
       project.packages.releaseScratch();
+    }
+  }
+
+  async function publish(file: OpenGoFile, version: number, findings: Finding[], facts: FileFacts, complete: boolean): Promise<void> {
+    const doc = file.doc;
+    const source = doc.sourceText;
+    const declarations = doc.unparsedReason ? [] : topLevelOf(doc.parsedTree.rootNode).nodes.map((n) => ({ start: source.positionAt(n.startIndex), end: source.positionAt(n.endIndex) }));
+    file.results = { version, complete, findings, declarations };
+    file.editsSince = [];
+    file.toolchainStatus = facts.toolchainStatus;
+    file.gotFirstResults();
+    // The impact of the upgrade (every file of the module, in slices) waits for the complete results.
+    if (complete && findings.some(changesAtUpgrade)) void upgrade.prepare(file.path);
+    await connection.sendDiagnostics({ uri: file.uri, version, diagnostics: findings.map((f) => toDiagnostic(f, file.uri)) });
+  }
+
+  /**
+   * Summarises the other files of the file's package by these indexers, a file per step of the job;
+   * false when the job went stale first (the files summarised stay). A long load shows in the status item.
+   */
+  async function loadPackageFacts(file: OpenGoFile, text: string, indexers: string[], job: AnalysisJob): Promise<boolean> {
+    const dir = dirname(file.path);
+    const progress = { done: 0, total: 0 };
+    let announced = false;
+    const announce = setTimeout(() => {
+      announced = true;
+      packageLoads.set(dir, progress);
+      void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
+    }, ANNOUNCE_LOADING_MS);
+    try {
+      return await project!.packages.load(
+        file.path,
+        text,
+        indexers,
+        async () => {
+          if (job.sliceUsed()) await job.pause();
+          return !job.stale && goFiles.get(file.uri) === file;
+        },
+        (done, total) => Object.assign(progress, { done, total }),
+      );
+    } finally {
+      clearTimeout(announce);
+      if (announced && packageLoads.get(dir) === progress) {
+        packageLoads.delete(dir);
+        void connection.sendNotification(TOOLCHAIN_CHANGED_NOTIFICATION);
+      }
     }
   }
 

@@ -16,7 +16,10 @@ import { ToolchainReport } from '../toolchain/report';
 import { ServerHost, unrefTimer } from './host';
 
 export const TOOLCHAIN_REQUEST = 'gohazard/toolchain';
-/** Sent when versions may have changed (installed toolchain found, go.mod or go.work edited). */
+/**
+ * Sent when versions may have changed (installed toolchain found, go.mod or go.work edited), and when
+ * a load of package facts starts and ends (the status item says so).
+ */
 export const TOOLCHAIN_CHANGED_NOTIFICATION = 'gohazard/toolchainChanged';
 export const OPEN_VERSION_SOURCE_COMMAND = 'gohazard.openVersionSource';
 
@@ -38,6 +41,8 @@ export const PROBE_WAIT_MS = 2000;
 export class ToolchainHints {
   private probeSettled: Promise<void> = Promise.resolve();
   private answerProbe: (() => void) | undefined;
+  /** The progress of a load of the facts of the file's package, while one runs: the status item says so. */
+  packageFactsLoading?: (path: string) => { done: number; total: number } | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -50,7 +55,7 @@ export class ToolchainHints {
   ) {}
 
   register(codeLensEnabled: (uri: string) => Promise<boolean>): void {
-    this.connection.onRequest(TOOLCHAIN_REQUEST, async (params: { uri: string }) => this.report(params.uri));
+    this.connection.onRequest(TOOLCHAIN_REQUEST, async (params: { uri: string }) => this.statusReport(params.uri));
     this.connection.onCodeLens(async ({ textDocument }): Promise<CodeLens[]> => {
       const open = this.openFile(textDocument.uri);
       if (!open || !(await codeLensEnabled(textDocument.uri))) return [];
@@ -88,6 +93,20 @@ export class ToolchainHints {
     const report = await this.report(textDocument.uri);
     if (!report || !range) return null;
     return { contents: { kind: MarkupKind.Markdown, value: `${hoverHeader(report)}\n\n${value(report)}` }, range };
+  }
+
+  /** The report the status item shows: with a word on the package's facts while they load. */
+  private async statusReport(uri: string): Promise<ToolchainReportResult | null> {
+    const report = await this.report(uri);
+    const path = this.platform.uriToPath(uri);
+    const loading = report && path ? this.packageFactsLoading?.(path) : undefined;
+    if (!report || !loading) return report;
+    const files = loading.total > 0 ? ` (${loading.done}/${loading.total} files)` : '';
+    return {
+      ...report,
+      summary: `${report.summary} · loading package facts${files}`,
+      details: `${report.details}\nFacts of the package's other files are loading${files}: findings that need them (pools declared in another file, its types and functions) follow when they are in.`,
+    };
   }
 
   async report(uri: string): Promise<ToolchainReportResult | null> {

@@ -7,10 +7,13 @@ import { matchesAny } from '../engine/glob';
 import type { HostScanRequest, RunningScan, ServerHost, WorkspaceHost } from '../lsp/host';
 import type { ModuleSources } from '../workspace/upgradeImpact';
 import { readGoSource } from '../workspace/readSource';
-import { ScanHandle } from '../workspace/scanner';
+import { ScanHandle, workerScript } from '../workspace/scanner';
 import { goFilesOf, moduleGoFiles } from '../workspace/walk';
 import { probeGoToolchain } from './goToolchain';
-import { resolveCacheDir } from './diskCache';
+import { DEFAULT_CACHE_MAX_BYTES, DiskCache, prepareCacheDir, resolveCacheDir, trimCache } from './diskCache';
+import { engineIdentity } from './engineIdentity';
+import { ScanCache } from '../engine/scanCache';
+import type { SummaryStore } from '../engine/packageIndex';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from './nodeHost';
 
 export const nodeModuleSources: ModuleSources = {
@@ -75,6 +78,38 @@ const nodeWorkspace: WorkspaceHost = {
   },
 };
 
+/**
+ * The scan cache as the editor's store of package summaries: after each package load that wrote
+ * entries, the cache is trimmed to its bound as a scan does.
+ */
+class EditorSummaryStore extends ScanCache {
+  constructor(
+    private readonly dir: string,
+    private readonly maxBytes: number,
+  ) {
+    // The same identity as the scan's: the summaries a scan stored are used, and the other way round.
+    super(new DiskCache(dir), engineIdentity(workerScript()));
+  }
+
+  endDirectory(): void {
+    super.endDirectory();
+    const { writtenBytes } = this.takeCounts();
+    if (writtenBytes > 0) trimCache(this.dir, this.maxBytes, writtenBytes);
+  }
+}
+
+function editorSummaryStore(roots: string[], log: (message: string) => void): SummaryStore | undefined {
+  const cache = resolveCacheDir({ workspaces: roots.map(fromEnginePath) });
+  if (cache.problem) log(`package summaries cache: ${cache.problem}`);
+  if (!cache.dir || !prepareCacheDir(cache.dir)) return undefined;
+  try {
+    return new EditorSummaryStore(cache.dir, cache.maxBytes ?? DEFAULT_CACHE_MAX_BYTES);
+  } catch (error) {
+    log(`package summaries cache: gohazard's own files cannot be read to identify it (${(error as Error)?.message ?? error}); summarising without a cache`);
+    return undefined;
+  }
+}
+
 export const nodeServerHost: ServerHost = {
   get version() {
     return packageVersion();
@@ -93,6 +128,7 @@ export const nodeServerHost: ServerHost = {
   probeToolchain: (goPath) => probeGoToolchain(goPath),
   moduleSources: nodeModuleSources,
   workspace: nodeWorkspace,
+  summaryStore: editorSummaryStore,
   memoryUsage: () => {
     const { rss, heapUsed, external } = process.memoryUsage();
     return { rss, heapUsed, external };

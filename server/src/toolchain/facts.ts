@@ -58,9 +58,10 @@ export interface FactsSources {
   toolchain: ToolchainKnowledge;
 }
 
-export async function resolveFileFacts(path: string, text: string, sources: FactsSources, ownTree?: () => Node | undefined, configuredProfile?: string): Promise<FileFacts> {
+/** lazyPackage: the package view reads only the summaries loaded so far (PackageIndex.viewFor). */
+export async function resolveFileFacts(path: string, text: string, sources: FactsSources, ownTree?: () => Node | undefined, configuredProfile?: string, lazyPackage = false): Promise<FileFacts> {
   const moduleOf = sources.modules.moduleFor(path);
-  const [module, pkg, profile] = await Promise.all([moduleOf, sources.packages?.viewFor(path, text, ownTree), moduleOf.then((m) => resolveProfile(path, m, sources.profiles, configuredProfile))]);
+  const [module, pkg, profile] = await Promise.all([moduleOf, sources.packages?.viewFor(path, text, ownTree, { lazy: lazyPackage }), moduleOf.then((m) => resolveProfile(path, m, sources.profiles, configuredProfile))]);
   const toolchainMinor = sources.toolchain.installedMinor ?? CURRENT_GO_MINOR;
   const version = fileLanguageVersion(path, module, findBuildConstraint(text), toolchainMinor);
   return {

@@ -76,7 +76,8 @@ const RETIRE_WASM_BYTES = 80 * 2 ** 20;
 const MAX_LOST_WORKERS = 4;
 
 /** The worker script sits next to this module, compiled (out/) or bundled (dist/). */
-function workerScript(): string {
+/** The scan worker's file, in the compiled layout and in a bundle (whose modules share one directory). */
+export function workerScript(): string {
   return join(__dirname, 'scanWorker.js');
 }
 

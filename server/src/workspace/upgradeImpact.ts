@@ -89,9 +89,20 @@ export async function upgradeImpact(project: Project, dir: string, sources: Modu
     if (decoded === undefined) continue;
     const { text, layout } = decoded;
     impact.files++;
-    const facts = await project.facts(path, text);
+    // The package's facts that the analysis asks for, summarised in slices, rather than every other
+    // file by every indexer at once (a lazy view, as the editor's).
+    let facts = await project.facts(path, text, undefined, undefined, true);
     if (facts.versionSource.kind !== 'go.mod') continue;
-    const findings = await analyseInSlices(project, text, facts, config, options.slices);
+    let findings = await analyseInSlices(project, text, facts, config, options.slices);
+    for (let unloaded = facts.package?.unloaded() ?? []; unloaded.length > 0; unloaded = facts.package?.unloaded() ?? []) {
+      await project.packages.load(path, text, unloaded, async () => {
+        if (options.slices?.used()) await options.slices.pause();
+        if (options.isCancelled?.()) throw new Cancelled();
+        return true;
+      });
+      facts = await project.facts(path, text, undefined, undefined, true);
+      findings = await analyseInSlices(project, text, facts, config, options.slices);
+    }
     const source = new SourceText(text, layout);
     for (const finding of findings) {
       impact.changes.push({ path, source, finding });
