@@ -340,7 +340,7 @@ function recordInLoop(root, lines, r, goMinor) {
   const column = Buffer.from(lineText, 'utf8').subarray(0, r.col - 1).toString('utf8').length;
   const node = root.descendantForPosition({ row: r.line - 1, column });
   if (!node) return false;
-  const { loopBodyOf } = require(path.join(ROOT, 'out/server/src/rules/escape/model.js'));
+  const { loopBodyOf } = require(path.join(ROOT, 'out/server/src/rules/escape/graph.js'));
   if (loopBodyOf(node)) return true;
   if (r.kind === 'moved') {
     for (let p = node.parent; p; p = p.parent) {
