@@ -105,6 +105,9 @@ function newOfLocal(b: Binding, dc: DeclContext): NewInfo {
     const right = d.childForFieldName('right')?.namedChildren ?? [];
     init = left.length === right.length ? (right[left.findIndex((n) => n?.id === b.id.id)] ?? undefined) : undefined;
   }
+  // `p, ok := pools[name]`, `p, err := open()`: a value from elsewhere, whose New this declaration does not show.
+  const hasValue = d.type === 'short_var_declaration' || (d.type === 'var_spec' && d.childForFieldName('value') !== null);
+  if (hasValue && !init) return { has: 'unknown' };
   const made: string[] = [];
   if (init) {
     const literal = poolLiteral(init, dc.typing.imports);
