@@ -26,6 +26,13 @@ describe('fuzzing regressions', function () {
     project = await newProject();
   });
 
+  it('seed 20261207 #16283, #9973: a variable of a std type named by a 100,000-character identifier (the std-api name scan was one regular expression too large for V8)', async () => {
+    const name = 'w'.repeat(100_000);
+    const text = `//go:build go1.21\n\npackage p\n\nimport "sync"\n\nvar ${name} sync.WaitGroup\n\nfunc f() {\n\t${name}.Go(func() {})\n\tvar wg sync.WaitGroup\n\twg.Go(func() {})\n}\n`;
+    const { findings } = await project.analyzeText('/virtual/hugeident/a.go', text, { rules: { 'toolchain/*': 'warning' } });
+    assert.ok(findings.some((f) => f.rule === 'toolchain/std-api' && f.range.start.line === 11), 'the rule ran: the ordinary variable is checked');
+  });
+
   it('a //go:build line nested 10,000 levels deep does not overflow the stack (it implies no version, like go/build/constraint)', () => {
     for (const expr of [`${'('.repeat(10_000)}go1.21${')'.repeat(10_000)}`, `${'!'.repeat(10_000)}go1.21`, `go1.21${' && go1.22'.repeat(5000)}`]) {
       assert.equal(findBuildConstraint(`//go:build ${expr}\n\npackage p\n`)?.minGoMinor, undefined);

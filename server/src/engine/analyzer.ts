@@ -546,9 +546,14 @@ function materialize(f: RelativeFinding, base: number, severity: Severity, sourc
   return finding;
 }
 
-// Messages quote source text, which may hold NUL bytes: shown as U+FFFD, never as a control character.
+// Messages quote source text, which may hold NUL bytes (shown as U+FFFD, never as a control character)
+// and line breaks (a node that error recovery stretched over lines): a message is one line, as the text
+// output and every editor's list show it.
 function resolveLines(message: string, base: number, source: SourceText): string {
-  return message.replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1)).replace(/\u0000/g, '\uFFFD');
+  return message
+    .replace(LINE_REF, (_, offset: string) => String(source.positionAt(base + Number(offset)).line + 1))
+    .replace(/\u0000/g, '\uFFFD')
+    .replace(/\s*[\r\n\u2028\u2029]\s*/g, ' ');
 }
 
 /** Placeholders made by RuleContext.lineOf: a node's offset relative to its declaration. */

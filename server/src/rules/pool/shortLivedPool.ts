@@ -130,10 +130,9 @@ function creationOf(type: Node): Creation | undefined {
 function onlyUsedAsPool(b: Binding): boolean {
   if (b.refs.length === 0) return false;
   return b.refs.every((ref) => {
-    for (let n = ref.parent; n && n.id !== b.scopeNode.id; n = n.parent) if (n.type === 'for_statement') return false;
-    // Used in a func literal the function makes (a handler it returns or installs): the pool lives
-    // as long as that literal, not one call.
-    for (let n = ref.parent; n && n.id !== b.scopeNode.id; n = n.parent) if (n.type === 'func_literal') return false;
+    // Used in a loop, or in a func literal the function makes (a handler it returns or installs): the
+    // pool serves more than one use of one call.
+    for (let n = ref.parent; n && n.id !== b.scopeNode.id; n = n.parent) if (n.type === 'for_statement' || n.type === 'func_literal') return false;
     const parent = ref.parent;
     if (parent?.type !== 'selector_expression' || parent.childForFieldName('operand')?.id !== ref.id) return false;
     const field = parent.childForFieldName('field')?.text;

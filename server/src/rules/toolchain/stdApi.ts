@@ -80,6 +80,13 @@ interface FileApiFacts {
 
 const factsByScope = new WeakMap<PackageScope, Map<number, FileApiFacts>>();
 
+/**
+ * Names are found with one regular expression of alternatives: a generated identifier of 100k
+ * characters makes it too large for V8 ("Invalid regular expression"). No Go program names a std
+ * import or a variable of a std type like that.
+ */
+const MAX_SCANNED_NAME = 1024;
+
 function fileApiFacts(pkg: PackageScope, minor: number): FileApiFacts {
   let byMinor = factsByScope.get(pkg);
   if (!byMinor) factsByScope.set(pkg, (byMinor = new Map()));
@@ -97,7 +104,7 @@ function apiFactsOf(pkg: PackageScope, minor: number): FileApiFacts {
   const imports = new Map<string, StdImport>();
   for (const b of pkg.imports()) {
     const std = b.importPath && b.importPath !== 'unsafe' ? stdPackage(b.importPath) : undefined;
-    if (std && std.newest > minor) imports.set(b.name, { binding: b, pkg: std });
+    if (std && std.newest > minor && b.name.length <= MAX_SCANNED_NAME) imports.set(b.name, { binding: b, pkg: std });
   }
   const variables: TypedVariable[] = [];
   for (const b of imports.size > 0 ? pkg.bindingsOfKind('var') : []) {
@@ -202,11 +209,13 @@ class StdApiCheck {
     const byName = new Map<string, TypedVariable[]>();
     const alternatives = new Set<string>();
     for (const v of variables) {
+      if (v.id.text.length > MAX_SCANNED_NAME) continue;
       const same = byName.get(v.id.text) ?? [];
       if (same.some((o) => o.id.id === v.id.id)) continue;
       byName.set(v.id.text, [...same, v]);
       alternatives.add(`${escapeRegExp(v.id.text)}\\s*\\.\\s*${namesPattern(v.imp.pkg.membersNewerThan(v.typeName, this.minor))}`);
     }
+    if (alternatives.size === 0) return;
     const pattern = new RegExp(`(?:${[...alternatives].join('|')})`, 'g');
     for (const { node } of scanNames(this.ctx, pattern, (m) => m[0].slice(0, m[0].search(/[\s.]/)))) {
       const selector = node.parent;
