@@ -47,11 +47,12 @@ export function isTestFile(path: string): boolean {
 
 /**
  * Test files, and the support code tests import: files named test.go, testing.go, testutil(s).go,
- * testhelper(s).go, and packages named testutil(s), testhelper(s), testing or test (prometheus'
- * promql/test.go, raft's testing.go, grpc's internal/testutils).
+ * testhelper(s).go, packages named testing or test (prometheus' promql/test.go, raft's testing.go),
+ * and whatever lies under a testutil(s) or testhelper(s) directory (grpc's internal/testutils,
+ * buildkit's util/testutil/integration).
  */
 export function isTestCode(path: string): boolean {
-  return isTestFile(path) || /(^|\/)(test|testing|testutils?|testhelpers?)\.go$/.test(path) || /\/(testutils?|testhelpers?|testing|test)\/[^/]+$/.test(path);
+  return isTestFile(path) || /(^|\/)(test|testing|testutils?|testhelpers?)\.go$/.test(path) || /\/(testing|test)\/[^/]+$/.test(path) || /(^|\/)(testutils?|testhelpers?)\//.test(path);
 }
 
 /** testFile: the file is test code (isTestCode). */
@@ -143,6 +144,23 @@ export function leavesLoop(node: Node, loop: Node): boolean {
     if (exit === 'all' || (exit && exit.id === loop.id)) leaves = true;
   }
   return leaves;
+}
+
+/**
+ * Code of a test that skips itself unconditionally before it (`t.Skip("flaky")` at the top level of
+ * the test function's body, often left in for a test under repair): it never runs.
+ */
+export function skippedBefore(node: Node): boolean {
+  let fn: Node | null = node.parent;
+  while (fn && fn.type !== 'function_declaration') fn = fn.parent;
+  const list = fn?.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'statement_list');
+  for (const s of list?.namedChildren ?? []) {
+    if (!s || s.startIndex >= node.startIndex) return false;
+    const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
+    const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    if (callee?.type === 'selector_expression' && /^Skip(f|Now)?$/.test(callee.childForFieldName('field')?.text ?? '')) return true;
+  }
+  return false;
 }
 
 /** The benchmark's measured loop around the node, if any. */

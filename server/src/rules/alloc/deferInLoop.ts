@@ -42,7 +42,7 @@ export const deferInLoop: Rule = {
         message: `defer in a loop: ${held.name}, made in this iteration, is released only when the function returns, so every iteration's ${held.name} stays held until then (and each adds a heap defer record); move the body into a function called per iteration, or release ${held.name} at the end of the iteration`,
         // One problem per loop: its other defers are the same change.
         subject: [around.loop],
-        weak: fewIterations(around.loop, scopes) || inMain(d),
+        weak: fewIterations(around.loop, scopes) || inMain(d) || lightRelease(call, held),
       });
     }
   },
@@ -106,13 +106,30 @@ function released(call: Node, scopes: DeclScopes): Binding[] {
   if (fn?.type === 'func_literal') {
     const out: Binding[] = [];
     for (const inner of fn.descendantsOfType('call_expression')) {
-      if (inner) out.push(...released(inner, scopes));
+      if (inner) out.push(...released(inner, scopes).flatMap((b) => argumentFor(b, fn, call, scopes)));
     }
     return out;
   }
   const target = fn?.type === 'selector_expression' ? rootOf(fn.childForFieldName('operand')) : fn?.type === 'identifier' ? fn : undefined;
   const b = target && scopes.bindingOf(target);
   return b && b.kind !== 'func' ? [b] : [];
+}
+
+/**
+ * `defer func(s *Seal) { s.Finalize() }(seal)`: a parameter of the deferred literal stands for the
+ * argument it is given, so the literal releases what that argument names (or nothing the rule can
+ * follow, when the argument is not a variable); what the literal declares itself it makes when it runs.
+ */
+function argumentFor(b: Binding, literal: Node, call: Node, scopes: DeclScopes): Binding[] {
+  if (b.declarator.type !== 'parameter_declaration' || b.declarator.parent?.parent?.id !== literal.id) {
+    // The literal's own locals (a span it starts when it runs) are made at return, not in the iteration.
+    return within(literal, b.id) ? [] : [b];
+  }
+  const names = (literal.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => (p ? p.childrenForFieldName('name') : []));
+  const index = names.findIndex((n) => n?.id === b.id.id);
+  const root = index >= 0 ? rootOf(call.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type !== 'comment')[index] ?? null) : undefined;
+  const arg = root && scopes.bindingOf(root);
+  return arg ? [arg] : [];
 }
 
 /**
@@ -195,8 +212,36 @@ function assignedWithOuter(b: Binding, body: Node, scopes: DeclScopes): boolean 
   });
 }
 
-/** A loop over a short list written in the code (`range []string{"a", "b"}`, or a package variable holding one): a handful of iterations. */
+/**
+ * `defer timer.Stop()` of a time.NewTimer/AfterFunc/NewTicker, `defer span.End()`: what stays held is
+ * a timer or a span record, a few hundred bytes that nothing else waits for (the timer fires and is
+ * collected either way). Worth knowing, not a resource a reviewer would restructure the loop for.
+ */
+function lightRelease(call: Node, held: Binding): boolean {
+  const fn = call.childForFieldName('function');
+  const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
+  if (method === 'Stop') return /^time\.(NewTimer|AfterFunc|NewTicker)\b/.test(valueOf(held)?.text ?? '');
+  return (method === 'End' || method === 'Finish') && /span/i.test(held.name);
+}
+
+/** The expression a short variable declaration or var spec gives the binding. */
+function valueOf(b: Binding): Node | undefined {
+  const d = b.declarator;
+  const left = d.type === 'short_var_declaration' ? d.childForFieldName('left')?.namedChildren : d.type === 'var_spec' ? d.childrenForFieldName('name') : undefined;
+  const right = d.type === 'short_var_declaration' ? d.childForFieldName('right')?.namedChildren : d.type === 'var_spec' ? d.childForFieldName('value')?.namedChildren : undefined;
+  if (!left || !right) return undefined;
+  const i = left.findIndex((l) => l?.id === b.id.id);
+  return (right.length === left.length ? right[i] : right[0]) ?? undefined;
+}
+
+/**
+ * A handful of iterations: a loop over a short list written in the code (`range []string{"a", "b"}`,
+ * or a package variable holding one), a count up to a small constant (`i < 3`, `i <= maxRetries` of a
+ * constant declared in the file), or over a struct's fields (`i < v.NumField()`).
+ */
 function fewIterations(loop: Node, scopes: DeclScopes): boolean {
+  const clause = loop.namedChildren.find((c) => c?.type === 'for_clause');
+  if (clause) return smallBound(clause.childForFieldName('condition'), scopes);
   const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
   let ranged = range?.childForFieldName('right');
   if (ranged?.type === 'identifier') {
@@ -209,6 +254,26 @@ function fewIterations(loop: Node, scopes: DeclScopes): boolean {
 }
 
 const FEW_ITERATIONS = 4;
+
+/** Counts up to: at most this many iterations is a handful (retries, attempts, a struct's fields). */
+const SMALL_COUNT = 16;
+
+function smallBound(condition: Node | null, scopes: DeclScopes): boolean {
+  if (condition?.type !== 'binary_expression' || !['<', '<='].includes(condition.childForFieldName('operator')?.text ?? '')) return false;
+  const bound = condition.childForFieldName('right');
+  if (bound?.type === 'call_expression') {
+    const fn = bound.childForFieldName('function');
+    return fn?.type === 'selector_expression' && /^Num(Field|Method|In|Out)$/.test(fn.childForFieldName('field')?.text ?? '');
+  }
+  let value: Node | null | undefined = bound;
+  if (bound?.type === 'identifier') {
+    const b = scopes.bindingOf(bound);
+    const names = b?.declarator.type === 'const_spec' ? b.declarator.childrenForFieldName('name') : [];
+    const i = names.findIndex((n) => n?.id === b!.id.id);
+    value = i >= 0 ? b!.declarator.childForFieldName('value')?.namedChildren[i] : undefined;
+  }
+  return value?.type === 'int_literal' && Number(value.text.replace(/_/g, '')) <= SMALL_COUNT;
+}
 
 /** In `func main()` of package main the function's return ends the program: its defers release at exit either way. */
 function inMain(node: Node): boolean {

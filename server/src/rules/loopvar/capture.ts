@@ -10,7 +10,7 @@ import { anyInLoopBody, modifiedInBody } from './loops';
 import { versionNote } from '../versionNote';
 import { passAsArgumentFix } from './argumentFix';
 import { CopyRequest, planCopies, statementOf } from './shadowCopy';
-import { inErrorReport, isTestCode } from '../../engine/policy/heat';
+import { inErrorReport, isTestCode, skippedBefore } from '../../engine/policy/heat';
 
 export const capture: Rule = {
   id: 'loopvar/capture',
@@ -48,13 +48,13 @@ export const capture: Rule = {
       const [first, ...more] = c.refs;
       ctx.report({
         node: first,
-        message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})`,
+        message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})${testCode && c.lifetime.handshake ? `; the test waits for it through ${c.lifetime.handshake} later in the iteration, after the closure's last use of ${name}` : ''}`,
         fixes: [copy, argument].filter((f) => f !== undefined),
         goVersion: languageVersion(ctx.file.goMinor),
         related: more.map((ref) => ({ node: ref, message: `${name} is used here too, after the iteration may have ended` })),
         subject: [c.variable.binding.id, c.literal],
         // A test whose only use is in its failure messages reports a wrong index, and tests the right thing.
-        weak: testCode && c.refs.every((ref) => inErrorReport(ref, c.literal)),
+        weak: testCode && (c.refs.every((ref) => inErrorReport(ref, c.literal)) || c.lifetime.handshake !== undefined || skippedBefore(c.literal)),
       });
     }
   },

@@ -3,6 +3,7 @@
 // `g.Go(func() error { … })`, or a receive from (or a range over) a channel that the goroutine closes
 // or sends on as the last thing it does on every path.
 import type { Node } from 'web-tree-sitter';
+import type { Binding, DeclScopes } from '../../engine/scope';
 
 /** What a goroutine signals when it ends. */
 interface Signals {
@@ -35,6 +36,100 @@ export function joinedAfterUses(goStatement: Node, literal: Node, loopBody: Node
     if (before && waitsAfter(goStatement, loopBody, (n) => waitsFor(n, signals))) return true;
   }
   return false;
+}
+
+/**
+ * A handshake through an object the goroutine and the rest of the iteration share: the goroutine's
+ * last use of a loop variable comes before (or is an argument of) something it does to X — a send
+ * on it, closing it, a method call on it (`stdinW.Write([]byte(tc.in))`, `e.Start(tc.addr)`,
+ * `result.Send(err)`, `done[i].Done()`) — and later in the iteration the test hands X, or the other
+ * end of the pipe it came from, to a call, calls a method on it, or receives from it
+ * (`run(cmd, stdinR)`, `waitForServer(e, errCh)`, `result.Receive(ctx)`). In a test that is how a
+ * goroutine feeds the code under test and the test waits for it; a test that times out fails, so the
+ * goroutine outliving the iteration ends the test anyway. Returns the shared variable's name.
+ */
+export function handshakeAfterUses(goStatement: Node, literal: Node, loopBody: Node, uses: readonly Node[], scopes: DeclScopes): string | undefined {
+  if (uses.length === 0) return undefined;
+  const lastUse = Math.max(...uses.map((u) => u.startIndex));
+  const loopVariables = new Set(uses.map((u) => scopes.bindingOf(u)?.id.id));
+  const shared = new Map<number, Binding>();
+  const stack = [literal.childForFieldName('body')];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n || (n.type === 'func_literal' && n.id !== literal.id)) continue;
+    const target = n.endIndex > lastUse ? operatedOn(n) : undefined;
+    const b = target && scopes.bindingOf(target);
+    if (b && VARIABLES.has(b.kind) && !loopVariables.has(b.id.id) && !within(literal, b.id) && !isTestingHandle(b)) shared.set(b.id.id, b);
+    for (const c of n.namedChildren) stack.push(c);
+  }
+  for (const b of shared.values()) {
+    const ends = new Set([b.id.id, ...pipeEnds(b, scopes).map((e) => e.id.id)]);
+    const names = (n: Node | null | undefined): boolean => {
+      const root = n ? rootExpression(n) : undefined;
+      const r = root && scopes.bindingOf(root);
+      return !!r && ends.has(r.id.id);
+    };
+    // `cmd.stdin = stdinR`: cmd now holds the pipe's end, and a later `cmd.Run(…)` reads it.
+    const holds = (n: Node): boolean => {
+      if (n.type !== 'assignment_statement') return false;
+      const right = n.childForFieldName('right')?.namedChildren ?? [];
+      if (!right.some((r) => r !== null && names(r))) return false;
+      for (const l of n.childForFieldName('left')?.namedChildren ?? []) {
+        const root = l?.type === 'selector_expression' ? rootExpression(l) : undefined;
+        const holder = root && scopes.bindingOf(root);
+        if (holder) ends.add(holder.id.id);
+      }
+      return false;
+    };
+    const waits = (n: Node): boolean =>
+      holds(n) ||
+      (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-' && names(n.childForFieldName('operand'))) ||
+      (n.type === 'range_clause' && names(n.childForFieldName('right'))) ||
+      (n.type === 'call_expression' &&
+        ((n.childForFieldName('function')?.type === 'selector_expression' && names(n.childForFieldName('function')!.childForFieldName('operand'))) ||
+          (n.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a !== null && names(a))));
+    if (waitsAfter(goStatement, loopBody, waits)) return b.name;
+  }
+  return undefined;
+}
+
+const VARIABLES = new Set<Binding['kind']>(['var', 'param', 'result', 'receiver', 'range', 'for', 'receive']);
+
+/** What a node does something to: the channel of a send, the argument of close, the receiver of a method call. */
+function operatedOn(n: Node): Node | undefined {
+  if (n.type === 'send_statement') return rootExpression(n.childForFieldName('channel'));
+  if (n.type !== 'call_expression') return undefined;
+  const fn = n.childForFieldName('function');
+  if (fn?.type === 'identifier' && fn.text === 'close') return rootExpression(n.childForFieldName('arguments')?.namedChild(0) ?? null);
+  return fn?.type === 'selector_expression' ? rootExpression(fn.childForFieldName('operand')) : undefined;
+}
+
+/** `x`, `x.f`, `x[i]`, `(x)`: the variable x. */
+function rootExpression(expr: Node | null): Node | undefined {
+  let n = expr;
+  while (n && (n.type === 'selector_expression' || n.type === 'index_expression' || n.type === 'parenthesized_expression')) {
+    n = n.type === 'parenthesized_expression' ? n.namedChild(0) : n.type === 'selector_expression' ? n.childForFieldName('operand') : n.childForFieldName('operand');
+  }
+  return n?.type === 'identifier' ? n : undefined;
+}
+
+/** The test's own *testing.T (or B, F, TB): everything calls methods on it, it synchronises nothing. */
+function isTestingHandle(b: Binding): boolean {
+  return b.declarator.type === 'parameter_declaration' && /^\*?testing\.(T|B|F|TB)$/.test(b.declarator.childForFieldName('type')?.text ?? '');
+}
+
+/** `r, w := io.Pipe()`: the other variables one call declared with b, the ends of one pipe. */
+function pipeEnds(b: Binding, scopes: DeclScopes): Binding[] {
+  const d = b.declarator;
+  if (d.type !== 'short_var_declaration' || d.childForFieldName('right')?.namedChildren.length !== 1 || d.childForFieldName('right')?.namedChild(0)?.type !== 'call_expression') return [];
+  return (d.childForFieldName('left')?.namedChildren ?? []).flatMap((id) => {
+    const other = id && id.id !== b.id.id ? scopes.bindingOf(id) : undefined;
+    return other ? [other] : [];
+  });
+}
+
+function within(outer: Node, inner: Node): boolean {
+  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** `g.Go(func…)` (errgroup, WaitGroup.Go) followed in the iteration by `g.Wait()`. */

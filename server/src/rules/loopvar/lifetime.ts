@@ -8,7 +8,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import { contains, sameFunction } from './loops';
-import { goroutineJoined, groupJoined, joinedAfterUses } from './joins';
+import { goroutineJoined, groupJoined, handshakeAfterUses, joinedAfterUses } from './joins';
 import { replacedWithinIteration } from './replacement';
 import { leavesLoop } from '../../engine/policy/heat';
 
@@ -17,6 +17,8 @@ export interface Lifetime {
   how: string;
   /** For parallel subtests: only what runs after this statement outlives the iteration. */
   after?: Node;
+  /** A goroutine and the rest of the iteration share this object, as a test that waits for the goroutine does (joins.ts handshakeAfterUses). */
+  handshake?: string;
 }
 
 const MAX_FOLLOW = 3;
@@ -94,8 +96,10 @@ export class LifetimeAnalysis {
   private ofCall(call: Node, literal?: Node): Lifetime | undefined {
     const stmt = call.parent;
     if (stmt?.type === 'go_statement') {
-      const joined = literal && (goroutineJoined(stmt, literal, this.body) || joinedAfterUses(stmt, literal, this.body, this.loopVariableUses(literal)));
-      return joined ? undefined : { how: 'started with go' };
+      if (!literal) return { how: 'started with go' };
+      const uses = this.loopVariableUses(literal);
+      if (goroutineJoined(stmt, literal, this.body) || joinedAfterUses(stmt, literal, this.body, uses)) return undefined;
+      return { how: 'started with go', handshake: handshakeAfterUses(stmt, literal, this.body, uses, this.scopes) };
     }
     if (stmt?.type === 'defer_statement' && sameFunction(stmt, this.loop)) return { how: 'deferred until the function returns' };
     return undefined;

@@ -107,11 +107,14 @@ function stateAtPuts(obj: PooledObject): Map<ObjectUse, Set<PutState>> {
         reset = false;
         used = false;
       }
-      for (const u of usesWithin(obj, node)) {
+      const uses = usesWithin(obj, node);
+      // `w = bufio.NewWriter(f)` with nothing of the object on the right: what is put later is new.
+      const rebound = !holdsGet(obj, node) && uses.length > 0 && uses.every((u) => u.kind === 'write');
+      for (const u of uses) {
         if (u.kind !== 'put') {
           if (u.deferred) continue;
           // `z, err = gzip.NewReader(r)`: the variable no longer holds what Get returned.
-          if (u.kind === 'write' && u.binding === obj.binding && !holdsGet(obj, node)) held = false;
+          if (u.kind === 'write' && (u.binding === obj.binding || rebound) && !holdsGet(obj, node)) held = false;
           if (u.resets) reset = true;
           // Taking an alias (`b := *bp`) or rebinding the variable does not touch the contents.
           else if (u.kind !== 'write' && u.kind !== 'alias') used = true;

@@ -36,6 +36,7 @@ export class PoolPackage {
   private readonly returns = new Map<string, string>();
   private readonly methods = new Map<string, Set<string>>();
   private readonly newSets: NewSetFact[] = [];
+  private readonly resets = new Map<string, number[]>();
   private readonly containment = new Map<string, string[] | null>();
   /** Whether every file's function bodies were read (else New installed in a function may be unseen). */
   readonly complete: boolean;
@@ -56,6 +57,7 @@ export class PoolPackage {
         this.methods.set(k, set);
       }
       this.newSets.push(...summary.newSets);
+      for (const [k, v] of Object.entries(summary.resets ?? {})) if (!this.resets.has(k)) this.resets.set(k, v);
     }
     this.complete = complete;
   }
@@ -108,6 +110,11 @@ export class PoolPackage {
 
   funcResult(name: string): string | undefined {
     return this.resolve(this.funcs.get(name));
+  }
+
+  /** Whether function `f` or method `T.m` resets its parameter (index) or receiver (-1) before anything else uses it. */
+  resetsOnEntry(key: string, index: number): boolean {
+    return this.resets.get(key)?.includes(index) ?? false;
   }
 
   hasMethod(typeName: string, method: string): boolean {

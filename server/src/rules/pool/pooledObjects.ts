@@ -150,7 +150,7 @@ type MakeUse = (kind: UseKind, top: Node, strong: boolean, extra?: Partial<Objec
 
 function classify(ref: Node, binding: Binding, fn: Node, dc: DeclContext, tracked: (b: Binding) => boolean): ObjectUse {
   const context = closureContext(ref, fn);
-  const resets = isReset(ref);
+  const resets = isReset(ref) || resetByCallee(ref, dc);
   const use: MakeUse = (kind, top, strong, extra = {}) => ({ ref, binding, kind, top, strong, deferred: context.deferred, resets, ...extra });
   if (context.escapes) return use('escape', ref, true, { why: context.escapes });
   let expr: Node = ref;
@@ -348,6 +348,26 @@ function isReset(ref: Node): boolean {
     if (parent.type === 'expression_list' && expr.type === 'unary_expression') return assignedZero(expr);
     return false;
   }
+}
+
+/**
+ * The object handed to a function of the package that resets it before anything else (the summary's
+ * resets): `c.CompressBlock(src, dst)` whose first statement is `c.reset()`, `encode(list, i, buf)`
+ * that starts with `buf.Reset()`.
+ */
+function resetByCallee(ref: Node, dc: DeclContext): boolean {
+  const { node, parent } = unparenParent(ref);
+  if (parent?.type === 'selector_expression' && parent.childForFieldName('operand')?.id === node.id) {
+    const call = parent.parent;
+    if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== parent.id) return false;
+    const type = dc.typeOf(node)?.replace(/^\*/, '');
+    return !!type && dc.facts.resetsOnEntry(`${type}.${parent.childForFieldName('field')?.text}`, -1);
+  }
+  if (parent?.type !== 'argument_list') return false;
+  const fn = parent.parent?.childForFieldName('function');
+  if (fn?.type !== 'identifier' || dc.isLocal(fn)) return false;
+  const index = parent.namedChildren.filter((c) => c?.type !== 'comment').findIndex((c) => c?.id === node.id);
+  return index >= 0 && dc.facts.resetsOnEntry(fn.text, index);
 }
 
 /**

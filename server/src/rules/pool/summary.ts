@@ -51,6 +51,12 @@ export interface PoolFileSummary {
   /** Methods that change what the rules conclude, by receiver base type. */
   methods: Record<string, string[]>;
   newSets: NewSetFact[];
+  /**
+   * Functions (`f`) and methods (`T.m`) whose first reference to a parameter (index) or their
+   * receiver (-1) resets it: `func (c *Compressor) Compress(…) { c.reset(); … }`. Absent in
+   * summaries written before it was recorded.
+   */
+  resets?: Record<string, number[]>;
 }
 
 const INTERESTING_METHODS = new Set(['Get', 'Put', 'Reset', 'reset', 'Clear', 'clear']);
@@ -77,7 +83,7 @@ export const poolIndexer: Indexer = {
 function bodyIsRead(decl: Node, hash: string): boolean {
   let read = bodyReadByText.get(hash);
   if (read === undefined) {
-    read = INSTALLS_NEW.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
+    read = INSTALLS_NEW.test(decl.text) || RESETS.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
     if (bodyReadByText.size >= 20_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
     bodyReadByText.set(hash, read);
   }
@@ -92,6 +98,9 @@ const bodyReadByText = new Map<string, boolean>();
  */
 const INSTALLS_NEW = /\.\s*New\s*=(?!=)|\bNew\s*:/;
 
+/** A reset call in text: only declarations with one can reset a parameter on entry. */
+const RESETS = /\.\s*(reset|Reset|clear|Clear)\s*\(/;
+
 /** A single result written `any` or as an interface type: what makes summarizeFile read the returns. */
 function mayReturnInterface(fn: Node): boolean {
   const result = singleResultType(fn);
@@ -103,7 +112,7 @@ function mayReturnInterface(fn: Node): boolean {
  * The text, when given, lets files that never mention New skip the search for New installations.
  */
 export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolFileSummary {
-  const summary: PoolFileSummary = { complete: bodies, types: {}, fields: {}, vars: {}, pools: {}, funcs: {}, returns: {}, methods: {}, newSets: [] };
+  const summary: PoolFileSummary = { complete: bodies, types: {}, fields: {}, vars: {}, pools: {}, funcs: {}, returns: {}, methods: {}, newSets: [], resets: {} };
   const imports = importsOf(root);
   const resolve = (name: string) => imports.get(name);
   const env = summaryTypingEnv(summary, resolve);
@@ -123,12 +132,14 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
         const result = typeKey(singleResultType(decl), resolve);
         if (result) summary.funcs[name] = result;
         if ((result === 'any' || result?.startsWith('interface{')) && hasNoParameters(decl) && bodies) summary.returns[name] = returnedType(decl, env);
+        if (bodies) recordResets(decl, name, summary);
         break;
       }
       case 'method_declaration': {
         const method = decl.childForFieldName('name')?.text ?? '';
         const receiver = receiverTypeName(decl);
         if (receiver && INTERESTING_METHODS.has(method)) (summary.methods[receiver] ??= []).push(method);
+        if (receiver && bodies) recordResets(decl, `${receiver}.${method}`, summary);
         break;
       }
     }
@@ -139,6 +150,26 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
 }
 
 /** The base type name of a method's receiver: `T` for `(t *T)` and `(t T[K])`. */
+/** The parameters (and receiver, -1) of a declaration whose first reference in its body is a reset of it. */
+function recordResets(decl: Node, key: string, summary: PoolFileSummary): void {
+  const body = decl.childForFieldName('body');
+  if (!body || !RESETS.test(body.text)) return;
+  const params = (list: Node | null) => (list?.namedChildren ?? []).flatMap((p) => (p?.type === 'parameter_declaration' ? p.childrenForFieldName('name').map((n) => n?.text) : [undefined]));
+  const names = [...params(decl.childForFieldName('parameters'))];
+  const receiver = decl.type === 'method_declaration' ? params(decl.childForFieldName('receiver'))[0] : undefined;
+  const first = new Map<string, Node>();
+  for (const id of body.descendantsOfType('identifier')) if (id && !first.has(id.text)) first.set(id.text, id);
+  const resetsOnEntry = (name: string | undefined) => {
+    const ref = name && name !== '_' ? first.get(name) : undefined;
+    const selector = ref?.parent;
+    const call = selector?.type === 'selector_expression' && selector.childForFieldName('operand')?.id === ref!.id ? selector.parent : undefined;
+    return call?.type === 'call_expression' && call.childForFieldName('function')?.id === selector!.id && /^(reset|Reset|clear|Clear)$/.test(selector!.childForFieldName('field')?.text ?? '');
+  };
+  const out = names.flatMap((n, i) => (resetsOnEntry(n) ? [i] : []));
+  if (resetsOnEntry(receiver)) out.push(-1);
+  if (out.length > 0) summary.resets![key] = out;
+}
+
 export function receiverTypeName(method: Node): string | undefined {
   let t = method.childForFieldName('receiver')?.namedChildren.find((p) => p?.type === 'parameter_declaration')?.childForFieldName('type') ?? undefined;
   if (t?.type === 'pointer_type') t = t.namedChild(0) ?? undefined;
