@@ -17,6 +17,7 @@ import { loadGrammar, nodeFileHost, toEnginePath } from '../../server/src/node/n
 import { poolRules } from '../../server/src/rules/pool';
 import { POOL_INDEX, PoolFileSummary, poolIndexer } from '../../server/src/rules/pool/summary';
 import { prng } from '../reliability/fuzz/random';
+import { newProject } from '../helpers';
 
 // Only the pool family is loaded: these tests must not depend on other families' rules.
 const fixturesRoot = resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
@@ -248,3 +249,21 @@ ${body}
 var _ = sync.Pool{}
 `;
 }
+
+describe('pool/put-non-pointer is a cost', () => {
+  it('shows nothing by default in cold code, and in the allocations view an info (a hint for a Put handed its value)', async () => {
+    const project = await newProject();
+    const file = join(fixturesRoot, 'policy', 'explanations', 'defer.go');
+    const text = readFileSync(file, 'utf8');
+    const puts = text.split('\n').flatMap((l, i) => (l.trim() === 'b.pool.Put(buf)' ? [i] : []));
+    assert.equal(puts.length, 2);
+    const ofRule = (fs: Finding[]) => fs.filter((f) => f.rule === 'pool/put-non-pointer').map((f) => [f.range.start.line, f.severity]);
+    const byDefault = await project.analyzeText(toEnginePath(file), text, { rules: {} });
+    assert.deepEqual(ofRule(byDefault.findings), []);
+    const view = await project.analyzeText(toEnginePath(file), text, { rules: {}, escapeScope: 'loops' });
+    assert.deepEqual(ofRule(view.findings), [
+      [puts[0], 'hint'],
+      [puts[1], 'info'],
+    ]);
+  });
+});

@@ -9,7 +9,7 @@
 //   hint    — an explanation (what changes at go1.22, a copy that is no longer needed).
 //
 // Resource findings (alloc/defer-in-loop) are shown unless the code is cold. Cost findings (escape/*
-// but append, and alloc/* but defer-in-loop) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
+// but append, alloc/* but defer-in-loop, pool/put-non-pointer) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
 // (heat.ts). Everywhere else they are facts for the on-demand allocations view (gohazard.escape.scope
 // `loops` or `all`, "gohazard: Show Allocations"), which shows them all, unmerged, as the compiler
 // would report them, with the facts that are no cost each time (escape/append) that only it shows.

@@ -16,8 +16,9 @@ export const putNonPointer: Rule = {
   summary: 'sync.Pool.Put of a value that is not a pointer allocates on every call (staticcheck SA6002).',
   help:
     'Put takes an `any`. A slice (`buf[:0]`), string, struct or array value, or number is not pointer-shaped, so converting it to an interface copies it to the heap: every Put allocates, which defeats the pool. Pool pointers instead: for byte slices store a `*[]byte` (`p.Put(&buf)` and `bp := p.Get().(*[]byte)`), for structs a `*T`. Reported only when the declaration, `make`, slicing, a composite literal without `&`, a literal or a conversion makes the shape certain; this is staticcheck\'s SA6002.',
-  defaultSeverity: 'warning',
-  kind: 'hazard',
+  defaultSeverity: 'info',
+  // An allocation per Put, as an escape is: worth a diagnostic where the code is hot (policy/present.ts).
+  kind: 'cost',
   sameAs: ['staticcheck', 'SA6002'],
   query: DECLARATIONS_QUERY,
   indexer: poolIndexer,
