@@ -10,7 +10,7 @@ import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
 import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
-import { configuredBaseline, scan, scanRoots } from './scan';
+import { ScanConfigs, configuredBaseline, scan, scanRoots } from './scan';
 import { parseShard, Shard } from './shard';
 import { MergeError, mergeOutputs } from './merge';
 import { readFileSync } from 'node:fs';
@@ -286,7 +286,8 @@ const PROGRESS_DELAY_MS = 1000;
 async function runScan(args: string[]): Promise<number> {
   const started = Date.now();
   const options = parseScanArgs(args);
-  if (options.baseline === undefined && options.writeBaseline === undefined) options.baseline = await configuredBaseline(options.paths);
+  const configs = new ScanConfigs();
+  if (options.baseline === undefined && options.writeBaseline === undefined) options.baseline = await configuredBaseline(options.paths, configs);
   const filters = await loadFilters(options, options.paths);
   const project = await newScanContext();
   if (options.config.profilePath) await checkProfile(project, options.config.profilePath);
@@ -303,6 +304,7 @@ async function runScan(args: string[]): Promise<number> {
     cache: cache.dir ? { dir: cache.dir, maxBytes: cache.maxBytes } : undefined,
     shard: options.shard,
     onProgress: progress?.update,
+    configs,
   }).finally(() => progress?.finish());
   for (const p of [...result.configProblems, ...result.problems]) process.stderr.write(`gohazard: ${p.path}: ${p.message}\n`);
   const docs = new Map(ruleDocs(allRules).map((d) => [d.id, d]));

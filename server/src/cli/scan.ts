@@ -57,6 +57,21 @@ export interface ScanOptions {
   shard?: Shard;
   /** The scan cache (node/diskCache.ts resolveCacheDir); none when absent. */
   cache?: { dir: string; maxBytes?: number };
+  /** The .gohazard.json files read so far (configuredBaseline reads some before the scan); new when absent. */
+  configs?: ScanConfigs;
+}
+
+/** The scan's .gohazard.json files, each read once, and the problems found in them as paths from the working directory. */
+export class ScanConfigs {
+  readonly configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
+  readonly problems: WalkProblem[] = [];
+
+  constructor() {
+    this.configs.onLoad = (loaded) => {
+      const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));
+      for (const p of loaded.problems) this.problems.push({ path: `${path}:${p.range.start.line + 1}:${p.range.start.character + 1}`, message: p.message });
+    };
+  }
 }
 
 /** Below this many files, starting workers (a grammar each) costs more than it saves. */
@@ -75,7 +90,8 @@ export async function scan(project: ScanContext, args: readonly string[], config
     if ('error' in result) profileProblems.set(path, result.error);
   };
   const listed = await goFilesOf(args, problems);
-  const { files, configByDir, failOnByDir, configProblems } = await applyProjectConfigs(options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config);
+  const configs = options.configs ?? new ScanConfigs();
+  const { files, configByDir, failOnByDir } = await applyProjectConfigs(options.shard ? await filesOfShard(listed, options.shard, project.modules) : listed, config, configs);
   options.onProgress?.({ done: 0, total: files.length, dir: '', findings: 0 });
   // Resolve every directory's go.mod and CPU profile here, even when workers analyse the files, to
   // report broken ones once.
@@ -119,22 +135,16 @@ export async function scan(project: ScanContext, args: readonly string[], config
   }
   // In the order of the printed paths, which `gohazard merge` can restore from the shards' outputs.
   reports.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: analysed.length, analysed, reports, problems, configProblems, cache: outcome.cache };
+  return { files: analysed.length, analysed, reports, problems, configProblems: configs.problems, cache: outcome.cache };
 }
 
 /**
  * Each directory's .gohazard.json: the files it excludes are dropped, and the others get its settings
  * under the command line's. Keyed by dirname(file) of the paths as given, as the scanner groups them.
  */
-async function applyProjectConfigs(files: string[], config: EngineConfig) {
-  const configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
-  const configProblems: WalkProblem[] = [];
-  configs.onLoad = (loaded) => {
-    const path = toEnginePath(relative(process.cwd(), fromEnginePath(loaded.path)));
-    for (const p of loaded.problems) configProblems.push({ path: `${path}:${p.range.start.line + 1}:${p.range.start.character + 1}`, message: p.message });
-  };
+async function applyProjectConfigs(files: string[], config: EngineConfig, configs: ScanConfigs) {
   const given = new Map(files.map((f) => [toEnginePath(resolve(f)), f]));
-  const configured = await configureScan(configs, [...given.keys()], config);
+  const configured = await configureScan(configs.configs, [...given.keys()], config);
   const configByDir = new Map<string, EngineConfig>();
   const failOnByDir = new Map<string, FailOn>();
   for (const path of configured.files) {
@@ -143,7 +153,7 @@ async function applyProjectConfigs(files: string[], config: EngineConfig) {
     const failOn = configured.projectByDir.get(engineDirname(path))?.settings.failOn;
     if (failOn) failOnByDir.set(dir, failOn);
   }
-  return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir, configProblems };
+  return { files: configured.files.map((path) => given.get(path)!), configByDir, failOnByDir };
 }
 
 /**
@@ -151,11 +161,10 @@ async function applyProjectConfigs(files: string[], config: EngineConfig) {
  * path from the working directory; undefined when none does. A scan's findings are filtered by one
  * baseline, so directories whose configurations name different ones are an error.
  */
-export async function configuredBaseline(args: readonly string[]): Promise<string | undefined> {
-  const configs = new ProjectConfigs(nodeFileHost, new Set(ruleDocs(allRules).map((d) => d.id)));
+export async function configuredBaseline(args: readonly string[], configs: ScanConfigs): Promise<string | undefined> {
   const named = new Map<string, string>();
   for (const root of scanRoots(args)) {
-    const config = await configs.forDirectory(toEnginePath(resolve(root)));
+    const config = await configs.configs.forDirectory(toEnginePath(resolve(root)));
     const baseline = config?.settings.baseline;
     if (baseline !== undefined) named.set(relative(process.cwd(), fromEnginePath(baseline)) || '.', relative(process.cwd(), fromEnginePath(config!.path)));
   }
