@@ -142,6 +142,31 @@ describe('pool rules', () => {
     }
   });
 
+  it('a declaration depends on the pool facts it can reach: removing one pool re-checks its users only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
+    try {
+      writeFileSync(join(dir, 'go.mod'), 'module p\n\ngo 1.21\n');
+      const path = toEnginePath(join(dir, 'use.go'));
+      const pools = Array.from({ length: 5 }, (_, i) => `var pool${i} = sync.Pool{New: func() any { return new(bytes.Buffer) }}\n\nfunc use${i}(s string) string {\n\tb := pool${i}.Get().(*bytes.Buffer)\n\tb.WriteString(s)\n\tout := b.String()\n\tpool${i}.Put(b)\n\treturn out\n}\n`);
+      const text = `package p\n\nimport (\n\t"bytes"\n\t"sync"\n)\n\n${pools.join('\n')}`;
+      const doc = new GoDocument(project.grammar, text);
+      const cache = new AnalysisCache();
+      const analyse = async () => project.analyzer.analyze(doc, await project.facts(path, doc.text, () => doc.tree.rootNode, allPoolRules), allPoolRules, cache);
+      assert.equal((await analyse()).findings.filter((f) => f.rule === 'pool/missing-reset').length, 5);
+      // pool3 is renamed: only use3 can tell.
+      const at = doc.text.indexOf('var pool3 = sync.Pool{');
+      const source = new SourceText(doc.text);
+      doc.update([{ range: { start: source.positionAt(at + 'var '.length), end: source.positionAt(at + 'var pool'.length) }, text: 'other' }]);
+      const after = await analyse();
+      assert.deepEqual(after.findings, await fresh(path, doc.text));
+      assert.equal(after.findings.filter((f) => f.rule === 'pool/missing-reset').length, 4);
+      assert.equal(after.stats.analysed, 2, 'the changed declaration and the one user of pool3');
+      doc.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a read of the own summary is a dependency: a body that installs New changes its value, an unrelated body does not', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
     try {

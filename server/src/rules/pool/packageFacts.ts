@@ -24,63 +24,160 @@ export interface NewInfo {
   source?: string;
 }
 
+/**
+ * The pool summaries of the package's files merged, first file first (the analysed one): JSON, so
+ * that it can be a derived fact of the package view whose part relevant to a declaration is hashed.
+ */
+export interface PoolFacts {
+  /** Whether every file's function bodies were read (else New installed in a function may be unseen). */
+  complete: boolean;
+  types: Record<string, string>;
+  fields: Record<string, FieldFact[]>;
+  vars: Record<string, string>;
+  pools: Record<string, { fact: PoolVarFact; otherFile?: string }>;
+  funcs: Record<string, string>;
+  returns: Record<string, string>;
+  methods: Record<string, string[]>;
+  newSets: NewSetFact[];
+  resets: Record<string, number[]>;
+}
+
+function mergeSummaries(files: { summary: PoolFileSummary; otherFile?: string }[]): PoolFacts {
+  const merged: PoolFacts = { complete: true, types: {}, fields: {}, vars: {}, pools: {}, funcs: {}, returns: {}, methods: {}, newSets: [], resets: {} };
+  const first = <T>(into: Record<string, T>, from: Record<string, T>) => {
+    for (const [k, v] of Object.entries(from)) if (!Object.prototype.hasOwnProperty.call(into, k)) into[k] = v;
+  };
+  for (const { summary, otherFile } of files) {
+    merged.complete &&= summary.complete;
+    first(merged.types, summary.types);
+    first(merged.fields, summary.fields);
+    first(merged.vars, summary.vars);
+    first(merged.funcs, summary.funcs);
+    first(merged.returns, summary.returns);
+    first(merged.resets, summary.resets ?? {});
+    for (const [k, v] of Object.entries(summary.pools)) if (!Object.prototype.hasOwnProperty.call(merged.pools, k)) merged.pools[k] = otherFile ? { fact: v, otherFile } : { fact: v };
+    for (const [k, v] of Object.entries(summary.methods)) merged.methods[k] = [...new Set([...(merged.methods[k] ?? []), ...v])].sort();
+    merged.newSets.push(...summary.newSets);
+  }
+  return merged;
+}
+
+/** The merged facts of a view (withoutRecording: only the derived fact's own reads count). */
+function factsOfView(view: PackageView): PoolFacts {
+  const own = view.own(POOL_INDEX) as PoolFileSummary | undefined;
+  const others = view.summaries(POOL_INDEX).filter((s) => s.summary).map((s) => ({ summary: s.summary as PoolFileSummary, otherFile: basename(s.path) }));
+  return mergeSummaries([...(own ? [{ summary: own }] : []), ...others]);
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+/**
+ * The part of the package's pool facts a declaration can reach: the facts of the names its text
+ * mentions, and of the names those facts mention in turn (a field's type, a function's result type,
+ * what a New makes), to a fixed point; a New installed for a mentioned variable or field; the
+ * resets of functions and methods of a mentioned name. Lookups start from names in the text and follow
+ * facts, so a declaration is checked again only when what it can look up changes — not when a brace
+ * typed elsewhere in the file takes a pool declaration out of the file's summary.
+ */
+function relevantFacts(facts: PoolFacts, text: string): unknown {
+  const out: Record<string, unknown> = { complete: facts.complete, unknownNew: facts.newSets.some((s) => s.target === '?') };
+  const seen = new Set<string>();
+  // Most of a declaration's identifiers name nothing the facts know: only the others start the walk.
+  const known = namesOf(facts);
+  const queue: string[] = [];
+  for (const m of text.matchAll(IDENTIFIER)) if (known.has(m[0])) queue.push(m[0]);
+  const tables = ['types', 'fields', 'vars', 'pools', 'funcs', 'returns', 'methods'] as const;
+  const resetKeys = Object.keys(facts.resets);
+  const take = (label: string, value: unknown) => {
+    out[label] = value;
+    queue.push(...(JSON.stringify(value).match(IDENTIFIER) ?? []));
+  };
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const t of tables) {
+      const table = facts[t] as Record<string, unknown>;
+      if (Object.prototype.hasOwnProperty.call(table, name)) take(`${t}\u0000${name}`, table[name]);
+    }
+    for (const k of resetKeys) if (k === name || k.endsWith(`.${name}`) || k.startsWith(`${name}.`)) take(`resets\u0000${k}`, facts.resets[k]);
+    facts.newSets.forEach((set, i) => {
+      if (set.target === name || set.target === `.${name}`) take(`newSets\u0000${i}`, set);
+    });
+  }
+  return Object.keys(out)
+    .sort()
+    .map((k) => [k, out[k]]);
+}
+
+const knownNames = new WeakMap<PoolFacts, Set<string>>();
+
+/** Every name some fact is about: table keys, both parts of a reset's `T.m`, New targets (a field's without its dot). */
+function namesOf(facts: PoolFacts): Set<string> {
+  let names = knownNames.get(facts);
+  if (names) return names;
+  names = new Set<string>();
+  for (const t of ['types', 'fields', 'vars', 'pools', 'funcs', 'returns', 'methods'] as const) for (const k of Object.keys(facts[t])) names.add(k);
+  for (const k of Object.keys(facts.resets)) for (const part of k.split('.')) names.add(part);
+  for (const set of facts.newSets) names.add(set.target.replace(/^\./, ''));
+  knownNames.set(facts, names);
+  return names;
+}
+
+const byFacts = new WeakMap<PoolFacts, PoolPackage>();
 const byView: DependencyMemo<PackageView, PoolPackage> = new WeakMap();
 const byTree: DependencyMemo<Tree, PoolPackage> = new WeakMap();
 
 export class PoolPackage {
-  private readonly types = new Map<string, string>();
-  private readonly fields = new Map<string, FieldFact[]>();
-  private readonly vars = new Map<string, string>();
-  private readonly pools = new Map<string, PoolVar>();
-  private readonly funcs = new Map<string, string>();
-  private readonly returns = new Map<string, string>();
-  private readonly methods = new Map<string, Set<string>>();
-  private readonly newSets: NewSetFact[] = [];
-  private readonly resets = new Map<string, number[]>();
+  private readonly types: Map<string, string>;
+  private readonly fields: Map<string, FieldFact[]>;
+  private readonly vars: Map<string, string>;
+  private readonly pools: Map<string, PoolVar>;
+  private readonly funcs: Map<string, string>;
+  private readonly returns: Map<string, string>;
+  private readonly methods: Map<string, Set<string>>;
+  private readonly newSets: NewSetFact[];
+  private readonly resets: Map<string, number[]>;
   private readonly containment = new Map<string, string[] | null>();
   /** Whether every file's function bodies were read (else New installed in a function may be unseen). */
   readonly complete: boolean;
 
-  constructor(files: { summary: PoolFileSummary; otherFile?: string }[]) {
-    let complete = true;
-    for (const { summary, otherFile } of files) {
-      complete &&= summary.complete;
-      for (const [k, v] of Object.entries(summary.types)) if (!this.types.has(k)) this.types.set(k, v);
-      for (const [k, v] of Object.entries(summary.fields)) if (!this.fields.has(k)) this.fields.set(k, v);
-      for (const [k, v] of Object.entries(summary.vars)) if (!this.vars.has(k)) this.vars.set(k, v);
-      for (const [k, v] of Object.entries(summary.funcs)) if (!this.funcs.has(k)) this.funcs.set(k, v);
-      for (const [k, v] of Object.entries(summary.returns)) if (!this.returns.has(k)) this.returns.set(k, v);
-      for (const [k, v] of Object.entries(summary.pools)) if (!this.pools.has(k)) this.pools.set(k, { name: k, fact: v, otherFile });
-      for (const [k, v] of Object.entries(summary.methods)) {
-        const set = this.methods.get(k) ?? new Set<string>();
-        for (const m of v) set.add(m);
-        this.methods.set(k, set);
-      }
-      this.newSets.push(...summary.newSets);
-      for (const [k, v] of Object.entries(summary.resets ?? {})) if (!this.resets.has(k)) this.resets.set(k, v);
-    }
-    this.complete = complete;
+  constructor(facts: PoolFacts) {
+    this.complete = facts.complete;
+    this.types = new Map(Object.entries(facts.types));
+    this.fields = new Map(Object.entries(facts.fields));
+    this.vars = new Map(Object.entries(facts.vars));
+    this.pools = new Map(Object.entries(facts.pools).map(([name, p]) => [name, { name, ...p }]));
+    this.funcs = new Map(Object.entries(facts.funcs));
+    this.returns = new Map(Object.entries(facts.returns));
+    this.methods = new Map(Object.entries(facts.methods).map(([k, v]) => [k, new Set(v)]));
+    this.newSets = facts.newSets;
+    this.resets = new Map(Object.entries(facts.resets));
   }
 
-  /** The package of the checked file: its own summary and its siblings', built once per analysis. */
+  /**
+   * The package of the checked file: its own summary and its siblings'. With a package view, one
+   * derived fact whose part relevant to the declaration (relevantFacts) is what the declaration depends on.
+   */
   static of(ctx: RuleContext): PoolPackage {
     const view = ctx.file.package;
-    if (view) return PoolPackage.ofView(view);
+    if (view) {
+      const facts = view.derived('pool/facts', factsOfView, relevantFacts);
+      let pkg = byFacts.get(facts);
+      if (!pkg) byFacts.set(facts, (pkg = new PoolPackage(facts)));
+      return pkg;
+    }
     // Without a package view only the file's top-level declarations are safe to read (a read of all of
     // them, recorded as such); function bodies are not.
     return memoWithDependencies(byTree, ctx.decl.tree, () => {
       ctx.pkg.topLevel();
-      return new PoolPackage([{ summary: summarizeFile(ctx.decl.tree.rootNode, false) }]);
+      return new PoolPackage(mergeSummaries([{ summary: summarizeFile(ctx.decl.tree.rootNode, false) }]));
     });
   }
 
-  /** The pool facts of a package view: its own file's summary and the others'. */
+  /** The pool facts of a package view, as one dependency on everything they are made from (for derived facts of the whole package). */
   static ofView(view: PackageView): PoolPackage {
-    return memoWithDependencies(byView, view, () => {
-      const own = view.own(POOL_INDEX) as PoolFileSummary | undefined;
-      const others = view.summaries(POOL_INDEX).filter((s) => s.summary).map((s) => ({ summary: s.summary as PoolFileSummary, otherFile: basename(s.path) }));
-      return new PoolPackage([...(own ? [{ summary: own }] : []), ...others]);
-    });
+    return memoWithDependencies(byView, view, () => new PoolPackage(factsOfView(view)));
   }
 
   /** The underlying type key of a package-local named type ('struct' for structs). */

@@ -120,8 +120,8 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
   for (const decl of root.namedChildren) {
     if (decl?.type === 'type_declaration') summarizeTypes(decl, summary, resolve);
   }
-  for (const decl of root.namedChildren) {
-    if (!decl) continue;
+  const { nodes, hashes } = topLevelOf(root);
+  nodes.forEach((decl, i) => {
     switch (decl.type) {
       case 'var_declaration':
         summarizeVars(decl, summary, env);
@@ -132,28 +132,45 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
         const result = typeKey(singleResultType(decl), resolve);
         if (result) summary.funcs[name] = result;
         if ((result === 'any' || result?.startsWith('interface{')) && hasNoParameters(decl) && bodies) summary.returns[name] = returnedType(decl, env);
-        if (bodies) recordResets(decl, name, summary);
+        if (bodies) recordResets(decl, hashes[i], name, summary);
         break;
       }
       case 'method_declaration': {
         const method = decl.childForFieldName('name')?.text ?? '';
         const receiver = receiverTypeName(decl);
         if (receiver && INTERESTING_METHODS.has(method)) (summary.methods[receiver] ??= []).push(method);
-        if (receiver && bodies) recordResets(decl, `${receiver}.${method}`, summary);
+        if (receiver && bodies) recordResets(decl, hashes[i], `${receiver}.${method}`, summary);
         break;
       }
     }
-  }
+  });
   if (bodies && (text === undefined || /\bNew\b/.test(text))) summarizeNewSets(root, summary, env, imports, text);
   for (const list of Object.values(summary.methods)) list.sort();
   return summary;
 }
 
 /** The base type name of a method's receiver: `T` for `(t *T)` and `(t T[K])`. */
-/** The parameters (and receiver, -1) of a declaration whose first reference in its body is a reset of it. */
-function recordResets(decl: Node, key: string, summary: PoolFileSummary): void {
+/**
+ * The parameters (and receiver, -1) of a declaration whose first reference in its body is a reset of
+ * it, by the hash of the declaration's text (topLevelOf): a file is summarised again after an edit of
+ * any body that resets something, and walking every such body again cost most of a keystroke.
+ */
+function recordResets(decl: Node, hash: string, key: string, summary: PoolFileSummary): void {
+  let found = resetsByDecl.get(hash);
+  if (found) resetsByDecl.delete(hash);
+  else found = resetsOf(decl);
+  resetsByDecl.set(hash, found);
+  if (resetsByDecl.size > RESETS_CACHED) resetsByDecl.delete(resetsByDecl.keys().next().value!);
+  if (found.length > 0) summary.resets![key] = found;
+}
+
+/** Least recently used first out. */
+const resetsByDecl = new Map<string, number[]>();
+const RESETS_CACHED = 20_000;
+
+function resetsOf(decl: Node): number[] {
   const body = decl.childForFieldName('body');
-  if (!body || !RESETS.test(body.text)) return;
+  if (!body || !RESETS.test(body.text)) return [];
   const params = (list: Node | null) => (list?.namedChildren ?? []).flatMap((p) => (p?.type === 'parameter_declaration' ? p.childrenForFieldName('name').map((n) => n?.text) : [undefined]));
   const names = [...params(decl.childForFieldName('parameters'))];
   const receiver = decl.type === 'method_declaration' ? params(decl.childForFieldName('receiver'))[0] : undefined;
@@ -167,7 +184,7 @@ function recordResets(decl: Node, key: string, summary: PoolFileSummary): void {
   };
   const out = names.flatMap((n, i) => (resetsOnEntry(n) ? [i] : []));
   if (resetsOnEntry(receiver)) out.push(-1);
-  if (out.length > 0) summary.resets![key] = out;
+  return out;
 }
 
 export function receiverTypeName(method: Node): string | undefined {
@@ -290,18 +307,18 @@ const NEW_SETS_CACHED = 20_000;
 function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, imports: Map<string, string>, text: string | undefined): void {
   const contextHash = textHash(JSON.stringify([[...imports], summary.types, summary.fields, summary.vars]));
   const resolve = (name: string) => imports.get(name);
-  for (const decl of root.namedChildren) {
-    if (!decl) continue;
+  const { nodes, hashes } = topLevelOf(root);
+  nodes.forEach((decl, i) => {
     const declText = text === undefined ? decl.text : text.slice(decl.startIndex, decl.endIndex);
-    if (!/\bNew\b/.test(declText)) continue;
-    const key = `${contextHash}.${textHash(declText)}`;
+    if (!/\bNew\b/.test(declText)) return;
+    const key = `${contextHash}.${hashes[i]}`;
     let sets = newSetsByDecl.get(key);
     if (sets) newSetsByDecl.delete(key);
     else sets = newSetsIn(decl, env, resolve);
     newSetsByDecl.set(key, sets);
     if (newSetsByDecl.size > NEW_SETS_CACHED) newSetsByDecl.delete(newSetsByDecl.keys().next().value!);
     summary.newSets.push(...sets);
-  }
+  });
 }
 
 function newSetsIn(decl: Node, env: TypingEnv, resolve: (name: string) => string | undefined): NewSetFact[] {
