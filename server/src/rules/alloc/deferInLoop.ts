@@ -42,7 +42,7 @@ export const deferInLoop: Rule = {
         message: `defer in a loop: ${held.name}, made in this iteration, is released only when the function returns, so every iteration's ${held.name} stays held until then (and each adds a heap defer record); move the body into a function called per iteration, or release ${held.name} at the end of the iteration`,
         // One problem per loop: its other defers are the same change.
         subject: [around.loop],
-        weak: fewIterations(around.loop, scopes) || inMain(d) || lightRelease(call, held),
+        weak: fewIterations(around.loop, scopes) || inMain(d) || lightRelease(call, held) || oneCase(d, around.loop, scopes),
       });
     }
   },
@@ -254,6 +254,32 @@ function fewIterations(loop: Node, scopes: DeclScopes): boolean {
 }
 
 const FEW_ITERATIONS = 4;
+
+/**
+ * `for _, name := range names { switch name { case "state": …; defer f.Close() } }`: the defer runs
+ * for the elements equal to the case's constants only, once each in a list of distinct names.
+ */
+function oneCase(deferred: Node, loop: Node, scopes: DeclScopes): boolean {
+  const range = loop.namedChildren.find((c) => c?.type === 'range_clause');
+  const values = range?.childForFieldName('left')?.namedChildren ?? [];
+  const value = values[values.length - 1];
+  const rangeVar = value?.type === 'identifier' ? scopes.bindingOf(value) : undefined;
+  if (!rangeVar) return false;
+  for (let p = deferred.parent; p && p.id !== loop.id; p = p.parent) {
+    if (p.type !== 'expression_case') continue;
+    const sw = p.parent;
+    const tag = sw?.type === 'expression_switch_statement' ? sw.childForFieldName('value') : null;
+    const cases = p.childForFieldName('value')?.namedChildren ?? [];
+    // A name the file does not declare is the package's (a constant of another file, by the look of a case).
+    const constant = (c: Node | null) =>
+      c !== null &&
+      (/_literal$/.test(c.type) ||
+        (c.type === 'identifier' && (scopes.bindingOf(c)?.kind ?? 'const') === 'const') ||
+        (c.type === 'selector_expression' && scopes.bindingOf(c.childForFieldName('operand')!)?.kind === 'import'));
+    if (tag?.type === 'identifier' && scopes.bindingOf(tag)?.id.id === rangeVar.id.id && cases.length > 0 && cases.every(constant)) return true;
+  }
+  return false;
+}
 
 /** Counts up to: at most this many iterations is a handful (retries, attempts, a struct's fields). */
 const SMALL_COUNT = 16;

@@ -44,7 +44,8 @@ export function joinedAfterUses(goStatement: Node, literal: Node, loopBody: Node
  * on it, closing it, a method call on it (`stdinW.Write([]byte(tc.in))`, `e.Start(tc.addr)`,
  * `result.Send(err)`, `done[i].Done()`) — and later in the iteration the test hands X, or the other
  * end of the pipe it came from, to a call, calls a method on it, or receives from it
- * (`run(cmd, stdinR)`, `waitForServer(e, errCh)`, `result.Receive(ctx)`). In a test that is how a
+ * (`run(cmd, stdinR)`, `waitForServer(e, errCh)`, `result.Receive(ctx)`), or hands a call a condition
+ * that reads it (`waitFor(t, func() bool { return stopped.Load() == n })`). In a test that is how a
  * goroutine feeds the code under test and the test waits for it; a test that times out fails, so the
  * goroutine outliving the iteration ends the test anyway. Returns the shared variable's name.
  */
@@ -81,13 +82,15 @@ export function handshakeAfterUses(goStatement: Node, literal: Node, loopBody: N
       }
       return false;
     };
+    // `waitFor(t, func() bool { return done.Load() == n })`: a condition handed to a call, which polls it.
+    const polls = (a: Node) => a.type === 'func_literal' && a.descendantsOfType('identifier').some((id) => id !== null && names(id));
     const waits = (n: Node): boolean =>
       holds(n) ||
       (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '<-' && names(n.childForFieldName('operand'))) ||
       (n.type === 'range_clause' && names(n.childForFieldName('right'))) ||
       (n.type === 'call_expression' &&
         ((n.childForFieldName('function')?.type === 'selector_expression' && names(n.childForFieldName('function')!.childForFieldName('operand'))) ||
-          (n.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a !== null && names(a))));
+          (n.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a !== null && (names(a) || polls(a)))));
     if (waitsAfter(goStatement, loopBody, waits)) return b.name;
   }
   return undefined;
