@@ -180,6 +180,20 @@ describe('pool rules', () => {
       assert.notEqual(await value(`${base}\nfunc init() { bp.New = func() any { return new(int) } }\n`), first);
       const own = (await index.viewFor(path, `${base}\nfunc init() { bp.New = func() any { return new(int) } }\n`))!.own(POOL_INDEX) as PoolFileSummary;
       assert.deepEqual(own.newSets, [{ target: 'bp', newType: '*int' }]);
+      // A body that resets its receiver first is read for that alone: typing further down in it keeps the key.
+      const resetting = (rest: string) => `${base}\ntype enc struct{ n int }\n\nfunc (e *enc) reset() { e.n = 0 }\n\nfunc (e *enc) run(k int) int {\n\te.reset()\n\t${rest}\n\treturn e.n\n}\n`;
+      const key = (text: string) => {
+        const doc = new GoDocument(project.grammar, text);
+        try {
+          return poolIndexer.inputKey!(doc.tree.rootNode, new SourceText(text));
+        } finally {
+          doc.dispose();
+        }
+      };
+      assert.equal(key(resetting('e.n += k')), key(resetting('e.n += 2 * k')));
+      assert.notEqual(key(resetting('e.n += k')), key(resetting('e.n += k').replace('\te.reset()\n', '\te.n++\n\te.reset()\n')));
+      const summary = (await index.viewFor(path, resetting('e.n += k')))!.own(POOL_INDEX) as PoolFileSummary;
+      assert.deepEqual(summary.resets, { 'enc.run': [-1] });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

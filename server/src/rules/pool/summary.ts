@@ -66,24 +66,29 @@ export const POOL_INDEX = 'pool';
 export const poolIndexer: Indexer = {
   id: POOL_INDEX,
   summarize: (root, source) => summarizeFile(root, true, source.text),
-  // What summarizeFile reads: the package-level declarations and function headers, and the bodies of
+  // What summarizeFile reads: the package-level declarations and function headers, the bodies of
   // functions without parameters that return an interface (a named New) and of declarations that
-  // install a New.
+  // install a New, and of the others what they reset on entry (not their text: typing in a function
+  // that resets something must not summarise the file again).
   inputKey(root) {
     const { nodes, hashes } = topLevelOf(root);
     const read = [skeletonHash(root)];
     nodes.forEach((decl, i) => {
       if (bodyIsRead(decl, hashes[i])) read.push(hashes[i]);
+      else if (decl.type === 'function_declaration' || decl.type === 'method_declaration') {
+        const resets = resetsOfCached(decl, hashes[i]);
+        if (resets.length > 0) read.push(`${i}:${resets.join(' ')}`);
+      }
     });
     return textHash(read.join(','));
   },
 };
 
-/** Whether summarizeFile reads this declaration's body, by the hash of its text (bounded memo). */
+/** Whether summarizeFile reads this declaration's whole body, by the hash of its text (bounded memo). */
 function bodyIsRead(decl: Node, hash: string): boolean {
   let read = bodyReadByText.get(hash);
   if (read === undefined) {
-    read = INSTALLS_NEW.test(decl.text) || RESETS.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
+    read = INSTALLS_NEW.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
     if (bodyReadByText.size >= 20_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
     bodyReadByText.set(hash, read);
   }
@@ -156,12 +161,17 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
  * any body that resets something, and walking every such body again cost most of a keystroke.
  */
 function recordResets(decl: Node, hash: string, key: string, summary: PoolFileSummary): void {
+  const found = resetsOfCached(decl, hash);
+  if (found.length > 0) summary.resets![key] = found;
+}
+
+function resetsOfCached(decl: Node, hash: string): number[] {
   let found = resetsByDecl.get(hash);
   if (found) resetsByDecl.delete(hash);
   else found = resetsOf(decl);
   resetsByDecl.set(hash, found);
   if (resetsByDecl.size > RESETS_CACHED) resetsByDecl.delete(resetsByDecl.keys().next().value!);
-  if (found.length > 0) summary.resets![key] = found;
+  return found;
 }
 
 /** Least recently used first out. */
