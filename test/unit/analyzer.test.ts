@@ -123,6 +123,14 @@ describe('analyzer', () => {
     doc.dispose();
   });
 
+  it('a message is one line, also when it quotes source spread over lines', () => {
+    const text = 'package p\n\nimport "sync"\n\nvar pool = sync.Pool{New: func() any { return make([]byte, 0, 64) }}\n\nfunc put(buf []byte) {\n\tpool.Put(append(\n\t\tbuf[:0],\n\t\t1,\n\t))\n}\n';
+    const findings = analyseFresh(project, text, go121, { rules: { 'pool/put-non-pointer': 'warning' }, escapeScope: 'all' }).filter((f) => f.rule === 'pool/put-non-pointer');
+    assert.equal(findings.length, 1);
+    assert.match(findings[0].message, /pool\.Put\(append\( buf\[:0\], 1, \)\)/);
+    for (const m of [findings[0].message, ...(findings[0].related ?? []).map((r) => r.message)]) assert.doesNotMatch(m, /[\r\n\u2028\u2029]/);
+  });
+
   it('keeps going when a rule throws, and says which rule', async () => {
     const errors: string[] = [];
     const { Analyzer } = await import('../../server/src/engine/analyzer');
