@@ -173,6 +173,20 @@ describe('bad files', function () {
       }
     });
 
+    it('a document given more time parses what the default deadline gives up (the fuzz harness\'s patient fresh analysis)', () => {
+      const body = '\t\tgo func() { _ = x }()\n'.repeat(4_000);
+      const text = `package p\n\nfunc (t T) V() int { retufunc g(xs []int) {\n\tfor _, x := range xs {\n${body}\t}\n}\n`;
+      const hurried = new GoDocument(project.grammar, text, { parseBudgetMs: 1 });
+      const patient = new GoDocument(project.grammar, text, { parseBudgetMs: 60_000 });
+      try {
+        assert.match(hurried.unparsedReason ?? '', /^file not analysed: parsing it took longer than 0\.0 s/);
+        assert.equal(patient.unparsedReason, undefined);
+      } finally {
+        hurried.dispose();
+        patient.dispose();
+      }
+    });
+
     it('keeps no tree for a document above its size limit, and parses it once the limit allows', () => {
       const doc = new GoDocument(project.grammar, hazard, { maxBytes: 50 });
       try {

@@ -16,6 +16,8 @@ export interface ContentChange {
 export interface DocumentLimits {
   /** UTF-8 bytes above which the text is not parsed (and not analysed); 0 or absent: no limit. */
   maxBytes?: number;
+  /** Milliseconds a parse may take before the file is left unanalysed; absent: parseBudgetMs of the text's length. */
+  parseBudgetMs?: number;
 }
 
 let liveTrees = 0;
@@ -183,7 +185,7 @@ export class GoDocument {
       this.commit(this.unparsedTree(`file not analysed: it is ${describeSize(utf8Length(text))}, above the maximum file size of ${describeSize(maxBytes)} (gohazard.maxFileSize, --max-file-size)`));
       return true;
     }
-    const budget = parseBudgetMs(text.length);
+    const budget = this.limits.parseBudgetMs ?? parseBudgetMs(text.length);
     const started = Date.now();
     let overBudget = false;
     const old = this.fromScratch ? null : (this.edited ?? this.currentTree);
@@ -245,7 +247,8 @@ export class GoDocument {
     if (maxBytes > 0 && text.length > maxBytes / 3 && utf8Length(text) > maxBytes) {
       return this.unparsedTree(`file not analysed: it is ${describeSize(utf8Length(text))}, above the maximum file size of ${describeSize(maxBytes)} (gohazard.maxFileSize, --max-file-size)`);
     }
-    const deadline = Date.now() + parseBudgetMs(text.length);
+    const budget = this.limits.parseBudgetMs ?? parseBudgetMs(text.length);
+    const deadline = Date.now() + budget;
     const tree = this.parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
     if (tree) {
       liveTrees++;
@@ -254,7 +257,7 @@ export class GoDocument {
       return tree;
     }
     this.parser.reset();
-    return this.unparsedTree(`file not analysed: parsing it took longer than ${(parseBudgetMs(text.length) / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`, true);
+    return this.unparsedTree(`file not analysed: parsing it took longer than ${(budget / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`, true);
   }
 
   private unparsedTree(reason: string, timedOut = false): Tree {
