@@ -12,10 +12,12 @@ import { DeclScopes, PackageScope } from '../../server/src/engine/scope';
 import { TypeEnv } from '../../server/src/rules/escape/typeEnv';
 import { findBuildConstraint } from '../../server/src/toolchain/buildConstraint';
 import { parseGoMod } from '../../server/src/toolchain/goMod';
+import { Node as TreeNode } from 'web-tree-sitter';
 import type { Node } from 'web-tree-sitter';
 import { newProject } from '../helpers';
 import { Choices, prng } from './fuzz/random';
 import { generateProgram } from './fuzz/generate';
+import { nestings } from './fuzz/inputs';
 
 const facts121 = { path: '/virtual/r/a.go', goMinor: 21, versionSource: { kind: 'default' as const }, toolchainMinor: 26, toolchainStatus: 'absent' as const };
 
@@ -174,6 +176,49 @@ describe('fuzzing regressions', function () {
     } finally {
       doc.dispose();
     }
+  });
+
+  it('seed 20261207 #72524: every nesting shape of the fuzz harness costs parent steps linear in its depth (walking up from each closure of 196 nested ones took 2 s)', () => {
+    // tree-sitter finds a parent by descending from the root, so a step up costs the depth: steps that
+    // grow with depth² make analysis cubic. Counted, not timed, so that the test is exact on any machine.
+    const { get } = Object.getOwnPropertyDescriptor(TreeNode.prototype, 'parent')!;
+    let steps = 0;
+    Object.defineProperty(TreeNode.prototype, 'parent', { configurable: true, get: function (this: Node) { steps++; return get!.call(this); } });
+    const program = (body: string) => `package p\n\nimport "sync"\n\nvar pool sync.Pool\nvar ptrs []*int\n\nfunc f(xs []int, a bool) {\n\tfor _, x := range xs {\n${body}\n\t}\n}\n`;
+    const contexts = {
+      expr: (text: string) => [`\t\tgo func() { _ = ${text} }()`, `\t\tptrs = append(ptrs, &${text})`, `\t\tv := ${text}\n\t\tpool.Put(v)`, `\t\t_ = ${text}`].map(program),
+      stmt: (text: string) => [program(text)],
+      type: (text: string) => [`package p\n\nimport "sync"\n\nvar pool = sync.Pool{New: func() any { return new(${text}) }}\n\ntype T ${text}\n\nfunc f(xs []${text}) {\n\tfor _, x := range xs {\n\t\tgo func() { _ = x }()\n\t\tpool.Put(x)\n\t}\n}\n`],
+      header: (text: string) => [`${text}\n\npackage p\n`],
+    };
+    const stepsAt = (text: string, goMinor: number) => {
+      const doc = new GoDocument(project.grammar, text);
+      try {
+        steps = 0;
+        const { findings } = project.analyzer.analyze(doc, { ...facts121, goMinor }, { rules: {}, escapeScope: 'all' });
+        assert.ok(!findings.some((f) => f.rule === 'gohazard/skipped'), 'the depths stay below the nesting limit');
+        return steps;
+      } finally {
+        doc.dispose();
+      }
+    };
+    const superlinear: string[] = [];
+    try {
+      for (const [shape, make] of Object.entries(nestings)) {
+        const shallow = make(40);
+        const deep = make(80);
+        const [a, b] = [contexts[shallow.where](shallow.text), contexts[deep.where](deep.text)];
+        for (const goMinor of [16, 22]) {
+          a.forEach((text, i) => {
+            const [s, d] = [stepsAt(text, goMinor), stepsAt(b[i], goMinor)];
+            if (d > 2.5 * s + 50) superlinear.push(`${shape} #${i} go1.${goMinor}: ${s} steps at depth 40, ${d} at 80`);
+          });
+        }
+      }
+    } finally {
+      Object.defineProperty(TreeNode.prototype, 'parent', { configurable: true, get });
+    }
+    assert.deepEqual(superlinear, []);
   });
 
   it('constant chains of 2,000 operands have a value at every link (each link re-evaluated the chain below it: quadratic)', () => {

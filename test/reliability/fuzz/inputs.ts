@@ -347,7 +347,7 @@ function insertLoneSurrogates(c: Choices, text: string): string {
 }
 
 /** Shapes that nest: each returns the snippet for depth d and where it belongs. */
-const nestings: Record<string, (d: number) => { where: 'expr' | 'stmt' | 'type' | 'header'; text: string }> = {
+export const nestings: Record<string, (d: number) => { where: 'expr' | 'stmt' | 'type' | 'header'; text: string }> = {
   parens: (d) => ({ where: 'expr', text: `${'('.repeat(d)}x${')'.repeat(d)}` }),
   unary: (d) => ({ where: 'expr', text: `${'!'.repeat(d)}x` }),
   negate: (d) => ({ where: 'expr', text: `${'- '.repeat(d)}x` }),

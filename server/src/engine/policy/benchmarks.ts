@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../scope';
 import { writtenWithin } from '../writes';
+import { rootIdentifier } from '../syntax';
 
 const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
@@ -155,16 +156,6 @@ function changesThrough(ref: Node): boolean {
   const statement = list?.parent;
   if (list?.type === 'expression_list' && statement?.type === 'assignment_statement' && statement.childForFieldName('left')?.id === list.id) return true;
   return list?.type === 'inc_statement' || list?.type === 'dec_statement';
-}
-
-function rootIdentifier(expr: Node): Node | undefined {
-  let n: Node | null = expr;
-  while (n && n.type !== 'identifier') {
-    if (n.type === 'selector_expression' || n.type === 'index_expression' || n.type === 'slice_expression' || n.type === 'unary_expression') n = n.childForFieldName('operand');
-    else if (n.type === 'parenthesized_expression') n = n.namedChild(0);
-    else return undefined;
-  }
-  return n ?? undefined;
 }
 
 class Invariance {

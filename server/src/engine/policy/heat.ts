@@ -17,7 +17,8 @@
 // - untimed: in a benchmark's loop while its timer is stopped (benchmarks.ts).
 // Hot: the body of a benchmark's measured loop (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for range
 // b.N`, `for pb.Next()`, not a set-up loop before b.ResetTimer()), unless a cold reason applies inside it.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import { enclosedByAny } from '../syntax';
 import { profileNameOf } from '../profile/names';
 import { benchmarkOfLoop, timerStopped } from './benchmarks';
 
@@ -135,15 +136,30 @@ export function heatOf(node: Node, testFile: boolean): Heat {
  * can see a later one.
  */
 export function leavesLoop(node: Node, loop: Node): boolean {
-  let leaves = false;
-  for (let p = node.parent; p && p.id !== loop.id; p = p.parent) {
-    // Inside a func literal, its own returns end the literal, not the loop: only what encloses the literal counts.
-    if (FUNCTIONS.has(p.type)) leaves = false;
-    if (p.type !== 'statement_list') continue;
-    const exit = loopExit(lastStatement(p));
-    if (exit === 'all' || (exit && exit.id === loop.id)) leaves = true;
+  return exitPathsOf(loop)(node);
+}
+
+const exitPaths = new WeakMap<Tree, Map<number, (node: Node) => boolean>>();
+
+/**
+ * The blocks of a loop that end by leaving it, outside its func literals (a literal's own returns end the
+ * literal, not the loop). Memoised per loop: every closure of a deep nest asks, and walking up from each
+ * was cubic (enclosure.ts).
+ */
+function exitPathsOf(loop: Node): (node: Node) => boolean {
+  let byLoop = exitPaths.get(loop.tree);
+  if (!byLoop) exitPaths.set(loop.tree, (byLoop = new Map()));
+  let paths = byLoop.get(loop.id);
+  if (!paths) {
+    const inLiteral = enclosedByAny(loop.descendantsOfType('func_literal').filter((n): n is Node => !!n));
+    const exits = loop.descendantsOfType('statement_list').filter((list): list is Node => {
+      if (!list || inLiteral(list)) return false;
+      const exit = loopExit(lastStatement(list));
+      return exit === 'all' || (!!exit && exit.id === loop.id);
+    });
+    byLoop.set(loop.id, (paths = enclosedByAny(exits)));
   }
-  return leaves;
+  return paths;
 }
 
 /**
@@ -154,13 +170,25 @@ export function skippedBefore(node: Node): boolean {
   let fn: Node | null = node.parent;
   while (fn && fn.type !== 'function_declaration') fn = fn.parent;
   const list = fn?.childForFieldName('body')?.namedChildren.find((c) => c?.type === 'statement_list');
+  const handles = new Set(testingHandles(fn));
   for (const s of list?.namedChildren ?? []) {
     if (!s || s.startIndex >= node.startIndex) return false;
     const call = s.type === 'expression_statement' ? s.namedChild(0) : null;
     const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-    if (callee?.type === 'selector_expression' && /^Skip(f|Now)?$/.test(callee.childForFieldName('field')?.text ?? '')) return true;
+    const receiver = callee?.type === 'selector_expression' ? callee.childForFieldName('operand') : null;
+    if (receiver?.type === 'identifier' && handles.has(receiver.text) && /^Skip(f|Now)?$/.test(callee!.childForFieldName('field')?.text ?? '')) return true;
   }
   return false;
+}
+
+/** The names of a function's *testing.T, *testing.B, *testing.F and testing.TB parameters. */
+function testingHandles(fn: Node | null): string[] {
+  const params = fn?.childForFieldName('parameters')?.namedChildren ?? [];
+  return params.flatMap((p) =>
+    p?.type === 'parameter_declaration' && /^\*?testing\.(T|B|F|TB)$/.test(p.childForFieldName('type')?.text ?? '')
+      ? p.childrenForFieldName('name').flatMap((n) => (n ? [n.text] : []))
+      : [],
+  );
 }
 
 /** The benchmark's measured loop around the node, if any. */

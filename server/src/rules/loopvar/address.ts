@@ -28,7 +28,7 @@ export const address: Rule = {
     (defer_statement (call_expression function: (selector_expression) @call))`,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx, matches) {
-    if (!anyInLoopBody(matches)) return;
+    if (!anyInLoopBody(ctx.decl, matches)) return;
     const addresses = [...escapingAddresses(ctx.decl, ctx.scopes(), ctx.pkg), ...escapingMethodValues(ctx.decl, ctx.scopes(), ctx.pkg, ctx.file.package)];
     for (const a of addresses) {
       const name = a.variable.binding.name;

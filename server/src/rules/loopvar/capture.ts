@@ -23,7 +23,7 @@ export const capture: Rule = {
   query: '(func_literal) @literal',
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx: RuleContext, matches: QueryMatch[]) {
-    if (!anyInLoopBody(matches)) return;
+    if (!anyInLoopBody(ctx.decl, matches)) return;
     const captures = escapingCaptures(ctx.decl, ctx.scopes());
     const requests = new Map<(typeof captures)[number], CopyRequest>();
     // Once per variable, not per capture: each check walks every reference (cubic in a body of many closures).
@@ -46,15 +46,16 @@ export const capture: Rule = {
       const copy = request && fixes.get(request);
       const argument = argumentFixes.get(c.literal.id);
       const [first, ...more] = c.refs;
+      const handshake = testCode ? c.lifetime.handshake?.() : undefined;
       ctx.report({
         node: first,
-        message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})${testCode && c.lifetime.handshake ? `; the test waits for it through ${c.lifetime.handshake} later in the iteration, after the closure's last use of ${name}` : ''}`,
+        message: `loop variable ${name} captured by func literal ${c.lifetime.how}: before go1.22 all iterations share one ${name}, so the closure may see a later iteration's value (this file is ${versionNote(ctx.file)})${handshake ? `; the test waits for it through ${handshake} later in the iteration, after the closure's last use of ${name}` : ''}`,
         fixes: [copy, argument].filter((f) => f !== undefined),
         goVersion: languageVersion(ctx.file.goMinor),
         related: more.map((ref) => ({ node: ref, message: `${name} is used here too, after the iteration may have ended` })),
         subject: [c.variable.binding.id, c.literal],
         // A test whose only use is in its failure messages reports a wrong index, and tests the right thing.
-        weak: testCode && (c.refs.every((ref) => inErrorReport(ref, c.literal)) || c.lifetime.handshake !== undefined || skippedBefore(c.literal)),
+        weak: testCode && (c.refs.every((ref) => inErrorReport(ref, c.literal)) || handshake !== undefined || skippedBefore(c.literal)),
       });
     }
   },

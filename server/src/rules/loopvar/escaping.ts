@@ -3,7 +3,8 @@
 // iteration, and every address of one that outlives it.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes, PackageScope } from '../../engine/scope';
-import { LifetimeAnalysis, Lifetime, rootIdentifier } from './lifetime';
+import { LifetimeAnalysis, Lifetime } from './lifetime';
+import { rootIdentifier } from '../../engine/syntax';
 import { contains, isSharedLoopVariable, loopOf, bodyOf, LoopVariable, sameFunction } from './loops';
 import { leavesLoop } from '../../engine/policy/heat';
 import { hasPointerMethod, loopVariableType } from './types';

@@ -4,6 +4,8 @@
 // or sends on as the last thing it does on every path.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
+import { rootIdentifier } from '../../engine/syntax';
+import { contains } from './loops';
 
 /** What a goroutine signals when it ends. */
 interface Signals {
@@ -60,13 +62,13 @@ export function handshakeAfterUses(goStatement: Node, literal: Node, loopBody: N
     if (!n || (n.type === 'func_literal' && n.id !== literal.id)) continue;
     const target = n.endIndex > lastUse ? operatedOn(n) : undefined;
     const b = target && scopes.bindingOf(target);
-    if (b && VARIABLES.has(b.kind) && !loopVariables.has(b.id.id) && !within(literal, b.id) && !isTestingHandle(b)) shared.set(b.id.id, b);
+    if (b && VARIABLES.has(b.kind) && !loopVariables.has(b.id.id) && !contains(literal, b.id) && !isTestingHandle(b)) shared.set(b.id.id, b);
     for (const c of n.namedChildren) stack.push(c);
   }
   for (const b of shared.values()) {
     const ends = new Set([b.id.id, ...pipeEnds(b, scopes).map((e) => e.id.id)]);
     const names = (n: Node | null | undefined): boolean => {
-      const root = n ? rootExpression(n) : undefined;
+      const root = n ? rootIdentifier(n) : undefined;
       const r = root && scopes.bindingOf(root);
       return !!r && ends.has(r.id.id);
     };
@@ -76,7 +78,7 @@ export function handshakeAfterUses(goStatement: Node, literal: Node, loopBody: N
       const right = n.childForFieldName('right')?.namedChildren ?? [];
       if (!right.some((r) => r !== null && names(r))) return false;
       for (const l of n.childForFieldName('left')?.namedChildren ?? []) {
-        const root = l?.type === 'selector_expression' ? rootExpression(l) : undefined;
+        const root = l?.type === 'selector_expression' ? rootIdentifier(l) : undefined;
         const holder = root && scopes.bindingOf(root);
         if (holder) ends.add(holder.id.id);
       }
@@ -100,20 +102,11 @@ const VARIABLES = new Set<Binding['kind']>(['var', 'param', 'result', 'receiver'
 
 /** What a node does something to: the channel of a send, the argument of close, the receiver of a method call. */
 function operatedOn(n: Node): Node | undefined {
-  if (n.type === 'send_statement') return rootExpression(n.childForFieldName('channel'));
+  if (n.type === 'send_statement') return rootIdentifier(n.childForFieldName('channel'));
   if (n.type !== 'call_expression') return undefined;
   const fn = n.childForFieldName('function');
-  if (fn?.type === 'identifier' && fn.text === 'close') return rootExpression(n.childForFieldName('arguments')?.namedChild(0) ?? null);
-  return fn?.type === 'selector_expression' ? rootExpression(fn.childForFieldName('operand')) : undefined;
-}
-
-/** `x`, `x.f`, `x[i]`, `(x)`: the variable x. */
-function rootExpression(expr: Node | null): Node | undefined {
-  let n = expr;
-  while (n && (n.type === 'selector_expression' || n.type === 'index_expression' || n.type === 'parenthesized_expression')) {
-    n = n.type === 'parenthesized_expression' ? n.namedChild(0) : n.type === 'selector_expression' ? n.childForFieldName('operand') : n.childForFieldName('operand');
-  }
-  return n?.type === 'identifier' ? n : undefined;
+  if (fn?.type === 'identifier' && fn.text === 'close') return rootIdentifier(n.childForFieldName('arguments')?.namedChild(0) ?? null);
+  return fn?.type === 'selector_expression' ? rootIdentifier(fn.childForFieldName('operand')) : undefined;
 }
 
 /** The test's own *testing.T (or B, F, TB): everything calls methods on it, it synchronises nothing. */
@@ -129,10 +122,6 @@ function pipeEnds(b: Binding, scopes: DeclScopes): Binding[] {
     const other = id && id.id !== b.id.id ? scopes.bindingOf(id) : undefined;
     return other ? [other] : [];
   });
-}
-
-function within(outer: Node, inner: Node): boolean {
-  return inner.startIndex >= outer.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 /** `g.Go(func…)` (errgroup, WaitGroup.Go) followed in the iteration by `g.Wait()`. */
@@ -223,7 +212,7 @@ function waitsAfter(from: Node, loopBody: Node, isWait: (n: Node) => boolean): b
     const list: Node | null = statement.parent;
     if (list?.type === 'statement_list') {
       let found = false;
-      for (let s = statement.nextNamedSibling; s && !found; s = s.nextNamedSibling) found = contains(s, isWait);
+      for (let s = statement.nextNamedSibling; s && !found; s = s.nextNamedSibling) found = holdsWait(s, isWait);
       if (found) return true;
     }
     statement = list;
@@ -231,7 +220,8 @@ function waitsAfter(from: Node, loopBody: Node, isWait: (n: Node) => boolean): b
   return false;
 }
 
-function contains(root: Node, isWait: (n: Node) => boolean): boolean {
+/** Whether root, or code under it outside nested func literals, waits. */
+function holdsWait(root: Node, isWait: (n: Node) => boolean): boolean {
   const stack = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;

@@ -11,14 +11,18 @@ import { contains, sameFunction } from './loops';
 import { goroutineJoined, groupJoined, handshakeAfterUses, joinedAfterUses } from './joins';
 import { replacedWithinIteration } from './replacement';
 import { leavesLoop } from '../../engine/policy/heat';
+import { rootIdentifier } from '../../engine/syntax';
 
 export interface Lifetime {
   /** Why the value outlives the iteration, e.g. "started with go". */
   how: string;
   /** For parallel subtests: only what runs after this statement outlives the iteration. */
   after?: Node;
-  /** A goroutine and the rest of the iteration share this object, as a test that waits for the goroutine does (joins.ts handshakeAfterUses). */
-  handshake?: string;
+  /**
+   * The object a goroutine and the rest of the iteration share, as a test that waits for the goroutine
+   * does (joins.ts handshakeAfterUses). Asked only of test code: it searches the rest of the iteration.
+   */
+  handshake?: () => string | undefined;
 }
 
 const MAX_FOLLOW = 3;
@@ -99,7 +103,7 @@ export class LifetimeAnalysis {
       if (!literal) return { how: 'started with go' };
       const uses = this.loopVariableUses(literal);
       if (goroutineJoined(stmt, literal, this.body) || joinedAfterUses(stmt, literal, this.body, uses)) return undefined;
-      return { how: 'started with go', handshake: handshakeAfterUses(stmt, literal, this.body, uses, this.scopes) };
+      return { how: 'started with go', handshake: () => handshakeAfterUses(stmt, literal, this.body, uses, this.scopes) };
     }
     if (stmt?.type === 'defer_statement' && sameFunction(stmt, this.loop)) return { how: 'deferred until the function returns' };
     return undefined;
@@ -216,31 +220,6 @@ export class LifetimeAnalysis {
     }
     return undefined;
   }
-}
-
-/** The variable an lvalue or pointer expression is rooted at: `a` in `a`, `a.b[i].c`, `*a`, `(a)`. */
-export function rootIdentifier(expr: Node): Node | undefined {
-  let node: Node | null = expr;
-  while (node) {
-    switch (node.type) {
-      case 'identifier':
-        return node;
-      case 'selector_expression':
-      case 'unary_expression':
-        node = node.childForFieldName('operand');
-        break;
-      case 'index_expression':
-      case 'slice_expression':
-        node = node.childForFieldName('operand');
-        break;
-      case 'parenthesized_expression':
-        node = node.namedChild(0);
-        break;
-      default:
-        return undefined;
-    }
-  }
-  return undefined;
 }
 
 function isAssignedTo(ref: Node): boolean {

@@ -1,6 +1,7 @@
 // Loop variables: which bindings are per-loop variables and where they are modified.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
+import { enclosedByAny } from '../../engine/syntax';
 
 /** The for_statement that declares a binding, when the binding is a range or 3-clause init variable. */
 export function loopOf(b: Binding): Node | undefined {
@@ -82,16 +83,14 @@ export function sameFunction(a: Node, b: Node): boolean {
   return enclosingFunction(a)?.id === enclosingFunction(b)?.id;
 }
 
-/** Whether a node sits in the body of a loop (cheap: walks up the parents). */
-export function inLoopBody(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'block' && n.parent?.type === 'for_statement') return true;
-    if (n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'source_file') return false;
-  }
-  return false;
+/** Whether a node of decl sits in the body of one of its loops. */
+export function inLoopBodyOf(decl: Node): (node: Node) => boolean {
+  return enclosedByAny(decl.descendantsOfType('for_statement').flatMap((loop) => (loop && bodyOf(loop)) || []));
 }
 
-/** Whether any captured candidate of the query matches sits in a loop body: else there is nothing to resolve. */
-export function anyInLoopBody(matches: readonly { captures: readonly { node: Node }[] }[]): boolean {
+/** Whether any captured candidate of the query matches in decl sits in a loop body: else there is nothing to resolve. */
+export function anyInLoopBody(decl: Node, matches: readonly { captures: readonly { node: Node }[] }[]): boolean {
+  if (!matches.length) return false;
+  const inLoopBody = inLoopBodyOf(decl);
   return matches.some((m) => m.captures.some((c) => inLoopBody(c.node)));
 }

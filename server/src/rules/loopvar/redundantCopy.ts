@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { OffsetFix, Rule, RuleContext } from '../../engine/rule';
 import type { Binding } from '../../engine/scope';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
-import { bodyOf, contains, inLoopBody, isModification, loopOf, sameFunction } from './loops';
+import { bodyOf, contains, inLoopBodyOf, isModification, loopOf, sameFunction } from './loops';
 import { versionNote } from '../versionNote';
 
 export const redundantCopy: Rule = {
@@ -20,6 +20,7 @@ export const redundantCopy: Rule = {
   query: '(short_var_declaration left: (expression_list . (identifier) @copy) right: (expression_list . (identifier) @original) (#eq? @copy @original)) @statement',
   appliesTo: (file) => file.goMinor >= PER_ITERATION_LOOPVARS,
   check(ctx, matches) {
+    const inLoopBody = inLoopBodyOf(ctx.decl);
     for (const m of matches) {
       const stmt = m.captures.find((c) => c.name === 'statement')?.node;
       if (stmt && inLoopBody(stmt)) checkCopy(ctx, stmt);

@@ -29,7 +29,7 @@ export const semanticsChange: Rule = {
     (defer_statement (call_expression function: (selector_expression) @call))`,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx, matches) {
-    if (!anyInLoopBody(matches)) return;
+    if (!anyInLoopBody(ctx.decl, matches)) return;
     const scopes = ctx.scopes();
     const reasons = new Map<number, { variable: LoopVariable; where: Node; how: string }>();
     const note = (variable: LoopVariable, where: Node, how: string) => {

@@ -8,6 +8,7 @@ import type { DeclContext } from './declContext';
 import { enclosingFunction, unparen, unparenParent, within } from './functions';
 import { PoolCall, poolCall } from './poolRefs';
 import { shapeOf } from './goTypes';
+import { rootIdentifier } from '../../engine/syntax';
 
 export interface PooledObject {
   get: PoolCall;
@@ -274,17 +275,6 @@ function listUse(expr: Node, ref: Node, list: Node, strong: boolean, use: MakeUs
   const root = dc.localBinding(rootIdentifier(target));
   if (root && tracked(root)) return use('read', expr, strong);
   return use('escape', expr, strong, { why: `stored in ${target.text}` });
-}
-
-/** The variable an lvalue is rooted at: x in `x.f[i]`, `*x`, `(x).f`. */
-function rootIdentifier(lvalue: Node): Node | undefined {
-  let n: Node | null | undefined = lvalue;
-  while (n && n.type !== 'identifier') {
-    if (n.type === 'selector_expression' || n.type === 'index_expression' || n.type === 'slice_expression' || n.type === 'unary_expression') n = n.childForFieldName('operand');
-    else if (n.type === 'parenthesized_expression') n = n.namedChild(0);
-    else return undefined;
-  }
-  return n ?? undefined;
 }
 
 /**
