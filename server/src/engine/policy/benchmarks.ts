@@ -82,8 +82,19 @@ export function timerStopped(node: Node, loop: Node): boolean {
  * change, and calls of functions that give the same result for the same arguments.
  */
 export function invariantAcross(node: Node, loop: Node, scopes: DeclScopes): boolean {
-  const body = loop.childForFieldName('body');
-  return !!body && new Invariance(loop, scopes).of(node, 0) && !keptOrChanged(node, body, scopes);
+  if (!loop.childForFieldName('body') || !new Invariance(loop, scopes).of(node, 0)) return false;
+  // Kept beyond an iteration of a loop inside the measured one (appended to a slice the inner loop fills) needs its own value there too.
+  return !loopBodiesUpTo(node, loop).some((body) => keptOrChanged(node, body, scopes));
+}
+
+/** The bodies of the loops around node, innermost first, up to and including loop's. */
+function loopBodiesUpTo(node: Node, loop: Node): Node[] {
+  const bodies: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'block' && p.parent?.type === 'for_statement') bodies.push(p);
+    if (p.id === loop.id) break;
+  }
+  return bodies;
 }
 
 /**
