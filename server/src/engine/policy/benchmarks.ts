@@ -82,9 +82,17 @@ export function timerStopped(node: Node, loop: Node): boolean {
  * change, and calls of functions that give the same result for the same arguments.
  */
 export function invariantAcross(node: Node, loop: Node, scopes: DeclScopes): boolean {
-  if (!loop.childForFieldName('body') || !new Invariance(loop, scopes).of(node, 0)) return false;
-  // Kept beyond an iteration of a loop inside the measured one (appended to a slice the inner loop fills) needs its own value there too.
-  return !loopBodiesUpTo(node, loop).some((body) => keptOrChanged(node, body, scopes));
+  const body = loop.childForFieldName('body');
+  const invariance = new Invariance(loop, scopes);
+  if (!body || !invariance.of(node, 0)) return false;
+  return loopBodiesUpTo(node, loop).every((b) => {
+    if (!keptOrChanged(node, b, scopes)) return true;
+    // Kept by the iterations of an inner loop (a fixture it fills): the same only when that loop runs the
+    // same iterations every time, and then the whole loop is what could be made once; one that reads
+    // until a stream ends (`for { … NextProto(res) … }`) makes new values each time.
+    const header = b.id === body.id ? undefined : b.parent?.namedChildren.find((c) => c !== null && c.id !== b.id);
+    return !!header && invariance.of(header, 0);
+  });
 }
 
 /** The bodies of the loops around node, innermost first, up to and including loop's. */
