@@ -72,6 +72,28 @@ describe('analyzer', () => {
     doc.dispose();
   });
 
+  it('a brace that hides most declarations for a keystroke evicts none of their results', () => {
+    const functions = Array.from({ length: 200 }, (_, i) => `func f${i}(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n`);
+    const text = `package p\n\n${functions.join('\n')}`;
+    const doc = new GoDocument(project.grammar, text);
+    const cache = new AnalysisCache();
+    try {
+      project.analyzer.analyze(doc, go121, loopvarOnly, cache);
+      // A type declaration opened and not closed swallows every function after it.
+      const at = new SourceText(text).positionAt(text.indexOf('func f3('));
+      doc.update([{ range: { start: at, end: at }, text: 'type t struct {\n' }]);
+      const broken = project.analyzer.analyze(doc, go121, loopvarOnly, cache);
+      assert.ok(broken.stats.declarations < 10, `${broken.stats.declarations} declarations while the brace is open`);
+      doc.update([{ range: { start: at, end: { line: at.line + 1, character: 0 } }, text: '' }]);
+      const restored = project.analyzer.analyze(doc, go121, loopvarOnly, cache);
+      assert.equal(doc.text, text);
+      assert.deepEqual([restored.stats.declarations, restored.stats.analysed], [200, 0]);
+      assert.deepEqual(restored.findings, analyseFresh(project, text, go121, loopvarOnly));
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('a declaration read by others: deleting it and adding it back, incremental equals fresh (every fixture, every declaration)', async function () {
     this.timeout(300_000);
     // Cached findings are reused while what their rules read outside the declaration is unchanged: a

@@ -53,7 +53,7 @@ interface CachedDeclaration {
 /**
  * Per-document memory of earlier results; keep one per open document. Results of declarations that
  * are gone are kept for a while (least recently used first out, at most twice as many as the file
- * has declarations): a brace typed and closed again, or an undo, brings their texts back. Keys and
+ * has had declarations): a brace typed and closed again, or an undo, brings their texts back. Keys and
  * values are hashes, so no text of an old version is kept.
  */
 export class AnalysisCache {
@@ -61,6 +61,7 @@ export class AnalysisCache {
   readonly byDeclText = new Map<string, CachedDeclaration[]>();
   runs = 0;
   private entries = 0;
+  private mostDeclarations = 0;
 
   find(textKey: string, valueOf: (dep: string) => string): CachedDeclaration | undefined {
     return this.byDeclText.get(textKey)?.find((e) => e.deps.every(([key, value]) => valueOf(key) === value));
@@ -81,11 +82,17 @@ export class AnalysisCache {
     this.contextKey = contextKey;
     this.byDeclText.clear();
     this.entries = 0;
+    this.mostDeclarations = 0;
   }
 
-  /** Drops the least recently used results above the budget. */
+  /**
+   * Drops the least recently used results above the budget, twice the most declarations the file has
+   * had: a brace that turns the rest of the file into fragments for a keystroke must not evict the
+   * results of the declarations it hides.
+   */
   prune(declarations: number): void {
-    const budget = 2 * declarations + 64;
+    this.mostDeclarations = Math.max(this.mostDeclarations, declarations);
+    const budget = 2 * this.mostDeclarations + 64;
     if (this.entries <= budget) return;
     const all: { key: string; entry: CachedDeclaration }[] = [];
     for (const [key, variants] of this.byDeclText) for (const entry of variants) all.push({ key, entry });
