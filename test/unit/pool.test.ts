@@ -142,6 +142,35 @@ describe('pool rules', () => {
     }
   });
 
+  it('an edit that comes back to an earlier text (a brace typed and deleted, an undo) reuses its own summary and derived facts', async () => {
+    let summaries = 0;
+    let derivations = 0;
+    // The input key is the file's text: every edit changes it.
+    const counting: Indexer = { id: 'counting', summarize: (root) => (summaries++, root.text.length), inputKey: (root) => root.text };
+    const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
+    try {
+      const path = toEnginePath(join(dir, 'a.go'));
+      const index = new PackageIndex(project.grammar, nodeFileHost, [counting]);
+      const read = async (text: string) => {
+        index.setOverlay(path, text);
+        const view = (await index.viewFor(path, text))!;
+        return view.derived('twice', (v) => (derivations++, 2 * (v.own('counting') as number)));
+      };
+      const base = 'package p\n\nfunc f() {\n}\n';
+      const braced = 'package p\n\nfunc f() {\n{\n}\n';
+      assert.equal(await read(base), 2 * base.length);
+      assert.equal(await read(braced), 2 * braced.length);
+      assert.deepEqual([summaries, derivations], [2, 2]);
+      assert.equal(await read(base), 2 * base.length);
+      assert.deepEqual([summaries, derivations], [2, 2], 'the text came back: nothing made again');
+      for (const other of ['package p\n', 'package p\n\n', 'package p\n\n\n', 'package p\n\n\n\n']) await read(other);
+      assert.equal(await read(base), 2 * base.length);
+      assert.deepEqual([summaries, derivations], [7, 7], 'a few texts are remembered, not every one');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a declaration depends on the pool facts it can reach: removing one pool re-checks its users only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
     try {

@@ -178,12 +178,15 @@ export class PackageIndex {
    */
   scratchBudgetChars = 1_500_000;
   private readonly shares = new ShareMemo();
-  /** The last value of each derived fact per analysed file, with what it read. */
-  private readonly lastDerived = new Map<string, Derived>();
+  /** The last values of each derived fact per analysed file, with what they read, newest first. */
+  private readonly lastDerived = new Map<string, Derived[]>();
   /** How each derived fact is computed, by name (PackageView.derived). */
   private readonly derivations = new Map<string, { compute: (view: PackageView) => unknown; relevant?: (value: never, text: string) => unknown }>();
-  /** The last own summary of each analysed file by each indexer, reused while its input key holds. */
-  private readonly ownSummaries = new Map<string, Map<string, OwnSummary>>();
+  /**
+   * The last own summaries of each analysed file by each indexer, newest first, reused while one's input
+   * key holds: a brace typed and deleted again, or an undo, brings an earlier key back.
+   */
+  private readonly ownSummaries = new Map<string, Map<string, OwnSummary[]>>();
   private lastVersion = 0;
   private store: SummaryStore | undefined;
   /** Whether the store also keys findings (a scan), which needs every read of the summaries recorded. */
@@ -370,15 +373,15 @@ export class PackageIndex {
       const indexer = this.indexers.find((i) => i.id === id);
       const root = rootOfOwn();
       const inputKey = indexer?.inputKey && root ? withoutRecording(() => indexer.inputKey!(root, ownSource)) : undefined;
-      const previous = this.ownSummaries.get(path)?.get(id);
-      if (inputKey !== undefined && previous?.inputKey === inputKey) o = previous;
-      else {
+      let byId = this.ownSummaries.get(path);
+      if (!byId) this.ownSummaries.set(path, (byId = new Map()));
+      const previous = byId.get(id) ?? [];
+      o = inputKey === undefined ? undefined : previous.find((p) => p.inputKey === inputKey);
+      if (!o) {
         const value = indexer ? this.summarize([indexer], root, text).summaries.get(id) : undefined;
         o = { inputKey, value, hash: textHash(JSON.stringify(value ?? null)) };
-        let byId = this.ownSummaries.get(path);
-        if (!byId) this.ownSummaries.set(path, (byId = new Map()));
-        byId.set(id, o);
       }
+      byId.set(id, remember(previous, o));
       own.set(id, o);
       return o;
     };
@@ -392,15 +395,16 @@ export class PackageIndex {
       if (!d) {
         // Made again only when what it read (this view's summaries) changed since the last view. Not
         // with a store: the scan cache must see this view's reads of the summaries it is made from.
-        const last = store ? undefined : this.lastDerived.get(`${path}\u0000${name}`);
-        if (last && last.reads.every(([key, value]) => view.valueOf(key) === value)) d = last;
-        else {
+        const key = `${path}\u0000${name}`;
+        const last = store ? [] : (this.lastDerived.get(key) ?? []);
+        d = last.find((l) => l.reads.every(([key, value]) => view.valueOf(key) === value));
+        if (!d) {
           const reads = new Set<string>();
           const value = withoutRecording(() => recording(reads, () => this.derivations.get(name)?.compute(view)));
           const readValues: [string, string][] = [...reads].map((key) => [key, view.valueOf(key)]);
           d = { value, hash: readValues.some(([, v]) => v === PENDING) ? PENDING : textHash(JSON.stringify(value ?? null)), reads: readValues };
-          this.lastDerived.set(`${path}\u0000${name}`, d);
         }
+        if (!store) this.lastDerived.set(key, remember(last, d));
         // Reused, it read nothing now: what it needs is unloaded all the same.
         for (const [key, value] of d.reads) if (value === PENDING && key.startsWith('f:')) unloaded.add(key.slice(2));
         derivedValues.set(name, d);
@@ -764,6 +768,14 @@ interface Derived {
   value: unknown;
   hash: string;
   reads: [string, string][];
+}
+
+/** How many earlier values of a file's own summaries and derived facts are kept for edits that come back to them. */
+const REMEMBERED = 3;
+
+/** list with value first (moved there if it was in it), at most REMEMBERED long. */
+function remember<T>(list: readonly T[], value: T): T[] {
+  return [value, ...list.filter((v) => v !== value)].slice(0, REMEMBERED);
 }
 
 interface OwnSummary {
