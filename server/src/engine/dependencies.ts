@@ -55,20 +55,44 @@ export interface DeclarationText {
 
 /**
  * A declaration's share of a fact, memoised by the fact's hash and the declaration's text (most of a
- * file's declarations and facts are the same from one keystroke to the next).
+ * file's declarations and facts are the same from one keystroke to the next). Asked for every
+ * dependency of every declaration on each keystroke: nested maps, because one key built by joining
+ * the three strings cost more than the lookup.
  */
 export class ShareMemo {
-  private readonly shares = new Map<string, string>();
+  /** By fact key, then fact hash (the last few, oldest first), then declaration hash. */
+  private readonly shares = new Map<string, Map<string, Map<string, string>>>();
+  private size = 0;
 
-  constructor(private readonly limit = 50_000) {}
+  constructor(
+    /** Shares remembered in all; when they are full, they are forgotten together. */
+    private readonly limit = 50_000,
+    /** Values of one fact remembered (a brace typed and deleted again brings the earlier one back). */
+    private readonly versions = 4,
+  ) {}
 
   get(key: string, factHash: string, decl: DeclarationText, share: (text: string) => string): string {
-    const id = `${key}\u0000${factHash}\u0000${decl.hash}`;
-    let value = this.shares.get(id);
+    let byHash = this.shares.get(key);
+    if (!byHash) this.shares.set(key, (byHash = new Map()));
+    let byDecl = byHash.get(factHash);
+    if (!byDecl) {
+      if (byHash.size >= this.versions) {
+        const oldest = byHash.keys().next().value!;
+        this.size -= byHash.get(oldest)!.size;
+        byHash.delete(oldest);
+      }
+      byHash.set(factHash, (byDecl = new Map()));
+    }
+    let value = byDecl.get(decl.hash);
     if (value === undefined) {
       value = share(decl.text());
-      if (this.shares.size >= this.limit) this.shares.delete(this.shares.keys().next().value!);
-      this.shares.set(id, value);
+      if (this.size >= this.limit) {
+        this.shares.clear();
+        this.size = 0;
+        return value;
+      }
+      byDecl.set(decl.hash, value);
+      this.size++;
     }
     return value;
   }
