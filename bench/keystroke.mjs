@@ -18,7 +18,7 @@ const KEYWORDS = new Set('break case chan const continue default defer else fall
 const LINES = 5000;
 const WARMUP_PAIRS = 5;
 
-export async function keystrokeBench({ edits = 500 } = {}) {
+export async function keystrokeBench({ edits = 500, execArgv = [] } = {}) {
   const dir = removeLater(mkdtempSync(join(tmpdir(), 'gohazard-bench-keystroke-')));
   writeFileSync(join(dir, 'go.mod'), 'module bench.example/keystroke\n\ngo 1.21\n');
   const text = goFile('keystroke', LINES, '', true);
@@ -28,7 +28,7 @@ export async function keystrokeBench({ edits = 500 } = {}) {
   const pairs = editPairs(text, Math.ceil(edits / 2));
   const warmup = editPairs(text, WARMUP_PAIRS).map((p) => ({ ...p, warmup: true }));
 
-  const client = new BenchClient();
+  const client = new BenchClient({ execArgv });
   try {
     await client.initialize(dir);
     let version = 1;
