@@ -15,7 +15,7 @@ import { SourceText } from '../../server/src/engine/sourceText';
 import type { Finding } from '../../server/src/engine/types';
 import { loadGrammar, nodeFileHost, toEnginePath } from '../../server/src/node/nodeHost';
 import { poolRules } from '../../server/src/rules/pool';
-import { POOL_INDEX, PoolFileSummary, poolIndexer } from '../../server/src/rules/pool/summary';
+import { POOL_INDEX, PoolFileSummary, poolIndexer, summarizeFile } from '../../server/src/rules/pool/summary';
 import { prng } from '../reliability/fuzz/random';
 import { newProject } from '../helpers';
 
@@ -169,6 +169,22 @@ describe('pool rules', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a file summarised again after an edit re-reads a declaration whose typing read what the edit changed', () => {
+    const summarize = (text: string) => {
+      const doc = new GoDocument(project.grammar, text);
+      try {
+        return summarizeFile(doc.tree.rootNode, true, text);
+      } finally {
+        doc.dispose();
+      }
+    };
+    const file = (field: string) => `package p\n\nimport (\n\t"bytes"\n\t"sync"\n)\n\ntype T struct{ p ${field} }\n\nfunc newThing() any {\n\tvar t T\n\treturn t.p\n}\n\nvar _ = bytes.MinRead\nvar _ sync.Mutex\n`;
+    // newThing's text is the same in both; what it returns comes from T's field, which the edit changed.
+    assert.equal(summarize(file('*sync.Pool')).returns.newThing, '*sync.Pool');
+    assert.equal(summarize(file('*bytes.Buffer')).returns.newThing, '*bytes.Buffer');
+    assert.equal(summarize(file('*sync.Pool')).returns.newThing, '*sync.Pool');
   });
 
   it('a declaration depends on the pool facts it can reach: removing one pool re-checks its users only', async () => {

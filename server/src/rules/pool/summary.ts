@@ -120,38 +120,114 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
   const summary: PoolFileSummary = { complete: bodies, types: {}, fields: {}, vars: {}, pools: {}, funcs: {}, returns: {}, methods: {}, newSets: [], resets: {} };
   const imports = importsOf(root);
   const resolve = (name: string) => imports.get(name);
-  const env = summaryTypingEnv(summary, resolve);
+  const lookups = summaryLookups(summary, resolve);
 
   for (const decl of root.namedChildren) {
     if (decl?.type === 'type_declaration') summarizeTypes(decl, summary, resolve);
   }
   const { nodes, hashes } = topLevelOf(root);
+  // What a declaration adds depends on its text and on what its typing reads of the rest of the file
+  // (imports, the file's types and fields), recorded: an edit summarises again only the declarations
+  // whose text, or whose reads, it changed.
   nodes.forEach((decl, i) => {
-    switch (decl.type) {
-      case 'var_declaration':
-        summarizeVars(decl, summary, env);
-        break;
-      case 'function_declaration': {
-        const name = decl.childForFieldName('name')?.text;
-        if (!name) break;
-        const result = typeKey(singleResultType(decl), resolve);
-        if (result) summary.funcs[name] = result;
-        if ((result === 'any' || result?.startsWith('interface{')) && hasNoParameters(decl) && bodies) summary.returns[name] = returnedType(decl, env);
-        if (bodies) recordResets(decl, hashes[i], name, summary);
-        break;
-      }
-      case 'method_declaration': {
-        const method = decl.childForFieldName('name')?.text ?? '';
-        const receiver = receiverTypeName(decl);
-        if (receiver && INTERESTING_METHODS.has(method)) (summary.methods[receiver] ??= []).push(method);
-        if (receiver && bodies) recordResets(decl, hashes[i], `${receiver}.${method}`, summary);
-        break;
-      }
-    }
+    if (decl.type !== 'var_declaration' && decl.type !== 'function_declaration' && decl.type !== 'method_declaration') return;
+    const part = memoByLookups(partsByDecl, `${bodies}.${hashes[i]}`, lookups, (env, resolve) => declarationPart(decl, hashes[i], bodies, env, resolve));
+    Object.assign(summary.vars, part.vars);
+    Object.assign(summary.pools, part.pools);
+    Object.assign(summary.funcs, part.funcs);
+    Object.assign(summary.returns, part.returns);
+    Object.assign(summary.resets!, part.resets);
+    for (const [receiver, methods] of Object.entries(part.methods)) (summary.methods[receiver] ??= []).push(...methods);
   });
-  if (bodies && (text === undefined || /\bNew\b/.test(text))) summarizeNewSets(root, summary, env, imports, text);
+  if (bodies && (text === undefined || /\bNew\b/.test(text))) summarizeNewSets(root, summary, lookups, text);
   for (const list of Object.values(summary.methods)) list.sort();
   return summary;
+}
+
+/** What one declaration adds to its file's summary. */
+type DeclarationPart = Pick<PoolFileSummary, 'vars' | 'pools' | 'funcs' | 'returns' | 'methods'> & { resets: Record<string, number[]> };
+
+/** A lookup a declaration's typing made, and its answer then. */
+type LookupRead = ['imports', string, string | undefined] | ['field', string, string, string | undefined] | ['isTypeName', string, boolean];
+
+function readAgain(lookups: SummaryLookups, read: LookupRead): boolean {
+  switch (read[0]) {
+    case 'imports':
+      return lookups.imports(read[1]) === read[2];
+    case 'field':
+      return lookups.field(read[1], read[2]) === read[3];
+    case 'isTypeName':
+      return lookups.isTypeName(read[1]) === read[2];
+  }
+}
+
+interface Recorded<T> {
+  value: T;
+  reads: LookupRead[];
+}
+
+/**
+ * What compute makes of one declaration, memoised by key (the declaration's hash) while every lookup it
+ * made of the rest of the file answers as it did. Least recently used first out; keys hold hashes, not
+ * texts (a slice of a text keeps the whole text alive).
+ */
+function memoByLookups<T>(memo: Map<string, Recorded<T>>, key: string, lookups: SummaryLookups, compute: (env: TypingEnv, resolve: (name: string) => string | undefined) => T): T {
+  let entry = memo.get(key);
+  if (entry) memo.delete(key);
+  if (!entry || !entry.reads.every((read) => readAgain(lookups, read))) {
+    const reads: LookupRead[] = [];
+    const resolve = (name: string) => {
+      const v = lookups.imports(name);
+      reads.push(['imports', name, v]);
+      return v;
+    };
+    const env = summaryTypingEnv({
+      imports: resolve,
+      field: (typeName, field) => {
+        const v = lookups.field(typeName, field);
+        reads.push(['field', typeName, field, v]);
+        return v;
+      },
+      isTypeName: (name) => {
+        const v = lookups.isTypeName(name);
+        reads.push(['isTypeName', name, v]);
+        return v;
+      },
+    });
+    entry = { value: compute(env, resolve), reads };
+  }
+  memo.set(key, entry);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  return entry.value;
+}
+
+const MEMO_ENTRIES = 20_000;
+const partsByDecl = new Map<string, Recorded<DeclarationPart>>();
+
+function declarationPart(decl: Node, hash: string, bodies: boolean, env: TypingEnv, resolve: (name: string) => string | undefined): DeclarationPart {
+  const part: DeclarationPart = { vars: {}, pools: {}, funcs: {}, returns: {}, methods: {}, resets: {} };
+  switch (decl.type) {
+    case 'var_declaration':
+      summarizeVars(decl, part, env);
+      break;
+    case 'function_declaration': {
+      const name = decl.childForFieldName('name')?.text;
+      if (!name) break;
+      const result = typeKey(singleResultType(decl), resolve);
+      if (result) part.funcs[name] = result;
+      if ((result === 'any' || result?.startsWith('interface{')) && hasNoParameters(decl) && bodies) part.returns[name] = returnedType(decl, env);
+      if (bodies) recordResets(decl, hash, name, part);
+      break;
+    }
+    case 'method_declaration': {
+      const method = decl.childForFieldName('name')?.text ?? '';
+      const receiver = receiverTypeName(decl);
+      if (receiver && INTERESTING_METHODS.has(method)) (part.methods[receiver] ??= []).push(method);
+      if (receiver && bodies) recordResets(decl, hash, `${receiver}.${method}`, part);
+      break;
+    }
+  }
+  return part;
 }
 
 /** The base type name of a method's receiver: `T` for `(t *T)` and `(t T[K])`. */
@@ -160,9 +236,9 @@ export function summarizeFile(root: Node, bodies: boolean, text?: string): PoolF
  * it, by the hash of the declaration's text (topLevelOf): a file is summarised again after an edit of
  * any body that resets something, and walking every such body again cost most of a keystroke.
  */
-function recordResets(decl: Node, hash: string, key: string, summary: PoolFileSummary): void {
+function recordResets(decl: Node, hash: string, key: string, part: DeclarationPart): void {
   const found = resetsOfCached(decl, hash);
-  if (found.length > 0) summary.resets![key] = found;
+  if (found.length > 0) part.resets[key] = found;
 }
 
 function resetsOfCached(decl: Node, hash: string): number[] {
@@ -231,7 +307,7 @@ function summarizeTypes(decl: Node, summary: PoolFileSummary, resolve: (name: st
   }
 }
 
-function summarizeVars(decl: Node, summary: PoolFileSummary, env: TypingEnv): void {
+function summarizeVars(decl: Node, summary: Pick<PoolFileSummary, 'vars' | 'pools'>, env: TypingEnv): void {
   for (const spec of decl.descendantsOfType('var_spec')) {
     if (!spec) continue;
     const declared = typeKey(spec.childForFieldName('type'), env.imports);
@@ -305,29 +381,17 @@ const NEW_SETS_QUERY = `
 `;
 
 /**
- * New installations found in declarations, by a hash of the declaration's text and of what the file's
- * imports and package-level types, fields and variables say (all that the typing reads besides the
- * declaration): reading each declaration again cost half of a keystroke's time in a file of many pools
- * (bench/keystroke.mjs). Least recently used first out. Hashes, not texts: a slice of a text keeps the
- * whole text alive.
+ * New installations found in declarations (memoByLookups): reading each declaration again cost half of a
+ * keystroke's time in a file of many pools (bench/keystroke.mjs).
  */
-const newSetsByDecl = new Map<string, NewSetFact[]>();
-const NEW_SETS_CACHED = 20_000;
+const newSetsByDecl = new Map<string, Recorded<NewSetFact[]>>();
 
-function summarizeNewSets(root: Node, summary: PoolFileSummary, env: TypingEnv, imports: Map<string, string>, text: string | undefined): void {
-  const contextHash = textHash(JSON.stringify([[...imports], summary.types, summary.fields, summary.vars]));
-  const resolve = (name: string) => imports.get(name);
+function summarizeNewSets(root: Node, summary: PoolFileSummary, lookups: SummaryLookups, text: string | undefined): void {
   const { nodes, hashes } = topLevelOf(root);
   nodes.forEach((decl, i) => {
     const declText = text === undefined ? decl.text : text.slice(decl.startIndex, decl.endIndex);
     if (!/\bNew\b/.test(declText)) return;
-    const key = `${contextHash}.${hashes[i]}`;
-    let sets = newSetsByDecl.get(key);
-    if (sets) newSetsByDecl.delete(key);
-    else sets = newSetsIn(decl, env, resolve);
-    newSetsByDecl.set(key, sets);
-    if (newSetsByDecl.size > NEW_SETS_CACHED) newSetsByDecl.delete(newSetsByDecl.keys().next().value!);
-    summary.newSets.push(...sets);
+    summary.newSets.push(...memoByLookups(newSetsByDecl, hashes[i], lookups, (env, resolve) => newSetsIn(decl, env, resolve)));
   });
 }
 
@@ -414,17 +478,32 @@ function literalOwner(literal: Node, resolve: (name: string) => string | undefin
 }
 
 /** Typing inside one file: locals are found by name in the enclosing functions; the rest stays symbolic. */
-function summaryTypingEnv(summary: PoolFileSummary, imports: (name: string) => string | undefined): TypingEnv {
-  const env: TypingEnv = {
+/** What the typing of a summary reads of the file besides the declaration it types. */
+interface SummaryLookups {
+  imports: (name: string) => string | undefined;
+  field: (typeName: string, field: string) => string | undefined;
+  isTypeName: (name: string) => boolean;
+}
+
+function summaryLookups(summary: PoolFileSummary, imports: (name: string) => string | undefined): SummaryLookups {
+  return {
     imports,
+    field: (typeName, field) => summary.fields[typeName]?.find((f) => f.name === field)?.type,
+    isTypeName: (name) => name in summary.types,
+  };
+}
+
+function summaryTypingEnv(lookups: SummaryLookups): TypingEnv {
+  const env: TypingEnv = {
+    imports: lookups.imports,
     identifier: (id, depth) => {
       const decl = localDeclaration(id);
       return decl ? typeOfLocal(decl, id.text, env, depth) : undefined;
     },
     isLocal: (id) => localDeclaration(id) !== undefined,
     funcResult: (name) => `call:${name}`,
-    field: (typeName, field) => summary.fields[typeName]?.find((f) => f.name === field)?.type,
-    isTypeName: (name) => name in summary.types,
+    field: lookups.field,
+    isTypeName: lookups.isTypeName,
   };
   return env;
 }
