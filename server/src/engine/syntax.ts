@@ -17,7 +17,8 @@ export function rootIdentifier(expr: Node | null | undefined): Node | undefined 
  * ranges. tree-sitter finds a node's parent by descending from the root (limits.ts), so asking this of
  * every candidate by walking up costs depth² per candidate, cubic in code of deeply nested closures; here
  * it costs a binary search.
- */export function enclosedByAny(nodes: readonly Node[]): (node: Node) => boolean {
+ */
+export function enclosedByAny(nodes: readonly Node[]): (node: Node) => boolean {
   const sorted = [...nodes].sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
   // Syntax nodes nest or are disjoint, so the outermost ones are disjoint and cover every containment but
   // one: a node that is itself outermost lies inside none of them.

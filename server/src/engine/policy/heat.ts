@@ -144,7 +144,7 @@ const exitPaths = new WeakMap<Tree, Map<number, (node: Node) => boolean>>();
 /**
  * The blocks of a loop that end by leaving it, outside its func literals (a literal's own returns end the
  * literal, not the loop). Memoised per loop: every closure of a deep nest asks, and walking up from each
- * was cubic (enclosure.ts).
+ * was cubic (syntax.ts enclosedByAny).
  */
 function exitPathsOf(loop: Node): (node: Node) => boolean {
   let byLoop = exitPaths.get(loop.tree);
