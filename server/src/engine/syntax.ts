@@ -1,6 +1,11 @@
 // Syntax questions every rule family asks.
 import type { Node } from 'web-tree-sitter';
 
+/** Whether inner lies in outer's range (outer itself included). */
+export function within(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
 /** The variable an lvalue or pointer expression is rooted at: `a` in `a`, `a.b[i].c`, `a[1:]`, `*a`, `&a`, `(a)`. */
 export function rootIdentifier(expr: Node | null | undefined): Node | undefined {
   let n = expr;
@@ -37,6 +42,6 @@ export function enclosedByAny(nodes: readonly Node[]): (node: Node) => boolean {
       else hi = mid - 1;
     }
     const outer = outermost[found];
-    return !!outer && node.endIndex <= outer.endIndex && outer.id !== node.id;
+    return !!outer && within(outer, node) && outer.id !== node.id;
   };
 }

@@ -3,6 +3,7 @@
 // the loop" (loopvar/loops.ts isModification), which its go vet and go1.22 fixtures pin down.
 import type { Node } from 'web-tree-sitter';
 import type { Binding } from './scope';
+import { within } from './syntax';
 
 /** Whether a use of a variable writes it: assignment, `:=` redeclaration, ++/--, range assignment, or `&v`. */
 export function writesVariable(ref: Node): boolean {
@@ -37,6 +38,3 @@ export function writtenWithin(b: Binding, region: Node): boolean {
   return b.refs.some((r) => r.id !== b.id.id && within(region, r) && writesVariable(r));
 }
 
-function within(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}

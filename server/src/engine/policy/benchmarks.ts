@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../scope';
 import { writtenWithin } from '../writes';
-import { rootIdentifier } from '../syntax';
+import { rootIdentifier, within } from '../syntax';
 
 const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
@@ -312,6 +312,3 @@ function benchmarkParameter(node: Node, name: string, wants: 'B' | 'PB'): string
   return top?.childForFieldName('name')?.text ?? 'the benchmark';
 }
 
-function within(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}

@@ -9,7 +9,8 @@ import { TypeEnv, stripParens } from '../escape/typeEnv';
 import { isLocalVariable } from '../escape/values';
 import { capture, typeEnvFor } from './context';
 import { writesVariable, writtenWithin } from '../../engine/writes';
-import { hasEarlyExit, innermostLoop, within } from './loops';
+import { hasEarlyExit, innermostLoop } from './loops';
+import { within } from '../../engine/syntax';
 
 export const appendNoPrealloc: Rule = {
   id: 'alloc/append-no-prealloc',

@@ -12,7 +12,8 @@ import { stripParens } from '../escape/typeEnv';
 import { isLocalVariable } from '../escape/values';
 import { capture, typeEnvFor } from './context';
 import { writtenWithin } from '../../engine/writes';
-import { innermostLoop, within } from './loops';
+import { innermostLoop } from './loops';
+import { within } from '../../engine/syntax';
 
 /** Calls whose arguments are kept or that the compiler handles without a copy. */
 const builtins = new Set(['append', 'copy', 'len', 'cap', 'print', 'println', 'panic', 'delete', 'min', 'max']);

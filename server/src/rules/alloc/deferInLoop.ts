@@ -10,7 +10,8 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import { capture } from './context';
-import { innermostLoop, within } from './loops';
+import { innermostLoop } from './loops';
+import { within } from '../../engine/syntax';
 
 export const deferInLoop: Rule = {
   id: 'alloc/defer-in-loop',

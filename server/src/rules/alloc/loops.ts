@@ -23,10 +23,6 @@ export function innermostLoop(node: Node): LoopAround | undefined {
   return undefined;
 }
 
-export function within(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
 /** Statements that leave a loop early: return, goto, and break/continue that target it. */
 export function hasEarlyExit(loop: Node, body: Node): boolean {
   const label = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;

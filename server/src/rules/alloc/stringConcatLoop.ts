@@ -6,7 +6,8 @@ import type { Rule, RuleContext } from '../../engine/rule';
 import { under } from '../escape/goTypes';
 import { isLocalVariable } from '../escape/values';
 import { capture, typeEnvFor } from './context';
-import { innermostLoop, within } from './loops';
+import { innermostLoop } from './loops';
+import { within } from '../../engine/syntax';
 
 export const stringConcatLoop: Rule = {
   id: 'alloc/string-concat-loop',

@@ -5,10 +5,11 @@ import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes, PackageScope } from '../../engine/scope';
 import { LifetimeAnalysis, Lifetime } from './lifetime';
 import { rootIdentifier } from '../../engine/syntax';
-import { contains, isSharedLoopVariable, loopOf, bodyOf, LoopVariable, sameFunction } from './loops';
+import { isSharedLoopVariable, loopOf, bodyOf, LoopVariable, sameFunction } from './loops';
 import { leavesLoop } from '../../engine/policy/heat';
 import { hasPointerMethod, loopVariableType } from './types';
 import type { PackageView } from '../../engine/packageIndex';
+import { within } from '../../engine/syntax';
 
 export interface Capture {
   variable: LoopVariable;
@@ -136,7 +137,7 @@ export function escapingAddresses(decl: Node, scopes: DeclScopes, pkg: PackageSc
     if (operand.type === 'selector_expression' && (operand.childForFieldName('operand')?.type !== 'identifier' || !isCertainlyNotPointer(binding, scopes, pkg))) continue;
     const loop = loopOf(binding)!;
     const body = bodyOf(loop);
-    if (!body || !contains(body, unary)) continue;
+    if (!body || !within(body, unary)) continue;
     const lifetime = new LifetimeAnalysis(scopes, body, loop).ofAddress(unary);
     if (lifetime) out.push({ variable: { binding, loop, body }, address: unary, lifetime });
   }
@@ -163,7 +164,7 @@ export function escapingMethodValues(decl: Node, scopes: DeclScopes, pkg: Packag
     if (!type || !hasPointerMethod(type, selector.childForFieldName('field')?.text ?? '', pkg, otherFiles)) continue;
     const loop = loopOf(binding)!;
     const body = bodyOf(loop);
-    if (!body || !contains(body, selector)) continue;
+    if (!body || !within(body, selector)) continue;
     if (later) {
       if (later.type === 'defer_statement' && !sameFunction(later, loop)) continue;
       if (leavesLoop(later, loop)) continue;

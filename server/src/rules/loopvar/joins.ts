@@ -4,8 +4,7 @@
 // or sends on as the last thing it does on every path.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
-import { rootIdentifier } from '../../engine/syntax';
-import { contains } from './loops';
+import { rootIdentifier, within } from '../../engine/syntax';
 
 /** What a goroutine signals when it ends. */
 interface Signals {
@@ -62,7 +61,7 @@ export function handshakeAfterUses(goStatement: Node, literal: Node, loopBody: N
     if (!n || (n.type === 'func_literal' && n.id !== literal.id)) continue;
     const target = n.endIndex > lastUse ? operatedOn(n) : undefined;
     const b = target && scopes.bindingOf(target);
-    if (b && VARIABLES.has(b.kind) && !loopVariables.has(b.id.id) && !contains(literal, b.id) && !isTestingHandle(b)) shared.set(b.id.id, b);
+    if (b && VARIABLES.has(b.kind) && !loopVariables.has(b.id.id) && !within(literal, b.id) && !isTestingHandle(b)) shared.set(b.id.id, b);
     for (const c of n.namedChildren) stack.push(c);
   }
   for (const b of shared.values()) {

@@ -7,11 +7,11 @@
 // `return`, which ends the loop itself.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
-import { contains, sameFunction } from './loops';
+import { sameFunction } from './loops';
 import { goroutineJoined, groupJoined, handshakeAfterUses, joinedAfterUses } from './joins';
 import { replacedWithinIteration } from './replacement';
 import { leavesLoop } from '../../engine/policy/heat';
-import { rootIdentifier } from '../../engine/syntax';
+import { rootIdentifier, within } from '../../engine/syntax';
 
 export interface Lifetime {
   /** Why the value outlives the iteration, e.g. "started with go". */
@@ -65,7 +65,7 @@ export class LifetimeAnalysis {
 
   private isLoopVariable(b: Binding): boolean {
     const header = this.loop.namedChildren.find((c) => c?.type === 'range_clause' || c?.type === 'for_clause');
-    return !!header && contains(header, b.id);
+    return !!header && within(header, b.id);
   }
 
   /** References to the loop's own variables inside a literal. */
@@ -143,9 +143,9 @@ export class LifetimeAnalysis {
           return undefined;
         }
         case 'assignment_statement':
-          return p.childForFieldName('right') && contains(p.childForFieldName('right')!, node) ? this.ofTargets(p.childForFieldName('left'), depth, undefined, p) : undefined;
+          return p.childForFieldName('right') && within(p.childForFieldName('right')!, node) ? this.ofTargets(p.childForFieldName('left'), depth, undefined, p) : undefined;
         case 'short_var_declaration':
-          return contains(p.childForFieldName('right') ?? p, node) && p.childForFieldName('right') ? this.ofTargets(p.childForFieldName('left'), depth) : undefined;
+          return within(p.childForFieldName('right') ?? p, node) && p.childForFieldName('right') ? this.ofTargets(p.childForFieldName('left'), depth) : undefined;
         case 'var_spec':
           return this.ofTargets(p, depth, p.childrenForFieldName('name'));
         case 'send_statement':
@@ -168,7 +168,7 @@ export class LifetimeAnalysis {
       const binding = this.scopes.bindingOf(root);
       // Stored in the loop variable itself (`tc.opts.Hook = func…`): the next iteration overwrites it.
       if (binding && this.isLoopVariable(binding)) continue;
-      if (!binding || !contains(this.body, binding.scopeNode)) {
+      if (!binding || !within(this.body, binding.scopeNode)) {
         if (store && replacedWithinIteration(store, target, this.body)) continue;
         return { how: `stored in ${target.text}, which outlives the iteration` };
       }
@@ -202,7 +202,7 @@ export class LifetimeAnalysis {
     if (sameFunction(ret, this.loop)) return undefined;
     let fn: Node | null = ret.parent;
     while (fn && fn.type !== 'func_literal') fn = fn.parent;
-    if (!fn || !contains(this.body, fn)) return undefined;
+    if (!fn || !within(this.body, fn)) return undefined;
     const parent = fn.parent;
     if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === fn.id) return this.ofValue(parent, depth + 1);
     if (parent?.type === 'expression_list' && parent.parent?.type === 'short_var_declaration') {

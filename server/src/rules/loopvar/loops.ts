@@ -1,17 +1,13 @@
 // Loop variables: which bindings are per-loop variables and where they are modified.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
-import { enclosedByAny } from '../../engine/syntax';
+import { enclosedByAny, within } from '../../engine/syntax';
 
 /** The for_statement that declares a binding, when the binding is a range or 3-clause init variable. */
 export function loopOf(b: Binding): Node | undefined {
   if (b.kind === 'range') return b.declarator.parent ?? undefined;
   if (b.kind === 'for') return b.declarator.parent?.parent ?? undefined;
   return undefined;
-}
-
-export function contains(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
 }
 
 export function bodyOf(loop: Node): Node | undefined {
@@ -46,7 +42,7 @@ export function isSharedLoopVariable(b: Binding): boolean {
   if (b.kind === 'range') return true;
   if (b.kind !== 'for') return false;
   const loop = loopOf(b);
-  return !!loop && b.refs.some((r) => contains(loop, r) && isModification(r));
+  return !!loop && b.refs.some((r) => within(loop, r) && isModification(r));
 }
 
 export interface LoopVariable {
@@ -61,14 +57,14 @@ export function loopVariablesAround(node: Node, scopes: DeclScopes): LoopVariabl
   for (const binding of scopes.bindings) {
     const loop = loopOf(binding);
     const body = loop && bodyOf(loop);
-    if (loop && body && contains(body, node) && isSharedLoopVariable(binding)) out.push({ binding, loop, body });
+    if (loop && body && within(body, node) && isSharedLoopVariable(binding)) out.push({ binding, loop, body });
   }
   return out;
 }
 
 /** Whether the body writes the variable anywhere (then a `v := v` copy would swallow the write). */
 export function modifiedInBody(v: LoopVariable): boolean {
-  return v.binding.refs.some((r) => contains(v.body, r) && isModification(r));
+  return v.binding.refs.some((r) => within(v.body, r) && isModification(r));
 }
 
 /** The innermost enclosing function (declaration or literal) of a node. */

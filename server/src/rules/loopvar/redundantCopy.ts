@@ -6,7 +6,8 @@ import type { Node } from 'web-tree-sitter';
 import { OffsetFix, Rule, RuleContext } from '../../engine/rule';
 import type { Binding } from '../../engine/scope';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
-import { bodyOf, contains, inLoopBodyOf, isModification, loopOf, sameFunction } from './loops';
+import { bodyOf, inLoopBodyOf, isModification, loopOf, sameFunction } from './loops';
+import { within } from '../../engine/syntax';
 import { versionNote } from '../versionNote';
 
 export const redundantCopy: Rule = {
@@ -76,7 +77,7 @@ function checkCopy(ctx: RuleContext, stmt: Node): void {
     if (!copy || copy.id.id !== l.id || !original) return;
     const loop = loopOf(original);
     const body = loop && bodyOf(loop);
-    if (!loop || !body || !contains(body, stmt) || !sameFunction(stmt, loop)) return;
+    if (!loop || !body || !within(body, stmt) || !sameFunction(stmt, loop)) return;
     if (original.kind === 'for' && writtenAfter([copy, original], stmt)) return;
     copies.push({ copy, original });
   }
@@ -97,7 +98,7 @@ function writtenAfter(bindings: Binding[], stmt: Node): boolean {
 
 function withinLoopOf(b: Binding, ref: Node): boolean {
   const loop = loopOf(b);
-  return !loop || contains(loop, ref);
+  return !loop || within(loop, ref);
 }
 
 /** Deletes the copy; the whole line (with its comment) when the line holds nothing else. */

@@ -31,11 +31,6 @@ export function hasNoParameters(fn: Node): boolean {
   return (fn.childForFieldName('parameters')?.namedChildCount ?? 0) === 0;
 }
 
-/** Whether inner lies within node. */
-export function within(node: Node, inner: Node): boolean {
-  return node.startIndex <= inner.startIndex && inner.endIndex <= node.endIndex;
-}
-
 /** Skips parentheses upwards: the node that a parenthesised expression stands in. */
 export function unparenParent(node: Node): { node: Node; parent: Node | null } {
   let n = node;

@@ -9,7 +9,7 @@ import type { Binding } from '../../engine/scope';
 import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
 import { DeclContext } from './declContext';
 import { walkPaths } from './flow';
-import { within } from './functions';
+import { within } from '../../engine/syntax';
 import { PooledObject, holdsGet, pooledObjects, usesWithin } from './pooledObjects';
 import { poolIndexer } from './summary';
 

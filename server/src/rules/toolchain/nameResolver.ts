@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, BindingKind, PackageScope } from '../../engine/scope';
 import { rangeDeclares, specsOf } from '../../engine/scope';
+import { within } from '../../engine/syntax';
 
 export type NameResolver = (use: Node) => Binding | undefined;
 
@@ -94,7 +95,7 @@ function declaredIn(p: Node, child: Node, name: string, use: Node): Binding | un
         return id ? local('range', id, clause) : undefined;
       }
       const init = clause.childForFieldName('initializer');
-      if (init && contains(init, use)) return undefined;
+      if (init && within(init, use)) return undefined;
       const id = init?.type === 'short_var_declaration' ? identifiers(init.childForFieldName('left')).find((n) => n.text === name) : undefined;
       return id && init ? local('for', id, init) : undefined;
     }
@@ -102,7 +103,7 @@ function declaredIn(p: Node, child: Node, name: string, use: Node): Binding | un
     case 'expression_switch_statement':
     case 'type_switch_statement': {
       const init = p.childForFieldName('initializer');
-      if (init && (init.id === child.id || contains(init, use))) return undefined;
+      if (init && (init.id === child.id || within(init, use))) return undefined;
       const alias = p.type === 'type_switch_statement' ? identifiers(p.childForFieldName('alias')).find((n) => n.text === name) : undefined;
       if (alias && child.type === 'type_case') return local('typeswitch', alias, p);
       const id = init?.type === 'short_var_declaration' ? identifiers(init.childForFieldName('left')).find((n) => n.text === name) : undefined;
@@ -179,6 +180,3 @@ function identifiers(list: Node | null): Node[] {
   return list.namedChildren.filter((n): n is Node => n?.type === 'identifier');
 }
 
-function contains(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
