@@ -111,12 +111,19 @@ function mergeSubjects(candidates: CandidateFinding[], factsView: boolean): Cand
       order.push(c.subject);
     }
   }
-  const keys = [...groups.keys()];
+  // Subjects are node offsets joined by commas: a part's subject is a prefix of its whole's, up to a comma.
+  const wholeByPart = new Map<string, string>();
+  for (const [key, group] of groups) {
+    if (group.every((c) => c.kind === 'explanation')) continue;
+    for (let comma = key.indexOf(','); comma >= 0; comma = key.indexOf(',', comma + 1)) {
+      const part = key.slice(0, comma);
+      if (!wholeByPart.has(part)) wholeByPart.set(part, key);
+    }
+  }
   const absorbedInto = new Map<string, string>();
-  for (const key of keys) {
-    if (!groups.get(key)!.every((c) => c.kind === 'explanation')) continue;
-    const whole = keys.find((other) => other.startsWith(`${key},`) && groups.get(other)!.some((c) => c.kind !== 'explanation'));
-    if (whole) absorbedInto.set(key, whole);
+  for (const [key, group] of groups) {
+    const whole = wholeByPart.get(key);
+    if (whole && group.every((c) => c.kind === 'explanation')) absorbedInto.set(key, whole);
   }
   for (const [part, whole] of absorbedInto) groups.get(whole)!.push(...groups.get(part)!);
   return order.flatMap((entry) => {
