@@ -484,18 +484,32 @@ type Task =
 /** The bindings of one top-level declaration. */
 export class DeclScopes {
   private readonly byNodeId = new Map<number, Binding>();
-  readonly bindings: Binding[] = [];
+  private readonly all: Binding[] = [];
+  private walked = false;
 
+  // The walk waits for the first question: a function's signature is typed with its scopes at hand, and
+  // never asks them (the package index summarises every function of a package that way).
   constructor(
-    decl: Node,
+    private readonly decl: Node,
     private readonly pkg: PackageScope,
-  ) {
-    this.walk(decl);
-  }
+  ) {}
 
   /** The binding an identifier refers to or declares; undefined for universe names and unknowns. */
   bindingOf(id: Node): Binding | undefined {
+    this.ensureWalked();
     return this.byNodeId.get(id.id);
+  }
+
+  /** Every binding the declaration declares, in the order of the walk. */
+  get bindings(): readonly Binding[] {
+    this.ensureWalked();
+    return this.all;
+  }
+
+  private ensureWalked(): void {
+    if (this.walked) return;
+    this.walked = true;
+    this.walk(this.decl);
   }
 
   private walk(decl: Node): void {
@@ -527,7 +541,7 @@ export class DeclScopes {
     if (id.type !== 'identifier' || id.text === '_') return;
     const b: Binding = { name: id.text, kind, id, declarator, scopeNode: scope.node, refs: [] };
     scope.names.set(id.text, b);
-    this.bindings.push(b);
+    this.all.push(b);
     this.byNodeId.set(id.id, b);
   }
 

@@ -32,8 +32,8 @@ function describer(root: Node, pkg: PackageScope, decl: Node): DescriberApi {
 /** A function's signature as its file's summary records it; undefined for what the model does not summarise. */
 function signature(decl: Node, scopes: DeclScopes, pkg: PackageScope): { recv?: { type: string; ptr: boolean }; sig: FuncSignature } | undefined {
   if (!decl.childForFieldName('body')) return undefined;
-  const localTypes = decl.descendantsOfType('type_spec').filter((n): n is Node => n !== null);
-  const env = new TypeEnv(decl, scopes, pkg, localTypes);
+  // The types a body declares are not in scope in the signature.
+  const env = new TypeEnv(decl, scopes, pkg, []);
   const ps: TypeDesc[] = [];
   let va = false;
   for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
