@@ -45,6 +45,7 @@ export class TypeEnv {
   private readonly typeParams = new Set<string>();
   private readonly namedFromFacts = new Map<string, GoType>();
   private readonly funcsFromFacts = new Map<string, StdFunc>();
+  private readonly constGroups = new Map<number, { indexOf: Map<number, number>; valueSpec: (Node | undefined)[] }>();
   /** Values of binary expressions evaluated from depth 0, by node id (see binaryConst). */
   private readonly binaryValues = new Map<number, ConstValue | undefined>();
 
@@ -441,21 +442,36 @@ export class TypeEnv {
     if (spec.type !== 'const_spec') return undefined;
     const decl = spec.parent?.type === 'const_spec_list' ? spec.parent.parent : spec.parent;
     if (!decl) return undefined;
-    const specs = specsOf(decl);
-    const index = specs.findIndex((s) => s.id === spec.id);
-    if (index < 0) return undefined;
+    const group = this.constGroup(decl);
+    const index = group.indexOf.get(spec.id);
+    const source = index === undefined ? undefined : group.valueSpec[index];
+    if (index === undefined || !source) return undefined;
     const names = spec.childrenForFieldName('name').filter((x): x is Node => x !== null && x.isNamed);
     const at = names.findIndex((id) => id.id === b.id.id);
-    // The expression list is the spec's own, or the last one before it.
-    for (let i = index; i >= 0; i--) {
-      const value = specs[i].childForFieldName('value');
-      if (!value) continue;
-      const exprs = value.namedChildren.filter((x): x is Node => x !== null);
-      const typeNode = specs[i].childForFieldName('type');
-      if (typeNode && under(this.typeOfTypeNode(typeNode)).kind !== 'basic') return undefined;
-      return this.constValue(exprs[at], index, depth + 1);
+    const exprs = source.childForFieldName('value')!.namedChildren.filter((x): x is Node => x !== null);
+    const typeNode = source.childForFieldName('type');
+    if (typeNode && under(this.typeOfTypeNode(typeNode)).kind !== 'basic') return undefined;
+    return this.constValue(exprs[at], index, depth + 1);
+  }
+
+  /**
+   * A const declaration's specs by position, and for each the spec whose expression list it uses (its
+   * own, or the last one before it): once per declaration, not per constant (syscall's blocks of
+   * thousands of constants were quadratic).
+   */
+  private constGroup(decl: Node): { indexOf: Map<number, number>; valueSpec: (Node | undefined)[] } {
+    let group = this.constGroups.get(decl.id);
+    if (group) return group;
+    const specs = specsOf(decl);
+    const valueSpec: (Node | undefined)[] = [];
+    let last: Node | undefined;
+    for (const s of specs) {
+      if (s.childForFieldName('value')) last = s;
+      valueSpec.push(last);
     }
-    return undefined;
+    group = { indexOf: new Map(specs.map((s, i) => [s.id, i])), valueSpec };
+    this.constGroups.set(decl.id, group);
+    return group;
   }
 
   // ---- expression types

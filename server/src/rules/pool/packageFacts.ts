@@ -349,6 +349,78 @@ function mentioned(words: string[], text: string): string[] {
  */
 export function mentionsCopyNames(ctx: RuleContext): boolean {
   const view = ctx.file.package;
-  const words = view ? view.derived('pool/copy-names', (v) => PoolPackage.ofView(v).copyWords, mentioned) : PoolPackage.of(ctx).copyWords;
+  const words = view ? view.derived('pool/copy-names', copyWordsOf, mentioned) : PoolPackage.of(ctx).copyWords;
   return mentioned(words, ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex)).length > 0;
+}
+
+/**
+ * A package none of whose files' pool summaries mentions a Pool has no holder of one: only the word
+ * `Pool` itself. Each file's view of a scanned package asks; merging every file's facts to find that
+ * out made the question cost the size of the package for each of its files.
+ */
+function copyWordsOf(view: PackageView): string[] {
+  const summaries = [view.own(POOL_INDEX), ...view.summaries(POOL_INDEX).map((s) => s.summary)];
+  if (!summaries.some(mentionsPool)) return ['Pool'];
+  // Every file of a scanned package has the same summaries, its own among them: the words are made
+  // once. Where two files declare one name differently (build tags), the asking file's own declaration
+  // wins, so a file that declares such a name has words of its own.
+  const files = summaries
+    .map(idOf)
+    .sort((a, b) => a - b)
+    .join(',');
+  let conflicts = conflictsByFiles.get(files);
+  if (!conflicts) {
+    if (conflictsByFiles.size >= 64) conflictsByFiles.clear();
+    conflictsByFiles.set(files, (conflicts = declaredDifferently(summaries as (PoolFileSummary | undefined)[])));
+  }
+  const own = summaries[0] as PoolFileSummary | undefined;
+  const key = own && COPY_TABLES.some((t) => Object.keys(own[t]).some((name) => conflicts!.has(name))) ? `${files}|${idOf(own)}` : files;
+  let words = wordsByFiles.get(key);
+  if (!words) {
+    if (wordsByFiles.size >= 64) wordsByFiles.clear();
+    wordsByFiles.set(key, (words = PoolPackage.ofView(view).copyWords));
+  }
+  return words;
+}
+
+/** The tables copyWords reads. */
+const COPY_TABLES = ['types', 'fields', 'vars', 'funcs', 'returns'] as const;
+
+/** The names two summaries give different facts in a table copyWords reads. */
+function declaredDifferently(summaries: (PoolFileSummary | undefined)[]): Set<string> {
+  const out = new Set<string>();
+  for (const table of COPY_TABLES) {
+    const seen = new Map<string, string>();
+    for (const s of summaries) {
+      for (const [name, fact] of Object.entries(s?.[table] ?? {})) {
+        const json = JSON.stringify(fact);
+        const earlier = seen.get(name);
+        if (earlier === undefined) seen.set(name, json);
+        else if (earlier !== json) out.add(name);
+      }
+    }
+  }
+  return out;
+}
+
+const conflictsByFiles = new Map<string, Set<string>>();
+const wordsByFiles = new Map<string, string[]>();
+const summaryIds = new WeakMap<object, number>();
+let lastSummaryId = 0;
+
+/** A number for each summary object (0 for none): the same summary, the same number. */
+function idOf(summary: unknown): number {
+  if (typeof summary !== 'object' || summary === null) return 0;
+  let id = summaryIds.get(summary);
+  if (id === undefined) summaryIds.set(summary, (id = ++lastSummaryId));
+  return id;
+}
+
+const poolMentions = new WeakMap<object, boolean>();
+
+function mentionsPool(summary: unknown): boolean {
+  if (typeof summary !== 'object' || summary === null) return false;
+  let m = poolMentions.get(summary);
+  if (m === undefined) poolMentions.set(summary, (m = JSON.stringify(summary).includes('Pool')));
+  return m;
 }
