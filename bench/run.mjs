@@ -4,7 +4,7 @@
 //
 //   corpusDir          a directory of Go code (default: $(go env GOROOT)/src, or a generated module)
 //   --quick            small corpus (GOROOT/src/net/http/...), 100 keystrokes, 3 cold starts, no anchors
-//   --only a,b         run only these of: keystroke, storm, throughput, anchors, coldstart, bigpackage, memory, cache, profile
+//   --only a,b         run only these of: keystroke, storm, throughput, anchors, coldstart, bigpackage, memory, cache, profile, scaling
 //   --skip a,b         run all but these
 //   --anchors          run the go anchors even with --quick
 //   --threads N        scan threads (default: one per core)
@@ -19,6 +19,7 @@ import { anchorsBench } from './anchors.mjs';
 import { bigPackageBench } from './bigpackage.mjs';
 import { cacheBench } from './cache.mjs';
 import { coldStartBench } from './coldstart.mjs';
+import { scalingBench } from './scaling.mjs';
 import { keystrokeBench } from './keystroke.mjs';
 import { stormBench } from './storm.mjs';
 import { assertBuilt, repoRoot } from './lib/engine.mjs';
@@ -29,7 +30,7 @@ import { memoryBench } from './memory.mjs';
 import { profileBench } from './profile.mjs';
 import { throughputBench } from './throughput.mjs';
 
-const ALL = ['keystroke', 'storm', 'throughput', 'memory', 'cache', 'anchors', 'coldstart', 'bigpackage', 'profile'];
+const ALL = ['keystroke', 'storm', 'throughput', 'memory', 'cache', 'anchors', 'coldstart', 'bigpackage', 'scaling', 'profile'];
 
 function parseArgs(argv) {
   const o = { quick: false, dir: undefined, only: undefined, skip: [], anchors: undefined, threads: undefined, repeat: undefined, edits: undefined, out: join(repoRoot, 'bench', 'results', 'bench.json') };
@@ -120,6 +121,7 @@ async function main() {
   if (results.anchors?.skipped) log(`\n[anchors] ${results.anchors.skipped}`);
   await step('coldstart', () => coldStartBench({ runs: o.quick ? 3 : 5 }));
   await step('bigpackage', () => bigPackageBench({ runs: o.quick ? 1 : 3, goModCache: go?.modCache }));
+  await step('scaling', () => scalingBench({ runs: o.quick ? 1 : 3 }));
   if (!o.quick || o.only?.includes('profile')) await step('profile', () => profileBench({ target: `${corpus.root}/...`, top: 12 }));
   results.env.loadAfter = load();
   results.env.minutes = (Date.now() - started.getTime()) / 60000;
@@ -218,6 +220,15 @@ export function report(r) {
     if (bp.real?.skipped) row('', 'real package', bp.real.skipped);
     else if (bp.real) scenarioRows(`  ${bp.real.name}`, bp.real, {});
   } else failed('bigpackage');
+
+  const sc = r.scaling;
+  if (sc && !sc.error) {
+    // Linear cost quadruples from n to 4n; 6× leaves room for noise and log factors.
+    for (const [i, x] of sc.shapes.entries()) {
+      const [a, b] = x.sizes;
+      row(i === 0 ? '9 scaling' : '', `${x.name}: analysis CPU at n = ${count(a.n)} → 4n (findings at n)`, `${ms(a.analysisMs)} → ${ms(b.analysisMs)} (${count(a.findings)}): ${ratio(x.growth)}`, '≤ 6× (4× is linear)', `${meets(x.growth <= 6)}; parse ${ratio(x.parseGrowth)}`);
+    }
+  } else failed('scaling');
 
   if (m && !m.error) {
     row('5 memory', `CLI scan peak RSS (${count(m.cli.files)} files, no cache)`, mb(m.cli.peakRssKiB), '≤ 400 MB', meets(m.cli.peakRssKiB <= 400 * 1024));
