@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { removeLater } from './lib/cleanup.mjs';
 import { engine } from './lib/engine.mjs';
 import { cpuNow } from './lib/proc.mjs';
@@ -97,7 +98,7 @@ export async function scalingBench({ runs = 3, only } = {}) {
   return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).toString()) {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
   const result = await scalingBench({ only });
   for (const r of result.shapes) {
