@@ -22,6 +22,11 @@ export const appendNoPrealloc: Rule = {
   query: '(assignment_statement left: (expression_list . (identifier) @lhs .) right: (expression_list . (call_expression function: (identifier) @fn arguments: (argument_list . (identifier) @first . (_) @elem .)) .) (#eq? @fn "append")) @assign',
   check(ctx: RuleContext, matches: QueryMatch[]) {
     const env = typeEnvFor(ctx);
+    // A loop of thousands of appends to one slice asks the same questions of the slice and the loop for
+    // each: answered once per slice and loop, not once per append (that was quadratic).
+    const touchedBefore = new Map<string, boolean>();
+    const writersIn = new Map<string, Node[]>();
+    const exits = new Map<number, boolean>();
     for (const m of matches) {
       const assign = capture(m, 'assign');
       const lhs = capture(m, 'lhs');
@@ -37,9 +42,19 @@ export const appendNoPrealloc: Rule = {
       const decl = emptySliceDeclaration(b, env);
       if (!decl || !precedes(decl.stmt, around.loop) || !sameBlockChain(decl.stmt, around.loop)) continue;
       // Untouched between its declaration and the loop, and written only by this append inside it.
-      if (b.refs.some((r) => r.id !== b.id.id && r.startIndex > decl.stmt.endIndex && r.startIndex < around.loop.startIndex)) continue;
-      if (b.refs.some((r) => r.id !== lhs.id && within(around.loop, r) && writesVariable(r))) continue;
-      if (hasEarlyExit(around.loop, around.body)) continue;
+      const key = `${b.id.id}:${around.loop.id}`;
+      let touched = touchedBefore.get(key);
+      if (touched === undefined) {
+        const [from, to] = [decl.stmt.endIndex, around.loop.startIndex];
+        touchedBefore.set(key, (touched = b.refs.some((r) => r.id !== b.id.id && r.startIndex > from && r.startIndex < to)));
+      }
+      if (touched) continue;
+      let writers = writersIn.get(key);
+      if (!writers) writersIn.set(key, (writers = b.refs.filter((r) => within(around.loop, r) && writesVariable(r))));
+      if (writers.some((r) => r.id !== lhs.id)) continue;
+      let exit = exits.get(around.loop.id);
+      if (exit === undefined) exits.set(around.loop.id, (exit = hasEarlyExit(around.loop, around.body)));
+      if (exit) continue;
       const trip = tripCount(around.loop, env, ctx);
       if (!trip) continue;
       const suggestion = `${b.name} := make(${decl.typeText}, 0, ${trip.length})`;
