@@ -10,7 +10,7 @@ import type { Node, QueryMatch } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Binding, DeclScopes } from '../../engine/scope';
 import { capture } from './context';
-import { innermostLoop } from './loops';
+import { canEnd, innermostLoop } from './loops';
 import { within } from '../../engine/syntax';
 
 export const deferInLoop: Rule = {
@@ -43,7 +43,7 @@ export const deferInLoop: Rule = {
         message: `defer in a loop: ${held.name}, made in this iteration, is released only when the function returns, so every iteration's ${held.name} stays held until then (and each adds a heap defer record); move the body into a function called per iteration, or release ${held.name} at the end of the iteration`,
         // One problem per loop: its other defers are the same change.
         subject: [around.loop],
-        weak: fewIterations(around.loop, scopes) || headless(around.loop) || inMain(d) || lightRelease(call, held) || oneCase(d, around.loop, scopes),
+        weak: fewIterations(around.loop, scopes) || (headless(around.loop) && canEnd(around.loop, around.body)) || inMain(d) || lightRelease(call, held) || oneCase(d, around.loop, scopes),
       });
     }
   },
@@ -257,9 +257,9 @@ function fewIterations(loop: Node, scopes: DeclScopes): boolean {
 const FEW_ITERATIONS = 4;
 
 /**
- * `for { … }`: nothing the function holds says how often it repeats. Such loops poll, page through
- * results, or retry until a break or return (an event loop that hands what it accepts to a goroutine
- * is not reported at all): on six real modules every one was a handful of pages or polls.
+ * `for { … }` that ends by a break or return: nothing the function holds says how often it repeats.
+ * Such loops poll, page through results, or retry until what they read says to stop; on six real
+ * modules every one was a handful of pages or polls. One that never ends holds its resources forever.
  */
 function headless(loop: Node): boolean {
   return loop.namedChildren.every((c) => c === null || c.type === 'block' || c.type === 'comment');

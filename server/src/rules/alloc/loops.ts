@@ -25,8 +25,17 @@ export function innermostLoop(node: Node): LoopAround | undefined {
 
 /** Statements that leave a loop early: return, goto, and break/continue that target it. */
 export function hasEarlyExit(loop: Node, body: Node): boolean {
+  return leaves(loop, body, ['return_statement', 'goto_statement', 'break_statement', 'continue_statement']);
+}
+
+/** Whether a loop can end: a return, a goto, or a break that targets it. */
+export function canEnd(loop: Node, body: Node): boolean {
+  return leaves(loop, body, ['return_statement', 'goto_statement', 'break_statement']);
+}
+
+function leaves(loop: Node, body: Node, statements: string[]): boolean {
   const label = loop.parent?.type === 'labeled_statement' ? loop.parent.childForFieldName('label')?.text : undefined;
-  for (const n of body.descendantsOfType(['return_statement', 'goto_statement', 'break_statement', 'continue_statement'])) {
+  for (const n of body.descendantsOfType(statements)) {
     if (!n || insideFuncLiteral(n, body)) continue;
     if (n.type === 'return_statement' || n.type === 'goto_statement') return true;
     const target = n.namedChild(0)?.text;
