@@ -4,6 +4,7 @@
 // deliberately strict: only bodies of at most 60 nodes that call nothing but builtins, conversions
 // and inlinable std constructors count, so what it accepts gc inlines.
 import type { Node } from 'web-tree-sitter';
+import { isInterface, isKnown } from './goTypes';
 import type { TypeEnv } from './typeEnv';
 
 const MAX_COST = 60;
@@ -17,8 +18,7 @@ const notInlined = new Set([
 export function inlineCost(decl: Node, env: TypeEnv): number | undefined {
   const body = decl.childForFieldName('body');
   if (!body) return undefined;
-  const prev = decl.previousNamedSibling;
-  if (prev?.type === 'comment' && /^\/\/go:(noinline|norace|nocheckptr|uintptrescapes|linkname|nosplit|systemstack|yeswritebarrierrec|nowritebarrier)/m.test(prev.text)) return undefined;
+  if (hasBlockingPragma(decl)) return undefined;
   let cost = 0;
   const stack: Node[] = [body];
   while (stack.length > 0) {
@@ -40,4 +40,52 @@ export function inlineCost(decl: Node, env: TypeEnv): number | undefined {
     }
   }
   return cost;
+}
+
+/** gc's cost of a call it does not inline (inl.go inlineExtraCallCost). */
+const CALL_COST = 57;
+/** gc inlines a function whose cost is at most this (inl.go inlineMaxBudget). */
+const MAX_BUDGET = 80;
+
+/**
+ * Whether every call of the function is, once gc inlines it, a conversion of a concrete value to the
+ * interface it returns (`func newStore() store { return newShardedMap() }`). Method calls on a local
+ * whose only value is such a call are then devirtualized (gc prints "devirtualizing s.Update to
+ * *shardedMap"), and their arguments flow to the concrete method instead of escaping. Strict like
+ * inlineCost: one return statement of one expression, whose calls gc may not inline counted at
+ * their full extra cost.
+ */
+export function returnsConcrete(decl: Node, env: TypeEnv): boolean {
+  if (env.isGeneric || hasBlockingPragma(decl)) return false;
+  const result = decl.childForFieldName('result');
+  if (!result || result.type === 'parameter_list' || !isInterface(env.typeOfTypeNode(result))) return false;
+  const body = decl.childForFieldName('body');
+  const block = body?.namedChildren.find((c) => c?.type === 'statement_list') ?? body;
+  const statements = block?.namedChildren.filter((c) => c?.type !== 'comment') ?? [];
+  const list = statements.length === 1 && statements[0]?.type === 'return_statement' ? statements[0].namedChild(0) : null;
+  const values = list?.type === 'expression_list' ? list.namedChildren : list ? [list] : [];
+  if (values.length !== 1 || !values[0]) return false;
+  const value = values[0];
+  const type = env.typeOf(value);
+  if (!isKnown(type) || isInterface(type)) return false;
+  let cost = 0;
+  const stack: Node[] = [value];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (notInlined.has(n.type)) return false;
+    if (n.type === 'call_expression') {
+      const callee = env.calleeOf(n);
+      if (callee.kind === 'builtin' && callee.name === 'recover') return false;
+      if (callee.kind !== 'builtin' && callee.kind !== 'conversion') cost += CALL_COST;
+    }
+    if (n.isNamed) cost++;
+    if (cost > MAX_BUDGET) return false;
+    for (const c of n.namedChildren) if (c) stack.push(c);
+  }
+  return true;
+}
+
+function hasBlockingPragma(decl: Node): boolean {
+  const prev = decl.previousNamedSibling;
+  return prev?.type === 'comment' && /^\/\/go:(noinline|norace|nocheckptr|uintptrescapes|linkname|nosplit|systemstack|yeswritebarrierrec|nowritebarrier)/m.test(prev.text);
 }

@@ -22,7 +22,7 @@ import {
   sizeOf,
   under,
 } from './goTypes';
-import { inlineCost } from './inlining';
+import { inlineCost, returnsConcrete } from './inlining';
 import type { FuncTags, InlineSummary } from './packageFacts';
 import { EMPTY_INTERFACE, Leak, StdFunc } from './stdFacts';
 import { TypeEnv, argsOf, stripParens } from './typeEnv';
@@ -119,6 +119,7 @@ export class EscapeModel {
     const tags: FuncTags = { lk };
     const inl = this.inlineSummary();
     if (inl) tags.inl = inl;
+    if (returnsConcrete(d, this.env)) tags.dv = 1;
     const rp = d.childForFieldName('receiver')?.namedChildren.find((x) => x?.type === 'parameter_declaration');
     if (rp) {
       const rid = rp.childrenForFieldName('name').find((x) => x !== null && x.isNamed);
@@ -1082,7 +1083,8 @@ export class EscapeModel {
 
   /**
    * Whether gc might turn an interface method call into a direct call: the receiver is a local
-   * whose only value is a conversion of a concrete value (then the callee is known to gc).
+   * whose only value is a conversion of a concrete value, or a call that is one once inlined
+   * (then the callee is known to gc).
    */
   private devirtualizable(recv: Node): boolean {
     const r = stripParens(recv);
@@ -1094,7 +1096,10 @@ export class EscapeModel {
     if (this.values.isReassigned(b)) return false;
     const init = definingValue(b);
     if (!init) return true;
-    return stripParens(init).type !== 'call_expression' || this.env.calleeOf(stripParens(init)).kind === 'conversion';
+    const value = stripParens(init);
+    if (value.type !== 'call_expression') return true;
+    const callee = this.env.calleeOf(value);
+    return callee.kind === 'conversion' || (callee.kind === 'std' && callee.fn.returnsConcrete === true);
   }
 
   private builtin(name: string, n: Node, args: Node[], k: Hole): void {

@@ -48,6 +48,8 @@ export interface FuncTags {
   rl?: Leak | 0;
   /** Small enough that gc inlines it: its allocations then happen at each call site. */
   inl?: InlineSummary;
+  /** Inlined, it converts a concrete value to the interface it returns (see returnsConcrete). */
+  dv?: 1;
 }
 
 /** A function of another file: its signature, and its tags computed when first read. */
@@ -250,6 +252,9 @@ export function funcFromSummary(s: FuncSummary, resolve: (d: TypeDesc) => GoType
     },
     get inlined() {
       return tags().inl;
+    },
+    get returnsConcrete() {
+      return tags().dv === 1;
     },
   };
 }

@@ -58,6 +58,8 @@ export interface StdFunc {
   inlineAlloc?: InlineAlloc;
   /** For functions of the package's other files that gc inlines: their allocations. */
   inlined?: import('./packageFacts').InlineSummary;
+  /** For functions of the package's other files: see FuncTags.dv. */
+  returnsConcrete?: boolean;
 }
 
 const IFACE: GoType = { kind: 'interface', empty: false };

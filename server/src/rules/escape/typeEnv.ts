@@ -744,6 +744,15 @@ export class TypeEnv {
           const ft = fn ? under(this.typeOf(fn, false, depth + 1)) : UNKNOWN;
           if (ft.kind === 'func') return ft.results.length === 1 ? ft.results[0] : { kind: 'tuple', types: ft.results };
         }
+        // A function of this file: its declared results, except generic ones and interfaces. gc often
+        // knows an interface result's dynamic type once the function is inlined, and then calls its
+        // methods directly (crypto/sha256.Sum256's New().Sum(…)); a model that took the interface
+        // would claim that their arguments escape.
+        const b = fn?.type === 'identifier' ? this.bindingOf(fn) : undefined;
+        if (b?.kind === 'func' && b.declarator.type === 'function_declaration' && !b.declarator.childForFieldName('type_parameters')) {
+          const ft = this.funcType(b.declarator, depth + 1);
+          if (ft.kind === 'func' && !ft.results.some(isInterface)) return ft.results.length === 1 ? ft.results[0] : { kind: 'tuple', types: ft.results };
+        }
         return UNKNOWN;
       }
       case 'funcLiteral': {
