@@ -365,7 +365,7 @@ export class Analyzer {
     }
     let scopes: DeclScopes | undefined;
     const base = decl.startIndex;
-    const testFile = isTestCode(file.path);
+    const testFile = isTestCode(file.path, source.text);
     let mayBeHot: boolean | undefined;
     const withheld: Rule[] = [];
     for (const [rule, ruleMatches] of byRule) {

@@ -21,6 +21,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { enclosedByAny } from '../syntax';
 import { profileNameOf } from '../profile/names';
 import { benchmarkOfLoop, timerStopped } from './benchmarks';
+import { findBuildConstraint } from '../../toolchain/buildConstraint';
 
 export type ColdReason = 'exit-path' | 'error-path' | 'error-report' | 'init' | 'once' | 'test' | 'goroutine' | 'untimed';
 
@@ -49,11 +50,24 @@ export function isTestFile(path: string): boolean {
 /**
  * Test files, and the support code tests import: files named test.go, testing.go, testutil(s).go,
  * testhelper(s).go, packages named testing or test (prometheus' promql/test.go, raft's testing.go),
- * and whatever lies under a testutil(s) or testhelper(s) directory (grpc's internal/testutils,
- * buildkit's util/testutil/integration).
+ * whatever lies under a testutil(s) or testhelper(s) directory (grpc's internal/testutils,
+ * buildkit's util/testutil/integration), and go-fuzz harnesses: files only a `gofuzz` build tag
+ * compiles (OSS-Fuzz's `//go:build gofuzz`, containerd's contrib/fuzz), which no build of the
+ * program contains.
  */
-export function isTestCode(path: string): boolean {
-  return isTestFile(path) || /(^|\/)(test|testing|testutils?|testhelpers?)\.go$/.test(path) || /\/(testing|test)\/[^/]+$/.test(path) || /(^|\/)(testutils?|testhelpers?)\//.test(path);
+export function isTestCode(path: string, text: string): boolean {
+  return (
+    isTestFile(path) ||
+    /(^|\/)(test|testing|testutils?|testhelpers?)\.go$/.test(path) ||
+    /\/(testing|test)\/[^/]+$/.test(path) ||
+    /(^|\/)(testutils?|testhelpers?)\//.test(path) ||
+    requiresGofuzz(findBuildConstraint(text)?.expression)
+  );
+}
+
+/** Whether a build expression holds only with the gofuzz tag: gofuzz, alone or in a conjunction. */
+function requiresGofuzz(expression: string | undefined): boolean {
+  return !!expression && !expression.includes('||') && expression.split('&&').some((term) => term.replace(/[()\s]/g, '') === 'gofuzz');
 }
 
 /** testFile: the file is test code (isTestCode). */

@@ -38,7 +38,7 @@ export function allocationsAt(root: Node, offset: number, file: FileFacts): Allo
   const pkg = new PackageScope(root);
   const scopes = new DeclScopes(decl, pkg);
   const model = new EscapeModel(decl, scopes, pkg, { goMinor: file.goMinor, toolchainMinor: file.toolchainMinor, facts: packageFactsOf(file.package) });
-  const testFile = isTestCode(file.path);
+  const testFile = isTestCode(file.path, root.text);
   return model.claims
     .map((c) => ({ c, at: headRange(c.node) }))
     .filter(({ at }) => at.start <= offset && offset <= at.end)

@@ -35,7 +35,7 @@ export const capture: Rule = {
       if (statement && !modified.get(id)) requests.set(c, { statement, name: c.variable.binding.name, firstUse: c.refs[0].startIndex });
     }
     const fixes = planCopies([...requests.values()], ctx.source);
-    const testCode = isTestCode(ctx.file.path);
+    const testCode = isTestCode(ctx.file.path, ctx.source.text);
     // One fix per literal, from that literal's captures only (all captures for each made bodies of many closures quadratic).
     const byLiteral = new Map<number, typeof captures>();
     for (const c of captures) byLiteral.set(c.literal.id, [...(byLiteral.get(c.literal.id) ?? []), c]);

@@ -37,7 +37,7 @@ export const missingPut: Rule = {
         fixes: fix ? [fix] : [],
         // A test that drops a pooled object costs one allocation at the next Get; only a benchmark's
         // measured loop pays it often enough to matter.
-        weak: isTestCode(ctx.file.path) && !measuredLoopOf(obj.get.call),
+        weak: isTestCode(ctx.file.path, ctx.source.text) && !measuredLoopOf(obj.get.call),
       });
     }
   },
