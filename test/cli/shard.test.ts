@@ -84,4 +84,43 @@ describe('gohazard scan --shard and gohazard merge', function () {
     assert.ok(found(root, 'mod/...'));
     assert.ok(!gohazard(['scan', '--shard', `${(shard % 5) + 1}/5`, '--format', 'json', '--fail-on', 'none', './...'], module).stdout.includes('b.go'));
   });
+
+  it('folds findings that share one fix into one, across shards as in one scan', () => {
+    // Six packages of one module use go1.20 API under `go 1.18`: one problem, one go.mod edit.
+    const module = join(root, 'shared');
+    mkdirSync(module, { recursive: true });
+    writeFileSync(join(module, 'go.mod'), 'module example.com/shared\n\ngo 1.18\n');
+    const packages = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
+    for (const p of packages) {
+      mkdirSync(join(module, p), { recursive: true });
+      writeFileSync(join(module, p, `${p}.go`), `package ${p}\n\nimport "strings"\n\nfunc Trim(s string) (string, bool) {\n\treturn strings.CutPrefix(s, "x")\n}\n\nfunc Trim2(s string) (string, bool) {\n\treturn strings.CutSuffix(s, "x")\n}\n`);
+    }
+    const shards = new Set(packages.map((p) => shardOf(`example.com/shared/${p}`, 3)));
+    assert.ok(shards.size > 1, 'the packages fall in more than one shard');
+    const whole = JSON.parse(gohazard(['scan', '--format', 'json', '--fail-on', 'none', './...'], module).stdout);
+    assert.equal(whole.findings.length, 1);
+    const [f] = whole.findings;
+    assert.equal(f.file, 'p0/p0.go');
+    assert.equal(f.sharedFix, 'go.mod: Raise go.mod to go 1.20');
+    assert.deepEqual(
+      f.related.map((r: { file: string; line: number }) => `${r.file}:${r.line}`),
+      packages.flatMap((p) => [`${p}/${p}.go:6`, `${p}/${p}.go:10`]).slice(1),
+    );
+    const text = gohazard(['scan', '--fail-on', 'none', './...'], module).stdout.split('\n');
+    assert.match(text[0], /^p0\/p0\.go:6:\d+: strings\.CutPrefix needs go1\.20/);
+    assert.match(text[1], /^\tp0\/p0\.go:10:\d+: strings\.CutSuffix needs go1\.20.*\(the same fix\)$/);
+    for (const format of ['json', 'sarif']) {
+      const unsharded = gohazard(['scan', '--format', format, '--fail-on', 'none', './...'], module).stdout;
+      const files = [1, 2, 3].map((k) => {
+        const file = join(root, `shared${k}.${format}`);
+        writeFileSync(file, gohazard(['scan', '--shard', `${k}/3`, '--format', format, '--fail-on', 'none', './...'], module).stdout);
+        return file;
+      });
+      const merged = gohazard(['merge', '--fail-on', 'none', ...files], module);
+      assert.equal(merged.code, 0, merged.stderr);
+      assert.equal(merged.stdout, unsharded, format);
+      // A warning still fails the merge as it fails the scan.
+      assert.equal(gohazard(['merge', ...files], module).code, 1);
+    }
+  });
 });

@@ -13,6 +13,7 @@ import type { FileReport, ScanReport } from './report';
 import { ScanConfigs, configuredBaseline, scan, scanRoots } from './scan';
 import { parseShard, Shard } from './shard';
 import { MergeError, mergeOutputs } from './merge';
+import { groupSharedFixes } from './sharedFixes';
 import { readFileSync } from 'node:fs';
 import { resolveCacheDir } from '../node/diskCache';
 import { parseGoRelease } from '../toolchain/goVersion';
@@ -314,12 +315,13 @@ async function runScan(args: string[]): Promise<number> {
   const shown = applyFilters(result, filters, ruleEnabled);
   const failOnOf = (r: FileReport): FailOn => options.failOn ?? r.failOn ?? 'warning';
   const minimumOf = (failOn: FailOn): Severity => options.minSeverity ?? (failOn === 'hint' ? 'hint' : 'info');
-  const reports = shown.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= severityRank[minimumOf(failOnOf(r))]) })).filter((r) => r.findings.length > 0);
+  const printed = shown.reports.map((r) => ({ ...r, findings: r.findings.filter((f) => severityRank[f.severity] >= severityRank[minimumOf(failOnOf(r))]) })).filter((r) => r.findings.length > 0);
+  const reports = groupSharedFixes(printed);
   const report: ScanReport = { files: result.files, reports, rules: [...docs.values()], toolVersion: packageVersion(), baseline: shown.baseline, shard: options.shard };
   process.stdout.write(scanFormats[options.format](report));
   if (shown.written !== undefined) process.stderr.write(`gohazard: wrote ${shown.written} finding${shown.written === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
   else if (shown.baseline) process.stderr.write(formatStaleEntries(shown.baseline, paint));
-  const belowMinimum = { severity: minimumOf(options.failOn ?? 'warning'), count: countOf(shown.reports) - countOf(reports) };
+  const belowMinimum = { severity: minimumOf(options.failOn ?? 'warning'), count: countOf(shown.reports) - countOf(printed) };
   if (!options.quiet) process.stderr.write(formatSummary({ files: result.files, elapsedMs: Date.now() - started, reports, belowMinimum, baseline: shown.baseline, newFrom: shown.newFrom, cache: result.cache }, paint));
   if (result.files === 0 && result.problems.length > 0) return 2;
   const failed = reports.some((r) => {

@@ -1,6 +1,7 @@
 // `gohazard merge`: the JSON or SARIF outputs of the N shards of a scan (`scan --shard K/N`) made into
 // the output one unsharded scan gives, byte for byte. Refuses inputs that cannot add up to it: shards of
-// different counts, a missing or repeated shard, other tool versions or rules.
+// different counts, a missing or repeated shard, other tool versions or rules. Findings of different
+// shards that share a fix are folded into the first, as one scan folds them (sharedFixes.ts).
 import type { Severity } from '../engine/types';
 import { BaselineEntry, compareEntries } from './baseline';
 
@@ -44,8 +45,34 @@ interface JsonReport {
   version: 1;
   shard?: ShardInfo;
   files: number;
-  findings: { file: string; severity: Severity }[];
+  findings: JsonFinding[];
   baseline?: BaselineSummary;
+}
+
+interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  message: string;
+  sharedFix?: string;
+  /** Locations of the findings that share the fix carry their file; the finding's own do not. */
+  related?: { file?: string; line: number; column: number; endLine: number; endColumn: number; message: string }[];
+}
+
+interface SarifResult {
+  level?: string;
+  message: { text: string };
+  locations?: { physicalLocation?: SarifPhysicalLocation }[];
+  relatedLocations?: { id: number; message: { text: string }; physicalLocation: SarifPhysicalLocation; properties?: { sameFix?: boolean } }[];
+  properties?: { sharedFix?: string };
+}
+
+interface SarifPhysicalLocation {
+  artifactLocation?: { uri?: string };
+  region?: { startLine?: number; startColumn?: number };
 }
 
 interface SarifLog {
@@ -53,7 +80,7 @@ interface SarifLog {
   runs: {
     tool: { driver: { name: string; version?: string; rules?: unknown[] } };
     properties?: { gohazardShard?: ShardInfo; baseline?: BaselineSummary } & Record<string, unknown>;
-    results: { level?: string; locations?: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[];
+    results: SarifResult[];
   }[];
 }
 
@@ -93,13 +120,48 @@ function byPath<T>(items: T[], path: (item: T) => string): T[] {
     .map((x) => x.item);
 }
 
+/**
+ * Each finding with a shared-fix key after the first of its key is folded into that first one (fold
+ * returns its replacement); the order is otherwise kept.
+ */
+function foldSharedFixes<T>(items: T[], keyOf: (item: T) => string | undefined, fold: (kept: T, item: T) => T): T[] {
+  const firstAt = new Map<string, number>();
+  const out: T[] = [];
+  for (const item of items) {
+    const key = keyOf(item);
+    const at = key === undefined ? undefined : firstAt.get(key);
+    if (at !== undefined) {
+      out[at] = fold(out[at], item);
+      continue;
+    }
+    if (key !== undefined) firstAt.set(key, out.length);
+    out.push(item);
+  }
+  return out;
+}
+
+/** Path (as the scan orders paths), then line and column. */
+function comparePlaces(a: [string, number, number], b: [string, number, number]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] - b[1] || a[2] - b[2];
+}
+
 function mergeJson(inputs: { name: string; value: JsonReport }[]): Merged {
   checkShards(inputs.map(({ name, value }) => ({ name, shard: value.shard })));
   const { shard: _shard, ...first } = inputs[0].value;
   void _shard;
-  const findings = byPath(
-    inputs.flatMap(({ value }) => value.findings),
-    (f) => f.file,
+  const findings = foldSharedFixes(
+    byPath(
+      inputs.flatMap(({ value }) => value.findings),
+      (f) => f.file,
+    ),
+    (f) => (f.sharedFix === undefined ? undefined : `${f.severity}\u0000${f.sharedFix}`),
+    (kept, f) => {
+      const { related, ...rest } = kept;
+      const others = [...(related ?? []).filter((r) => r.file !== undefined), { file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, message: f.message }, ...(f.related ?? []).filter((r) => r.file !== undefined)];
+      others.sort((a, b) => comparePlaces([a.file!, a.line, a.column], [b.file!, b.line, b.column]));
+      return { ...rest, related: [...(related ?? []).filter((r) => r.file === undefined), ...others] };
+    },
   );
   const merged: JsonReport = { ...first, files: inputs.reduce((n, { value }) => n + value.files, 0), findings };
   if (first.baseline) merged.baseline = mergeBaselines(inputs.map(({ name, value }) => ({ name, baseline: value.baseline })));
@@ -115,9 +177,21 @@ function mergeSarif(inputs: { name: string; value: SarifLog }[]): Merged {
     if (other.version !== driver.version) throw new MergeError(`${name} was written by gohazard ${other.version}, ${first.name} by ${driver.version}`);
     if (JSON.stringify(other.rules) !== JSON.stringify(driver.rules)) throw new MergeError(`${name} describes other rules than ${first.name}`);
   }
-  const results = byPath(
-    inputs.flatMap(({ value }) => value.runs[0].results),
-    (r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '',
+  const results = foldSharedFixes(
+    byPath(
+      inputs.flatMap(({ value }) => value.runs[0].results),
+      (r) => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '',
+    ),
+    (r) => (r.properties?.sharedFix === undefined ? undefined : `${r.level}\u0000${r.properties.sharedFix}`),
+    (kept, r) => {
+      const { relatedLocations, properties, ...rest } = kept;
+      const place = (l: SarifPhysicalLocation): [string, number, number] => [l.artifactLocation?.uri ?? '', l.region?.startLine ?? 0, l.region?.startColumn ?? 0];
+      const here = r.locations?.[0]?.physicalLocation ?? {};
+      const others = [...(relatedLocations ?? []).filter((l) => l.properties?.sameFix), { id: 0, message: r.message, physicalLocation: here, properties: { sameFix: true } }, ...(r.relatedLocations ?? []).filter((l) => l.properties?.sameFix)];
+      others.sort((a, b) => comparePlaces(place(a.physicalLocation), place(b.physicalLocation)));
+      const all = [...(relatedLocations ?? []).filter((l) => !l.properties?.sameFix), ...others].map((l, id) => ({ ...l, id }));
+      return { ...rest, relatedLocations: all, ...(properties ? { properties } : {}) };
+    },
   );
   const run = { ...first.value.runs[0], results };
   if (run.properties) {

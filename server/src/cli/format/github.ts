@@ -30,7 +30,9 @@ export function formatGithub(report: ScanReport): string {
       ]
         .map(([key, value]) => `${key}=${escapeGithubProperty(String(value))}`)
         .join(',');
-      lines.push(`::${commands[f.severity]} ${properties}::${escapeGithubData(f.message)}\n`);
+      const others = f.shared?.others ?? [];
+      const also = others.length > 0 ? `\n\nThe same fix (${f.shared!.fix}) also applies to ${others.map((o) => `${o.path}:${o.range.start.line + 1}`).join(', ')}.` : '';
+      lines.push(`::${commands[f.severity]} ${properties}::${escapeGithubData(f.message + also)}\n`);
     }
   }
   return lines.join('');

@@ -4,7 +4,7 @@
 // U+FFFD, one unit), the same places the JSON and text formats give in bytes.
 import { ruleDocUrl } from '../../engine/ruleDocUrl';
 import type { Range, Severity } from '../../engine/types';
-import type { ScanReport } from '../report';
+import type { ReportedFinding, ScanReport } from '../report';
 
 const levels: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -49,7 +49,8 @@ export function formatSarif(report: ScanReport): string {
             // Against a baseline, what is reported is what the baseline does not hold.
             baselineState: report.baseline ? 'new' : undefined,
             locations: [{ physicalLocation: physicalLocation(file.path, f.range) }],
-            ...(f.related?.length ? { relatedLocations: f.related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: physicalLocation(file.path, r.range) })) } : {}),
+            ...relatedLocationsOf(file.path, f),
+            ...(f.shared ? { properties: { sharedFix: f.shared.fix } } : {}),
           })),
         ),
       },
@@ -63,4 +64,13 @@ function physicalLocation(path: string, range: Range) {
     artifactLocation: { uri: path, uriBaseId: '%SRCROOT%' },
     region: { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 },
   };
+}
+
+/** The finding's own related locations, then those of the findings that share its fix (marked sameFix, which `gohazard merge` regroups). */
+function relatedLocationsOf(path: string, f: ReportedFinding) {
+  const related = [
+    ...(f.related ?? []).map((r) => ({ message: { text: r.message }, physicalLocation: physicalLocation(path, r.range) })),
+    ...(f.shared?.others ?? []).map((o) => ({ message: { text: o.message }, physicalLocation: physicalLocation(o.path, o.range), properties: { sameFix: true } })),
+  ];
+  return related.length > 0 ? { relatedLocations: related.map((r, id) => ({ id, ...r })) } : {};
 }
