@@ -108,21 +108,34 @@ function loopBodiesUpTo(node: Node, loop: Node): Node[] {
 /**
  * Whether each iteration needs its own copy of the value after all: it is kept beyond the iteration
  * (appended to, or stored in, something declared outside the loop) or changed after it is made (a
- * field or an element written through the variable that holds it): made once, every iteration would
- * share the one value.
+ * field or an element written through the variable that holds it, or a struct it was stored in handed
+ * to a method or function, which may change or consume it: bbolt's `f.pending = map…` then
+ * `f.release(1)`, which deletes from the map): made once, every iteration would share the one value.
  */
 function keptOrChanged(node: Node, body: Node, scopes: DeclScopes): boolean {
   const holders: Binding[] = [];
-  if (flowsOut(node, body, scopes, holders)) return true;
+  const structs: Binding[] = [];
+  if (flowsOut(node, body, scopes, holders, structs)) return true;
   for (const h of holders) {
     if (h.refs.some((r) => r.id !== h.id.id && within(body, r) && changesThrough(r))) return true;
-    if (h.refs.some((r) => r.id !== h.id.id && within(body, r) && flowsOut(r, body, scopes, []))) return true;
+    if (h.refs.some((r) => r.id !== h.id.id && within(body, r) && flowsOut(r, body, scopes, [], []))) return true;
   }
-  return false;
+  return structs.some((s) => s.refs.some((r) => within(body, r) && handedToCall(r)));
 }
 
-/** Follows the value up to where it is stored: outside the body (true), or in a body-local variable (recorded in holders). */
-function flowsOut(node: Node, body: Node, scopes: DeclScopes, holders: Binding[]): boolean {
+/** `x.m(…)`, `f(x)`, `f(&x)`: a call that gets x (or its address) and may change what it holds. */
+function handedToCall(ref: Node): boolean {
+  const p = ref.parent;
+  if (p?.type === 'selector_expression' && p.childForFieldName('operand')?.id === ref.id) return p.parent?.type === 'call_expression' && p.parent.childForFieldName('function')?.id === p.id;
+  const arg = p?.type === 'unary_expression' && p.childForFieldName('operator')?.text === '&' ? p : ref;
+  return arg.parent?.type === 'argument_list';
+}
+
+/**
+ * Follows the value up to where it is stored: outside the body (true), or in a body-local variable
+ * (recorded in holders) or a field of one (the variable recorded in structs).
+ */
+function flowsOut(node: Node, body: Node, scopes: DeclScopes, holders: Binding[], structs: Binding[]): boolean {
   let child = node;
   for (let p = node.parent; p && p.id !== body.id; child = p, p = p.parent) {
     switch (p.type) {
@@ -155,6 +168,7 @@ function flowsOut(node: Node, body: Node, scopes: DeclScopes, holders: Binding[]
           if (!b || !within(body, b.id)) return true;
           // Into an element or field of a body-local value: that value holds it, and is judged as a whole elsewhere.
           if (l!.type === 'identifier') holders.push(b);
+          else if (l!.type === 'selector_expression') structs.push(b);
         }
         return false;
       }
