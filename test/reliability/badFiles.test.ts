@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scan } from '../../server/src/cli/scan';
 import { GoDocument } from '../../server/src/engine/document';
-import { MAX_NESTING_DEPTH } from '../../server/src/engine/limits';
+import { MAX_NESTING_DEPTH, ParseClock } from '../../server/src/engine/limits';
 import { Project } from '../../server/src/engine/project';
 import { cliPath, newProject } from '../helpers';
 import { TestClient } from '../lsp/lspClient';
@@ -179,11 +179,36 @@ describe('bad files', function () {
       const hurried = new GoDocument(project.grammar, text, { parseBudgetMs: 1 });
       const patient = new GoDocument(project.grammar, text, { parseBudgetMs: 60_000 });
       try {
-        assert.match(hurried.unparsedReason ?? '', /^file not analysed: parsing it took longer than 0\.0 s/);
+        assert.match(hurried.unparsedReason ?? '', /^file not analysed: parsing it took longer than 0\.0 s \(/);
         assert.equal(patient.unparsedReason, undefined);
       } finally {
         hurried.dispose();
         patient.dispose();
+      }
+    });
+
+    it('measures the parse budget on the clock its host gives, not on Date.now, and names that clock when the budget runs out', () => {
+      // The text that runs out of a 1 ms budget on the wall clock above.
+      const body = '\t\tgo func() { _ = x }()\n'.repeat(4_000);
+      const text = `package p\n\nfunc (t T) V() int { retufunc g(xs []int) {\n\tfor _, x := range xs {\n${body}\t}\n}\n`;
+      // A thread CPU clock while the thread waits or is descheduled: it stands still, whatever Date.now says.
+      let now = 0;
+      let tick = 0;
+      const clock: ParseClock = { now: () => (now += tick), measures: 'CPU time' };
+      const doc = new GoDocument(project.grammar, text, { parseBudgetMs: 1, clock });
+      try {
+        assert.equal(doc.unparsedReason, undefined, 'a whole parse (parseAll) spends only what its clock measures');
+        // An edit is reparsed in slices (parseSlice), on the same clock.
+        const edit = { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: '\t\t_ = x\n' };
+        doc.update([edit]);
+        assert.equal(doc.unparsedReason, undefined, 'a reparse spends only what its clock measures');
+        // Each reading is now 1 ms later.
+        tick = 1;
+        doc.update([edit]);
+        assert.match(doc.unparsedReason ?? '', /^file not analysed: parsing it took longer than 0\.0 s of CPU time \(/);
+        assert.ok(doc.parseTimedOut);
+      } finally {
+        doc.dispose();
       }
     });
 

@@ -3,7 +3,7 @@
 // tens of ms, on every keystroke, while a brace is unbalanced: the reparse is lazy and resumable).
 import { Edit, Parser, Point, Tree } from 'web-tree-sitter';
 import { GoGrammar } from './grammar';
-import { describeSize, parseBudgetMs, utf8Length } from './limits';
+import { describeBudget, describeSize, ParseClock, parseBudgetMs, utf8Length, wallClock } from './limits';
 import { SourceText } from './sourceText';
 import { Range } from './types';
 
@@ -18,6 +18,8 @@ export interface DocumentLimits {
   maxBytes?: number;
   /** Milliseconds a parse may take before the file is left unanalysed; absent: parseBudgetMs of the text's length. */
   parseBudgetMs?: number;
+  /** What the budget is measured on; absent: wall time. */
+  clock?: ParseClock;
 }
 
 let liveTrees = 0;
@@ -119,7 +121,8 @@ export class GoDocument {
 
   /**
    * Whether the text is unparsed because parsing ran out of time: unlike a size limit, that depends
-   * on the machine's load, so nothing concluded from it may be cached.
+   * on the machine (its speed, and its load too on a wall clock), so nothing concluded from it may be
+   * cached.
    */
   get parseTimedOut(): boolean {
     void this.tree;
@@ -186,16 +189,17 @@ export class GoDocument {
       return true;
     }
     const budget = this.limits.parseBudgetMs ?? parseBudgetMs(text.length);
-    const started = Date.now();
+    const clock = this.limits.clock ?? wallClock;
+    const started = clock.now();
     let overBudget = false;
     const old = this.fromScratch ? null : (this.edited ?? this.currentTree);
     const tree = this.parser.parse(text, old, {
       progressCallback: () => {
-        if (this.parseSpent + (Date.now() - started) > budget) return (overBudget = true);
+        if (this.parseSpent + (clock.now() - started) > budget) return (overBudget = true);
         return shouldPause();
       },
     });
-    this.parseSpent += Date.now() - started;
+    this.parseSpent += clock.now() - started;
     if (tree) {
       liveTrees++;
       this.unparsed = undefined;
@@ -209,7 +213,7 @@ export class GoDocument {
     }
     this.parser.reset();
     this.suspended = false;
-    this.commit(this.unparsedTree(`file not analysed: parsing it took longer than ${(budget / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`, true));
+    this.commit(this.overBudgetTree(budget, clock));
     return true;
   }
 
@@ -248,8 +252,9 @@ export class GoDocument {
       return this.unparsedTree(`file not analysed: it is ${describeSize(utf8Length(text))}, above the maximum file size of ${describeSize(maxBytes)} (gohazard.maxFileSize, --max-file-size)`);
     }
     const budget = this.limits.parseBudgetMs ?? parseBudgetMs(text.length);
-    const deadline = Date.now() + budget;
-    const tree = this.parser.parse(text, null, { progressCallback: () => Date.now() > deadline });
+    const clock = this.limits.clock ?? wallClock;
+    const deadline = clock.now() + budget;
+    const tree = this.parser.parse(text, null, { progressCallback: () => clock.now() > deadline });
     if (tree) {
       liveTrees++;
       this.unparsed = undefined;
@@ -257,7 +262,11 @@ export class GoDocument {
       return tree;
     }
     this.parser.reset();
-    return this.unparsedTree(`file not analysed: parsing it took longer than ${(budget / 1000).toFixed(1)} s (tree-sitter's error recovery is slow on some syntax errors in large files)`, true);
+    return this.overBudgetTree(budget, clock);
+  }
+
+  private overBudgetTree(budget: number, clock: ParseClock): Tree {
+    return this.unparsedTree(`file not analysed: parsing it took longer than ${describeBudget(budget, clock)} (tree-sitter's error recovery is slow on some syntax errors in large files)`, true);
   }
 
   private unparsedTree(reason: string, timedOut = false): Tree {

@@ -9,13 +9,36 @@ import type { RuleDoc } from './types';
 export const MAX_NESTING_DEPTH = 1000;
 
 /**
- * Wall-clock time a parse may take: half a second plus half a second per 100,000 characters, 50 to 100
- * times what a parse normally costs (PERF-NOTES: 8.6 MB/s). tree-sitter's error recovery is quadratic
- * on some syntax errors before a block of thousands of statements (17 s for such a 300 kB file), and
- * an editor must not wait for it; a cancelled parse leaves the file unanalysed, and says so.
+ * Time a parse may take: half a second plus half a second per 100,000 characters, 50 to 100 times what
+ * a parse normally costs (PERF-NOTES: 8.6 MB/s). tree-sitter's error recovery is quadratic on some
+ * syntax errors before a block of thousands of statements (17 s for such a 300 kB file), and an editor
+ * must not wait for it; a cancelled parse leaves the file unanalysed, and says so. Measured on the
+ * document's ParseClock.
  */
 export function parseBudgetMs(length: number): number {
   return 500 + length / 200;
+}
+
+/**
+ * What a parse budget is measured on, chosen by the host. An editor measures wall time: the budget
+ * is there so that a person does not wait. A batch scan measures the CPU time of the thread that
+ * parses, so that whether a file near its budget is analysed does not depend on how busy the machine
+ * is (other processes, the scan's own worker threads), and a cached or sharded scan finds what a
+ * cold one does.
+ */
+export interface ParseClock {
+  /** Milliseconds since any fixed origin. */
+  now(): number;
+  /** What it measures, for the message of a parse over its budget. */
+  readonly measures: 'wall time' | 'CPU time';
+}
+
+export const wallClock: ParseClock = { now: () => Date.now(), measures: 'wall time' };
+
+/** A budget as messages state it: "0.9 s", or "0.9 s of CPU time". */
+export function describeBudget(ms: number, clock: ParseClock): string {
+  const seconds = `${(ms / 1000).toFixed(1)} s`;
+  return clock.measures === 'wall time' ? seconds : `${seconds} of ${clock.measures}`;
 }
 
 /**
