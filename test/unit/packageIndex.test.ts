@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PENDING } from '../../server/src/engine/dependencies';
 import { GoGrammar } from '../../server/src/engine/grammar';
 import { Indexer, PackageIndex, packageClauseName } from '../../server/src/engine/packageIndex';
+import type { ParseClock } from '../../server/src/engine/limits';
 import { ScanCache } from '../../server/src/engine/scanCache';
 import { DiskCache } from '../../server/src/node/diskCache';
 import { loadGrammar, nodeFileHost, toEnginePath } from '../../server/src/node/nodeHost';
@@ -57,6 +58,18 @@ describe('package index', () => {
   it('reads the package clause name without parsing', () => {
     assert.equal(packageClauseName('// Copyright\n\n// Package p does.\npackage p // x\n'), 'p');
     assert.equal(packageClauseName('no clause'), '');
+  });
+
+  it('parses the files it summarises on the clock it is given', async () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'gohazard-pkg-clock-'));
+    // Long enough for tree-sitter to call its progress callback while parsing it (every 50 to 500 characters).
+    writeFileSync(join(pkg, 'b.go'), `package p\nfunc B() {}\n${'var _ = 1\n'.repeat(200)}`);
+    const a = toEnginePath(join(pkg, 'a.go'));
+    const names = async (index: PackageIndex) => (await index.viewFor(a, 'package p\n'))!.summaries('funcs').flatMap((s) => s.summary as string[]);
+    let now = 0;
+    const runaway: ParseClock = { now: () => (now += 60_000), measures: 'CPU time' };
+    assert.deepEqual(await names(new PackageIndex(grammar, nodeFileHost, [funcNames])), ['B']);
+    assert.deepEqual(await names(new PackageIndex(grammar, nodeFileHost, [funcNames], undefined, runaway)), [], 'b.go ran out of its budget on that clock');
   });
 
   it('is disabled, and costs nothing, when no rule registered an indexer', async () => {

@@ -16,7 +16,7 @@
 import type { Node } from 'web-tree-sitter';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
-import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, utf8Length } from './limits';
+import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, ParseClock, utf8Length, wallClock } from './limits';
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
 import { DeclarationText, PENDING, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
@@ -202,6 +202,8 @@ export class PackageIndex {
     indexers: readonly Indexer[],
     /** An indexer threw: its summary of that file is left out, and the error reported here. */
     private readonly onIndexerError: (indexerId: string, error: unknown) => void = () => {},
+    /** What the parse budget of the files it parses to summarise is measured on. */
+    private readonly parseClock: ParseClock = wallClock,
   ) {
     // Rules of one family share an indexer; summarise each file once per indexer id.
     this.indexers = [...new Map(indexers.map((i) => [i.id, i])).values()];
@@ -661,7 +663,7 @@ export class PackageIndex {
   /** Summaries by the given indexers, from the given tree of the text, or else a tree parsed for the purpose. */
   private summarize(indexers: readonly Indexer[], tree: Node | undefined, text: string): { packageName: string; summaries: Map<string, unknown>; failed: boolean } {
     if (tooLargeToSummarize(text)) tree = undefined;
-    const doc = tree || indexers.length === 0 ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    const doc = tree || indexers.length === 0 ? undefined : new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES, clock: this.parseClock });
     try {
       const root = tree ?? doc?.tree.rootNode;
       const source = doc?.sourceText ?? new SourceText(text);
@@ -739,7 +741,7 @@ export class PackageIndex {
     const kept = this.scratch.get(path);
     if (kept?.text === text) return kept.tree.rootNode;
     if (kept) this.dropScratch(path);
-    const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES });
+    const doc = new GoDocument(this.grammar, text, { maxBytes: DEFAULT_MAX_FILE_BYTES, clock: this.parseClock });
     if (doc.unparsedReason) {
       doc.dispose();
       return undefined;

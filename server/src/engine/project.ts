@@ -5,6 +5,7 @@ import { Analyzer, AnalysisCache, AnalysisResult, RuleErrorHandler } from './ana
 import { EngineConfig } from './config';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
+import { ParseClock, wallClock } from './limits';
 import { IndexHost, PackageIndex } from './packageIndex';
 import { ProfileHost, ProfileStore } from './profile/store';
 import type { FileFacts, Rule } from './rule';
@@ -53,10 +54,12 @@ export class Project implements FactsWithoutPackage {
     rules: readonly Rule[],
     host: ProjectHost,
     onRuleError?: RuleErrorHandler,
+    /** What the parse budget of every file it parses is measured on (limits.ts ParseClock). */
+    readonly parseClock: ParseClock = wallClock,
   ) {
     this.analyzer = new Analyzer(grammar, rules, onRuleError);
     this.modules = new ModuleResolver(host);
-    this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])), onRuleError);
+    this.packages = new PackageIndex(grammar, host, rules.flatMap((r) => (r.indexer ? [r.indexer] : [])), onRuleError, parseClock);
     this.profiles = new ProfileStore(host);
   }
 
@@ -90,8 +93,13 @@ export class Project implements FactsWithoutPackage {
     return this.analyzeWithFacts(text, await this.facts(path, text, undefined, config), config);
   }
 
+  /** A document of the text, parsed on this project's clock; whoever creates it disposes it. */
+  newDocument(text: string): GoDocument {
+    return new GoDocument(this.grammar, text, { clock: this.parseClock });
+  }
+
   analyzeWithFacts(text: string, facts: FileFacts, config: EngineConfig): AnalysisResult {
-    const doc = new GoDocument(this.grammar, text);
+    const doc = this.newDocument(text);
     try {
       return this.analyzer.analyze(doc, facts, config, new AnalysisCache());
     } finally {

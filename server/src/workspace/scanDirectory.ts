@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { AnalysisCache } from '../engine/analyzer';
 import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
-import { GoDocument } from '../engine/document';
+import type { GoDocument } from '../engine/document';
 import { packageClauseName } from '../engine/packageIndex';
 import type { FactsWithoutPackage, Project } from '../engine/project';
 import type { FileFacts } from '../engine/rule';
@@ -106,7 +106,7 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
     for (const { file, path, text, key } of sources) {
       if (text === undefined || scan.parseOnly || lentChars + text.length > LENT_CHARS) continue;
       if (summarised && (!summarised.has(file) || cache!.loadSummary(key!.textDigest))) continue;
-      const doc = new GoDocument(project.grammar, text);
+      const doc = project.newDocument(text);
       docs.set(file, doc);
       if (doc.unparsedReason) continue;
       project.packages.lend(path, text, doc.tree.rootNode);
@@ -123,7 +123,7 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
       }
       const lines = countLines(text);
       if (scan.parseOnly) {
-        new GoDocument(project.grammar, text).dispose();
+        project.newDocument(text).dispose();
         results.push({ file, findings: [], lines, problems: [] });
         continue;
       }
@@ -137,7 +137,7 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
         results.push({ file, findings: cachedFindings, lines, problems: errors.splice(0), ...(cachedFindings.length > 0 ? { text, layout } : {}), cached: true });
         continue;
       }
-      own = doc ?? new GoDocument(project.grammar, text);
+      own = doc ?? project.newDocument(text);
       let findings: Finding[];
       try {
         findings = project.analyzer.analyze(own, facts, scan.config, new AnalysisCache()).findings;

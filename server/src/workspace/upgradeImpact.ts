@@ -6,7 +6,6 @@
 // VS Code file system API in the browser; paths are engine paths throughout.
 import type { DecodedSource } from '../engine/byteLayout';
 import { EngineConfig } from '../engine/config';
-import { GoDocument } from '../engine/document';
 import type { FileFacts } from '../engine/rule';
 import { dirname, joinPath } from '../engine/paths';
 import { Project } from '../engine/project';
@@ -117,7 +116,7 @@ export async function upgradeImpact(project: Project, dir: string, sources: Modu
 async function analyseInSlices(project: Project, text: string, facts: FileFacts, config: EngineConfig, slices: ImpactOptions['slices']): Promise<Finding[]> {
   if (!slices) return project.analyzeWithFacts(text, facts, config).findings;
   // A document of its own: nobody else edits it between slices.
-  const doc = new GoDocument(project.grammar, text);
+  const doc = project.newDocument(text);
   try {
     const steps = project.analyzer.analysis(doc, facts, config);
     for (;;) {
