@@ -12,7 +12,7 @@ import type { Problem } from './check';
 import { FormatOutputs, formatColumnsProblem } from './columns';
 import { Corpus, FuzzInput, InputProfile, loadCorpus, makeInput, profiles } from './inputs';
 import type { WorkerMessage, WorkerRequest } from './protocol';
-import { threadCpuMs } from './threadCpu';
+import { threadCpuMs } from '../../../server/src/node/threadCpu';
 
 export interface FuzzOptions {
   seed: number;

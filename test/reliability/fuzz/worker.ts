@@ -6,7 +6,7 @@ import { loadGrammar } from '../../../server/src/node/nodeHost';
 import { FuzzChecker } from './check';
 import { loadCorpus, makeInput, profiles } from './inputs';
 import type { WorkerRequest, WorkerMessage } from './protocol';
-import { threadCpuMs, threadStatPath } from './threadCpu';
+import { threadCpuMs, threadStatPath } from '../../../server/src/node/threadCpu';
 
 async function run(): Promise<void> {
   const request = workerData as WorkerRequest;
