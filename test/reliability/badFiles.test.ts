@@ -62,6 +62,22 @@ describe('bad files', function () {
       assert.equal(gohazard(['scan', '--max-file-size', 'big', '.'], dir).code, 2);
     });
 
+    it('gives up a file whose parse runs out of its budget, measured in the CPU time of the thread that parses (Linux), in a worker and in its own thread', () => {
+      // Alone in its directory: a sibling's analysis would parse it once more, for the package's summaries.
+      const body = '\t\tgo func() { _ = x }()\n'.repeat(20_000);
+      const dir = module({ 'slow.go': `package p\n\nfunc (t T) V() int { retufunc g(xs []int) {\n\tfor _, x := range xs {\n${body}\t}\n}\n` });
+      try {
+        const measured = process.platform === 'linux' ? ' of CPU time' : '';
+        for (const threads of ['1', '0']) {
+          const r = gohazard(['scan', '--threads', threads, '.'], dir);
+          assert.notEqual(r.code, 2, r.stderr);
+          assert.match(r.stdout, new RegExp(`^slow\\.go:1:1: file not analysed: parsing it took longer than 2\\.9 s${measured} \\(.*\\[gohazard/skipped\\]$`, 'm'), `--threads ${threads}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('skips binary files with NUL bytes, and analyses random bytes and invalid UTF-8 without failing', () => {
       const rand = prng(9);
       const binary = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(rand() * 256)));

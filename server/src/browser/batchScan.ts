@@ -14,7 +14,8 @@ const SLICE_MS = 15;
 export function startBatchScan(grammar: GoGrammar, files: ProjectHost, request: HostScanRequest, log: (message: string) => void): RunningScan {
   let cancelled = false;
   const done = (async () => {
-    // A project of its own, reading what is saved, as a Node scan worker does.
+    // A project of its own, reading what is saved, as a Node scan worker does; its parse budgets stay in
+    // wall time, unlike a worker's: a browser can tell no thread's CPU time.
     const project = new Project(grammar, allRules, files, (rule, error) => log(`scan: internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
     Object.assign(project.toolchain, request.toolchain ?? {});
     const paths: string[] = [];

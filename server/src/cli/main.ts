@@ -8,6 +8,7 @@ import { Severity } from '../engine/types';
 import { allRules } from '../rules';
 import { relative, resolve } from 'node:path';
 import { fromEnginePath, loadGrammar, nodeFileHost, packageVersion, toEnginePath } from '../node/nodeHost';
+import { threadCpuClock } from '../node/threadCpu';
 import { isScanFormat, ScanFormat, scanFormats } from './format';
 import type { FileReport, ScanReport } from './report';
 import { ScanConfigs, configuredBaseline, scan, scanRoots } from './scan';
@@ -215,11 +216,20 @@ function parseScanArgs(args: string[]): ScanOptions {
   return options;
 }
 
-/** The engine, knowing the installed toolchain when a go command answers (the CLI runs on trusted code). */
+/**
+ * The engine, knowing the installed toolchain when a go command answers (the CLI runs on trusted code),
+ * its parse budgets in CPU time as a scan's are.
+ */
 async function newProject(): Promise<Project> {
-  const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => {
-    process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
-  });
+  const project = new Project(
+    await loadGrammar(),
+    allRules,
+    nodeFileHost,
+    (rule, error) => {
+      process.stderr.write(`gohazard: internal error in rule ${rule}: ${(error as Error)?.stack ?? error}\n`);
+    },
+    threadCpuClock(),
+  );
   await probeToolchain(project.toolchain);
   return project;
 }

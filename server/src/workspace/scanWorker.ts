@@ -6,6 +6,7 @@ import { Project } from '../engine/project';
 import { configKey, ScanCache } from '../engine/scanCache';
 import { DiskCache } from '../node/diskCache';
 import { loadGrammar, nodeFileHost } from '../node/nodeHost';
+import { threadCpuClock } from '../node/threadCpu';
 import { allRules } from '../rules';
 import { prepareScanProject, scanDirectory } from './scanDirectory';
 import type { ScanJob, WorkerInit, WorkerMessage } from './scanProtocol';
@@ -14,7 +15,9 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const cancelled = new Int32Array(init.cancelFlag);
   const errors: string[] = [];
-  const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
+  // Parse budgets in this thread's CPU time, so that what a scan finds does not depend on how busy the
+  // machine is (limits.ts ParseClock).
+  const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`), threadCpuClock());
   Object.assign(project.toolchain, init.toolchain);
   const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
   prepareScanProject(project, cache);

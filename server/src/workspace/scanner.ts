@@ -11,6 +11,7 @@ import { addCounts, CacheCounts, configKey, emptyCounts, ScanCache } from '../en
 import { DiskCache, DEFAULT_CACHE_MAX_BYTES, prepareCacheDir, trimCache, TrimOutcome } from '../node/diskCache';
 import { engineIdentity } from '../node/engineIdentity';
 import { loadGrammar, nodeFileHost } from '../node/nodeHost';
+import { threadCpuClock } from '../node/threadCpu';
 import { allRules } from '../rules';
 import { cachedDirectory, prepareScanProject, scanDirectory } from './scanDirectory';
 import type { FileResult, ScanJob, WorkerInit, WorkerMessage } from './scanProtocol';
@@ -123,7 +124,8 @@ async function runScan(request: ScanRequest, flag: SharedArrayBuffer): Promise<S
 
   const inThisThread = async (): Promise<{ project: Project; cache?: ScanCache; configKey?: string; errors: string[] }> => {
     const errors: string[] = [];
-    const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`));
+    // On this thread's CPU time, as in a worker.
+    const project = new Project(await loadGrammar(), allRules, nodeFileHost, (rule, error) => errors.push(`internal error in rule ${rule}: ${(error as Error)?.message ?? error}`), threadCpuClock());
     Object.assign(project.toolchain, init.toolchain);
     const cache = init.cache ? new ScanCache(new DiskCache(init.cache.dir), init.cache.engineId) : undefined;
     prepareScanProject(project, cache);
