@@ -8,8 +8,9 @@
 //             resource until the function returns);
 //   hint    — an explanation (what changes at go1.22, a copy that is no longer needed).
 //
-// Resource findings (alloc/defer-in-loop) are shown unless the code is cold. Cost findings (escape/*
-// but append, alloc/* but defer-in-loop, pool/put-non-pointer) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
+// Resource findings (alloc/defer-in-loop) are shown unless the code is cold; a benchmark's loop where
+// the timer is stopped is not cold for them: that leaves a statement's cost unmeasured, not what it
+// holds released. Cost findings (escape/* but append, alloc/* but defer-in-loop, pool/put-non-pointer) are shown where the code is hot — a benchmark loop, or a function above the profile threshold — and never where it is cold
 // (heat.ts). Everywhere else they are facts for the on-demand allocations view (gohazard.escape.scope
 // `loops` or `all`, "gohazard: Show Allocations"), which shows them all, unmerged, as the compiler
 // would report them, with the facts that are no cost each time (escape/append) that only it shows.
@@ -45,7 +46,7 @@ export function present(candidates: readonly CandidateFinding[], options: Presen
   const factsView = options.scope !== 'hot';
   const shown: CandidateFinding[] = [];
   for (const c of candidates) {
-    if (c.kind === 'resource' && c.heat?.cold && !factsView) continue;
+    if (c.kind === 'resource' && c.heat?.cold && c.heat.cold !== 'untimed' && !factsView) continue;
     if (c.kind === 'fact' && !factsView) continue;
     if (c.weak) {
       // An explanation's fixes are offered, never applied unattended (fix-all).
