@@ -9,7 +9,8 @@ import type { Binding } from '../../engine/scope';
 import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
 import { DeclContext } from './declContext';
 import { walkPaths } from './flow';
-import { within } from '../../engine/syntax';
+import { rootIdentifier, within } from '../../engine/syntax';
+import { isTestCode } from '../../engine/policy/heat';
 import { PooledObject, holdsGet, pooledObjects, usesWithin } from './pooledObjects';
 import { poolIndexer } from './summary';
 
@@ -25,13 +26,16 @@ export const useAfterPut: Rule = {
   check(ctx: RuleContext) {
     const dc = new DeclContext(ctx);
     const reported = new Set<number>();
-    const report = (node: Node, message: string) => {
-      if (reported.has(node.id)) return;
-      reported.add(node.id);
-      ctx.report({ node, message });
-    };
+    const testCode = isTestCode(ctx.file.path, ctx.source.text);
     for (const obj of pooledObjects(poolCallsOf(dc, 'Get'), dc)) {
       if (!obj.uses.some((u) => u.kind === 'put')) continue;
+      const alone = testCode && poolOfItsOwn(obj, dc);
+      const report = (node: Node, message: string) => {
+        if (reported.has(node.id)) return;
+        reported.add(node.id);
+        if (alone) ctx.report({ node, message: `${message}; here no other goroutine can (the pool belongs to a value this test just made, and nothing else has it), so moving the Put after the last use only tidies the test`, weak: true });
+        else ctx.report({ node, message });
+      };
       checkObject(obj, ctx, report);
     }
   },
@@ -75,6 +79,23 @@ func greet(name string) []byte {
 `,
   },
 };
+
+/**
+ * In a test, a pool that nobody else can reach: held by a local made in the function (`c :=
+ * NewWriter(…)`, `p := &sync.Pool{}`) that is used for nothing but this pool's Get and Put, in a
+ * function that starts no goroutine. Jaeger's `c.sampler.hasherPool.Put(h)` then `h.hashBytes()`.
+ */
+function poolOfItsOwn(obj: PooledObject, dc: DeclContext): boolean {
+  const holder = dc.localBinding(rootIdentifier(obj.get.call.childForFieldName('function')?.childForFieldName('operand')));
+  if (!holder || (holder.declarator.type !== 'short_var_declaration' && holder.declarator.type !== 'var_spec') || !within(obj.fn, holder.id)) return false;
+  if (obj.fn.descendantsOfType('go_statement').length > 0) return false;
+  const roots = new Set(
+    poolCallsOf(dc)
+      .filter((pc) => pc.pool.key === obj.get.pool.key)
+      .map((pc) => rootIdentifier(pc.call.childForFieldName('function')?.childForFieldName('operand'))?.id),
+  );
+  return holder.refs.every((r) => r.id === holder.id.id || roots.has(r.id));
+}
 
 interface AfterPut {
   /** Tracked variables whose object has been put back (by binding index in obj.tracked). */
