@@ -392,6 +392,7 @@ export class PackageIndex {
     const byPath = new Map(summarised.map((m) => [m.path, m.summary]));
     const index = this;
     const derivedValues = new Map<string, Derived>();
+    let deriving = 0;
     const derive = (name: string) => {
       let d = derivedValues.get(name);
       if (!d) {
@@ -402,7 +403,13 @@ export class PackageIndex {
         d = last.find((l) => l.reads.every(([key, value]) => view.valueOf(key) === value));
         if (!d) {
           const reads = new Set<string>();
-          const value = withoutRecording(() => recording(reads, () => this.derivations.get(name)?.compute(view)));
+          deriving++;
+          let value: unknown;
+          try {
+            value = withoutRecording(() => recording(reads, () => this.derivations.get(name)?.compute(view)));
+          } finally {
+            deriving--;
+          }
           const readValues: [string, string][] = [...reads].map((key) => [key, view.valueOf(key)]);
           d = { value, hash: readValues.some(([, v]) => v === PENDING) ? PENDING : textHash(JSON.stringify(value ?? null)), reads: readValues };
         }
@@ -426,10 +433,14 @@ export class PackageIndex {
       summaries(id) {
         recordDependency(`f:${id}`);
         if (!loaded(id)) unloaded.add(id);
-        // Only the scan cache needs to know which entries were read; the editor's analyses pay nothing for it.
+        // Only the scan cache needs to know which entries were read; the editor's analyses pay nothing for
+        // it. A derived fact merges the package's summaries, reading them whole: recorded as such, they
+        // are handed to it bare, and a fact made once per package (pool/copied's words) stays one.
+        const wrap = store !== undefined && deriving === 0;
+        if (store && !wrap) reads.whole(id);
         return summarised.map((m) => {
           const summary = m.summary.summaries().get(id);
-          return { path: m.path, summary: store ? reads.wrap(id, summary) : summary };
+          return { path: m.path, summary: wrap ? reads.wrap(id, summary) : summary };
         });
       },
       own(id) {
@@ -498,7 +509,13 @@ export class PackageIndex {
                   return [id, file, name, m ? (JSON.stringify(this.detailOf(m.path, m.summary, detailsOf, name)) ?? '-') : '-'];
                 });
               }
-              return paths.flatMap((p) => [id, JSON.stringify(p), ...summarised.flatMap((m) => [basename(m.path), jsonAt(m.summary.summaries().get(id), p)])]);
+              // A summary read whole stands for itself by its digest, made once per file: every file of a
+              // package reads the pool summaries whole, and their JSON again for each would be quadratic.
+              return paths.flatMap((p) => [
+                id,
+                JSON.stringify(p),
+                ...summarised.flatMap((m) => [basename(m.path), p.length === 0 ? this.memberDigest(store, m.path, m.summary, [id]) : jsonAt(m.summary.summaries().get(id), p)]),
+              ]);
             }),
           );
         },

@@ -34,6 +34,12 @@ export class SummaryReads {
     return this.proxy(id, summary, []);
   }
 
+  /** The summaries by an indexer were read whole. */
+  whole(id: string): void {
+    if (!this.paths.has(id)) this.paths.set(id, new Set());
+    this.record(id, []);
+  }
+
   /** A detail of another file of the package was read (its file's base name, the declaration's name). */
   detail(id: string, file: string, name: string): void {
     const key = `${DETAIL_READS}${id}`;
