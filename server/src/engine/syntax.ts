@@ -45,3 +45,12 @@ export function enclosedByAny(nodes: readonly Node[]): (node: Node) => boolean {
     return !!outer && within(outer, node) && outer.id !== node.id;
   };
 }
+
+/** The node types that are functions, units of analysis: declarations, methods and func literals. */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+/** The innermost function declaration or func literal that contains node (not node itself). */
+export function enclosingFunction(node: Node): Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return n;
+  return undefined;
+}

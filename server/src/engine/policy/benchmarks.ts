@@ -6,9 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../scope';
 import { writtenWithin } from '../writes';
-import { rootIdentifier, within } from '../syntax';
-
-const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+import { FUNCTION_TYPES, rootIdentifier, within } from '../syntax';
 
 /**
  * The name of the benchmark whose measured loop this is: `for b.Loop()`, `for …; i < b.N; …`,
@@ -43,7 +41,7 @@ export function benchmarkOfLoop(loop: Node): string | undefined {
 
 /** `b.Skip(…)`/`b.SkipNow()` unconditionally before the loop: the benchmark never runs it. */
 function skippedBefore(loop: Node): boolean {
-  for (let s: Node | null = loop; s && !FUNCTIONS.has(s.type); s = s.parent) {
+  for (let s: Node | null = loop; s && !FUNCTION_TYPES.has(s.type); s = s.parent) {
     if (s.parent?.type !== 'statement_list') continue;
     for (let prev = s.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
       const call = prev.type === 'expression_statement' ? prev.namedChild(0) : null;
@@ -288,7 +286,7 @@ function sameResultForSameArguments(fn: Node | null): boolean {
 
 /** `b.ResetTimer()` after the loop, in the benchmark function: the loop prepares inputs. */
 function resetAfter(loop: Node, b: string): boolean {
-  for (let s: Node | null = loop; s && !FUNCTIONS.has(s.type); s = s.parent) {
+  for (let s: Node | null = loop; s && !FUNCTION_TYPES.has(s.type); s = s.parent) {
     if (s.parent?.type !== 'statement_list') continue;
     for (let next = s.nextNamedSibling; next; next = next.nextNamedSibling) {
       if (timerCall(next, b) === 'ResetTimer') return true;
@@ -312,7 +310,7 @@ function benchmarkParameter(node: Node, name: string, wants: 'B' | 'PB'): string
   let found = false;
   let top: Node | undefined;
   for (let p = node.parent; p; p = p.parent) {
-    if (!FUNCTIONS.has(p.type)) continue;
+    if (!FUNCTION_TYPES.has(p.type)) continue;
     top = p;
     if (found) continue;
     for (const param of p.childForFieldName('parameters')?.namedChildren ?? []) {

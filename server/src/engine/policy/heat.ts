@@ -18,7 +18,7 @@
 // Hot: the body of a benchmark's measured loop (`for b.Loop()`, `for i := 0; i < b.N; i++`, `for range
 // b.N`, `for pb.Next()`, not a set-up loop before b.ResetTimer()), unless a cold reason applies inside it.
 import type { Node, Tree } from 'web-tree-sitter';
-import { enclosedByAny } from '../syntax';
+import { enclosedByAny, FUNCTION_TYPES } from '../syntax';
 import { profileNameOf } from '../profile/names';
 import { benchmarkOfLoop, timerStopped } from './benchmarks';
 import { findBuildConstraint } from '../../toolchain/buildConstraint';
@@ -40,8 +40,6 @@ export interface Heat {
    */
   invariant?: boolean;
 }
-
-const FUNCTIONS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
 export function isTestFile(path: string): boolean {
   return path.endsWith('_test.go');
@@ -128,7 +126,7 @@ export function heatOf(node: Node, testFile: boolean): Heat {
         declaration = p;
         break;
     }
-    if (FUNCTIONS.has(p.type) && ownFunction) {
+    if (FUNCTION_TYPES.has(p.type) && ownFunction) {
       ownFunction = false;
       if (loops.length > 0 && loops.every((l) => exitsAll || exited.has(l.id))) cold ??= 'exit-path';
     }
@@ -221,7 +219,7 @@ export function holdsBenchmarkLoop(decl: Node, text: string): boolean {
 
 function isFunctionBody(list: Node): boolean {
   const block = list.parent;
-  return block?.type === 'block' && FUNCTIONS.has(block.parent?.type ?? '');
+  return block?.type === 'block' && FUNCTION_TYPES.has(block.parent?.type ?? '');
 }
 
 function lastStatement(list: Node): Node | undefined {
@@ -267,7 +265,7 @@ function neverReturns(call: Node): boolean {
 function breakTarget(stmt: Node): Node | undefined {
   const label = stmt.namedChild(0)?.text;
   for (let p = stmt.parent; p; p = p.parent) {
-    if (FUNCTIONS.has(p.type)) return undefined;
+    if (FUNCTION_TYPES.has(p.type)) return undefined;
     if (label) {
       if (p.type === 'labeled_statement' && p.childForFieldName('label')?.text === label) {
         const loop = p.namedChildren.find((c) => c?.type === 'for_statement');

@@ -1,7 +1,7 @@
 // Loop variables: which bindings are per-loop variables and where they are modified.
 import type { Node } from 'web-tree-sitter';
 import type { Binding, DeclScopes } from '../../engine/scope';
-import { enclosedByAny, within } from '../../engine/syntax';
+import { enclosedByAny, enclosingFunction, within } from '../../engine/syntax';
 
 /** The for_statement that declares a binding, when the binding is a range or 3-clause init variable. */
 export function loopOf(b: Binding): Node | undefined {
@@ -65,14 +65,6 @@ export function loopVariablesAround(node: Node, scopes: DeclScopes): LoopVariabl
 /** Whether the body writes the variable anywhere (then a `v := v` copy would swallow the write). */
 export function modifiedInBody(v: LoopVariable): boolean {
   return v.binding.refs.some((r) => within(v.body, r) && isModification(r));
-}
-
-/** The innermost enclosing function (declaration or literal) of a node. */
-export function enclosingFunction(node: Node): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return p;
-  }
-  return undefined;
 }
 
 export function sameFunction(a: Node, b: Node): boolean {

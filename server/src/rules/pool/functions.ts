@@ -1,14 +1,7 @@
 // Functions as units of analysis: a Get and its Put are matched within the innermost function (a
 // declaration or a func literal); a func literal nested in it is another function.
 import type { Node } from 'web-tree-sitter';
-
-const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
-
-/** The innermost function declaration or func literal that contains node (not node itself). */
-export function enclosingFunction(node: Node): Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return n;
-  return undefined;
-}
+import { enclosingFunction } from '../../engine/syntax';
 
 /** Descendants of the given types that belong to fn itself, not to a func literal nested in it. */
 export function ownDescendants(fn: Node, types: string[]): Node[] {

@@ -5,11 +5,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { Binding } from '../../engine/scope';
 import type { DeclContext } from './declContext';
-import { enclosingFunction, unparen, unparenParent } from './functions';
+import { unparen, unparenParent } from './functions';
 import { PoolCall, poolCall } from './poolRefs';
 import { shapeOf } from './goTypes';
-import { rootIdentifier } from '../../engine/syntax';
-import { within } from '../../engine/syntax';
+import { enclosingFunction, rootIdentifier, within } from '../../engine/syntax';
 
 export interface PooledObject {
   get: PoolCall;

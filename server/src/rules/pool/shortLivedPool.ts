@@ -8,7 +8,7 @@ import type { Rule, RuleContext } from '../../engine/rule';
 import type { Binding } from '../../engine/scope';
 import { DECLARATIONS_QUERY } from './candidates';
 import { DeclContext } from './declContext';
-import { enclosingFunction } from './functions';
+import { enclosingFunction } from '../../engine/syntax';
 import { queryFor } from '../../engine/queryCache';
 import { poolIndexer } from './summary';
 

@@ -7,7 +7,8 @@
 // of package function f, `func:f` the dynamic type that f (a `func() any`) returns, `?` unknown.
 import type { Node } from 'web-tree-sitter';
 import type { Indexer } from '../../engine/packageIndex';
-import { enclosingFunction, hasNoParameters, ownDescendants, singleResultType, unparen } from './functions';
+import { hasNoParameters, ownDescendants, singleResultType, unparen } from './functions';
+import { enclosingFunction } from '../../engine/syntax';
 import { importsOf, poolKind, typeKey } from './goTypes';
 import { queryFor } from '../../engine/queryCache';
 import { textHash } from '../../engine/dependencies';
