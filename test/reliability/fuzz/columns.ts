@@ -64,6 +64,8 @@ export interface FormatOutputs {
 }
 
 interface JsonPlace {
+  /** Of a related location in another file (a finding that shares the fix); else the finding's. */
+  file?: string;
   line: number;
   column: number;
   endLine: number;
@@ -88,7 +90,7 @@ interface SarifResult {
 
 /**
  * What is wrong with the columns of one scan's outputs, if anything: every JSON position (of a finding
- * and of its related locations) is a byte boundary of its line in the raw file, SARIF has the same
+ * and of its related locations, in their own files) is a byte boundary of its line in the raw file, SARIF has the same
  * findings and related locations at the UTF-16 columns of those places, and the text format the JSON's
  * start positions.
  */
@@ -122,18 +124,24 @@ export function formatColumnsProblem(files: ReadonlyMap<string, Uint8Array>, out
     if (!raw) return `json: a finding names ${f.file}, which is not an input`;
     const places: string[] = [];
     for (const [what, p] of [['', f], ...(f.related ?? []).map((r, i) => [` related location ${i}`, r] as const)] as const) {
-      const start = raw.utf16Column(p.line - 1, p.column - 1);
-      const end = raw.utf16Column(p.endLine - 1, p.endColumn - 1);
-      const where = `${f.file} ${f.rule}${what} at ${p.line}:${p.column}-${p.endLine}:${p.endColumn}`;
+      const file = p.file ?? f.file;
+      const at = file === f.file ? raw : linesOf(file);
+      if (!at) return `json: ${f.file} ${f.rule}${what} names ${file}, which is not an input`;
+      const start = at.utf16Column(p.line - 1, p.column - 1);
+      const end = at.utf16Column(p.endLine - 1, p.endColumn - 1);
+      const where = `${f.file} ${f.rule}${what}${file === f.file ? '' : ` in ${file}`} at ${p.line}:${p.column}-${p.endLine}:${p.endColumn}`;
       for (const u of [start, end]) if (typeof u === 'string') return `json: ${where}: ${u}`;
       if (p.line > p.endLine || (p.line === p.endLine && p.column > p.endColumn)) return `json: ${where} ends before it starts`;
-      places.push(`${p.line}:${(start as number) + 1}-${p.endLine}:${(end as number) + 1}`);
+      places.push(`${file === f.file ? '' : `${file}@`}${p.line}:${(start as number) + 1}-${p.endLine}:${(end as number) + 1}`);
     }
     expectedSarif.push(`${f.file}:${places.join(' ')} ${f.rule}`);
   }
   const actualSarif = sarif.map((r) => {
-    const places = [...r.locations.slice(0, 1), ...(r.relatedLocations ?? [])].map(({ physicalLocation: { region } }) => `${region.startLine}:${region.startColumn}-${region.endLine}:${region.endColumn}`);
-    return `${r.locations[0].physicalLocation.artifactLocation.uri}:${places.join(' ')} ${r.ruleId}`;
+    const uri = r.locations[0].physicalLocation.artifactLocation.uri;
+    const places = [...r.locations.slice(0, 1), ...(r.relatedLocations ?? [])].map(
+      ({ physicalLocation: { artifactLocation, region } }) => `${artifactLocation.uri === uri ? '' : `${artifactLocation.uri}@`}${region.startLine}:${region.startColumn}-${region.endLine}:${region.endColumn}`,
+    );
+    return `${uri}:${places.join(' ')} ${r.ruleId}`;
   });
   const differs = firstDifference(expectedSarif, actualSarif);
   if (differs) return `sarif differs from the UTF-16 columns of the json findings: ${differs}`;

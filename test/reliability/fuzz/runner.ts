@@ -323,7 +323,9 @@ class CliBatches {
         if (own) culprits.push([index, own]);
       }
     }
-    if (culprits.length === 0) culprits.push([indexes[0], `inputs ${indexes[0]}..${indexes[indexes.length - 1]} together: ${problem}`]);
+    // A batch is the inputs last completed, in no fixed order: its replay names every one of them.
+    const replay = `npm run fuzz -- --seed ${this.options.seed} --only ${[...indexes].sort((a, b) => a - b).join(',')} --cli-every ${indexes.length}${this.options.profile === 'smoke' ? ' --smoke' : ''}`;
+    if (culprits.length === 0) culprits.push([indexes[0], `inputs ${indexes[0]}..${indexes[indexes.length - 1]} together (replay: ${replay}): ${problem}`]);
     for (const [index, message] of culprits) this.fail(index, 'cli', `gohazard scan: ${message}`);
   }
 
