@@ -1,15 +1,14 @@
 // {"version":1,"files":N,"findings":[…]} with 1-based lines and 1-based byte columns, and with
 // --baseline, "baseline": {"file","hidden","stale":[…]} (JSON.stringify leaves it out otherwise).
+import type { SourceText } from '../../engine/sourceText';
+import type { Range } from '../../engine/types';
 import type { FileReport, ReportedFinding, ScanReport } from '../report';
 
 export function formatJson(report: ScanReport): string {
   const findings = report.reports.flatMap((file) =>
     file.findings.map((f) => ({
       file: file.path,
-      line: f.range.start.line + 1,
-      column: file.source.byteColumn(f.range.start) + 1,
-      endLine: f.range.end.line + 1,
-      endColumn: file.source.byteColumn(f.range.end) + 1,
+      ...place(file.source, f.range),
       rule: f.rule,
       severity: f.severity,
       message: f.message,
@@ -24,21 +23,13 @@ export function formatJson(report: ScanReport): string {
 /** The finding's own related locations, then (with their file) the findings that share its fix. */
 function relatedOf(file: FileReport, f: ReportedFinding) {
   const related = [
-    ...(f.related ?? []).map((r) => ({
-      line: r.range.start.line + 1,
-      column: file.source.byteColumn(r.range.start) + 1,
-      endLine: r.range.end.line + 1,
-      endColumn: file.source.byteColumn(r.range.end) + 1,
-      message: r.message,
-    })),
-    ...(f.shared?.others ?? []).map((o) => ({
-      file: o.path,
-      line: o.range.start.line + 1,
-      column: o.source.byteColumn(o.range.start) + 1,
-      endLine: o.range.end.line + 1,
-      endColumn: o.source.byteColumn(o.range.end) + 1,
-      message: o.message,
-    })),
+    ...(f.related ?? []).map((r) => ({ ...place(file.source, r.range), message: r.message })),
+    ...(f.shared?.others ?? []).map((o) => ({ file: o.path, ...place(o.source, o.range), message: o.message })),
   ];
   return related.length > 0 ? { related } : {};
+}
+
+/** A range as 1-based lines and 1-based byte columns of its file. */
+function place(source: SourceText, range: Range) {
+  return { line: range.start.line + 1, column: source.byteColumn(range.start) + 1, endLine: range.end.line + 1, endColumn: source.byteColumn(range.end) + 1 };
 }

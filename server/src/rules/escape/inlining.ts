@@ -5,7 +5,7 @@
 // and inlinable std constructors count, so what it accepts gc inlines.
 import type { Node } from 'web-tree-sitter';
 import { isInterface, isKnown } from './goTypes';
-import type { TypeEnv } from './typeEnv';
+import type { Callee, TypeEnv } from './typeEnv';
 
 const MAX_COST = 60;
 
@@ -17,23 +17,31 @@ const notInlined = new Set([
 /** An estimate of gc's inlining cost, or undefined when gc may not inline the function. */
 export function inlineCost(decl: Node, env: TypeEnv): number | undefined {
   const body = decl.childForFieldName('body');
-  if (!body) return undefined;
-  if (hasBlockingPragma(decl)) return undefined;
+  if (!body || hasBlockingPragma(decl)) return undefined;
+  return costOf(body, env, MAX_COST, (callee) => {
+    if (callee.kind === 'builtin') return callee.name === 'recover' ? undefined : 0;
+    if (callee.kind === 'std' && callee.fn.inlineAlloc) return callee.fn.inlineAlloc.cost;
+    return callee.kind === 'conversion' ? 0 : undefined;
+  });
+}
+
+/**
+ * The cost of the nodes under root, a call adding callCost of its callee; undefined past budget, or on
+ * a construct (or a call: callCost undefined) that keeps gc from inlining.
+ */
+function costOf(root: Node, env: TypeEnv, budget: number, callCost: (callee: Callee) => number | undefined): number | undefined {
   let cost = 0;
-  const stack: Node[] = [body];
+  const stack: Node[] = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (notInlined.has(n.type)) return undefined;
     if (n.type === 'call_expression') {
-      const callee = env.calleeOf(n);
-      if (callee.kind === 'builtin') {
-        if (callee.name === 'recover') return undefined;
-      } else if (callee.kind === 'std' && callee.fn.inlineAlloc) {
-        cost += callee.fn.inlineAlloc.cost;
-      } else if (callee.kind !== 'conversion') return undefined;
+      const extra = callCost(env.calleeOf(n));
+      if (extra === undefined) return undefined;
+      cost += extra;
     }
     if (n.isNamed && n.type !== 'comment') cost++;
-    if (cost > MAX_COST) return undefined;
+    if (cost > budget) return undefined;
     for (let i = n.childCount - 1; i >= 0; i--) {
       const c = n.child(i);
       if (c) stack.push(c);
@@ -68,21 +76,11 @@ export function returnsConcrete(decl: Node, env: TypeEnv): boolean {
   const value = values[0];
   const type = env.typeOf(value);
   if (!isKnown(type) || isInterface(type)) return false;
-  let cost = 0;
-  const stack: Node[] = [value];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (notInlined.has(n.type)) return false;
-    if (n.type === 'call_expression') {
-      const callee = env.calleeOf(n);
-      if (callee.kind === 'builtin' && callee.name === 'recover') return false;
-      if (callee.kind !== 'builtin' && callee.kind !== 'conversion') cost += CALL_COST;
-    }
-    if (n.isNamed) cost++;
-    if (cost > MAX_BUDGET) return false;
-    for (const c of n.namedChildren) if (c) stack.push(c);
-  }
-  return true;
+  const cost = costOf(value, env, MAX_BUDGET, (callee) => {
+    if (callee.kind === 'builtin') return callee.name === 'recover' ? undefined : 0;
+    return callee.kind === 'conversion' ? 0 : CALL_COST;
+  });
+  return cost !== undefined;
 }
 
 function hasBlockingPragma(decl: Node): boolean {
