@@ -222,6 +222,8 @@ export class Analyzer {
     if (missing.length > 0 && active.length > 0) {
       const combined = this.combinedQuery();
       const activeRules = new Set(active.map((r) => r.rule));
+      // Once per file: it reads the file's build constraint (go-fuzz harnesses are test code).
+      const testFile = isTestCode(file.path, source.text);
       // Too deep to query or check within bounded time (limits.ts): reported as skipped instead.
       const tooDeep = new Set(missing.filter((i) => nestsDeeperThan(decls[i], MAX_NESTING_DEPTH)));
       for (const window of queryWindows(decls, declIndices, top.nodes, missing.filter((i) => !tooDeep.has(i)))) {
@@ -231,7 +233,7 @@ export class Analyzer {
           if (doc.tree !== tree) throw new Error('the document changed during its analysis');
           const reads = new Set<string>();
           const check = lazy ? { pending: pending(i), withheld: false } : undefined;
-          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, config, source, pkg, reads, check));
+          const findings = recording(reads, () => this.checkDecl(decls[i], matches.get(i) ?? [], combined, activeRules, file, testFile, config, source, pkg, reads, check));
           if (check?.withheld) withheld++;
           cache.store(texts[i], { deps: [...reads].map((key) => [key, valueOf(key, i)]), findings, used: run });
           results[i] = findings;
@@ -347,6 +349,7 @@ export class Analyzer {
     combined: CombinedQuery,
     active: ReadonlySet<Rule>,
     file: FileFacts,
+    testFile: boolean,
     config: EngineConfig,
     source: SourceText,
     pkg: PackageScope,
@@ -365,7 +368,6 @@ export class Analyzer {
     }
     let scopes: DeclScopes | undefined;
     const base = decl.startIndex;
-    const testFile = isTestCode(file.path, source.text);
     let mayBeHot: boolean | undefined;
     const withheld: Rule[] = [];
     for (const [rule, ruleMatches] of byRule) {
