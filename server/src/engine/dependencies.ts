@@ -9,6 +9,8 @@
 // declaration being checked: rules run one declaration at a time, synchronously, so the recorder is a
 // dynamic scope rather than a parameter threaded through every rule.
 
+import { ownString } from './memo';
+
 let current: Set<string> | undefined;
 
 /** Notes that the declaration being checked read what `key` names (a no-op outside an analysis). */
@@ -73,7 +75,7 @@ export class ShareMemo {
 
   get(key: string, factHash: string, decl: DeclarationText, share: (text: string) => string): string {
     let byHash = this.shares.get(key);
-    if (!byHash) this.shares.set(key, (byHash = new Map()));
+    if (!byHash) this.shares.set(ownString(key), (byHash = new Map()));
     let byDecl = byHash.get(factHash);
     if (!byDecl) {
       if (byHash.size >= this.versions) {
@@ -81,20 +83,24 @@ export class ShareMemo {
         this.size -= byHash.get(oldest)!.size;
         byHash.delete(oldest);
       }
-      byHash.set(factHash, (byDecl = new Map()));
+      byHash.set(ownString(factHash), (byDecl = new Map()));
     }
     let value = byDecl.get(decl.hash);
     if (value === undefined) {
-      value = share(decl.text());
+      value = ownString(share(decl.text()));
       if (this.size >= this.limit) {
-        this.shares.clear();
-        this.size = 0;
+        this.clear();
         return value;
       }
-      byDecl.set(decl.hash, value);
+      byDecl.set(ownString(decl.hash), value);
       this.size++;
     }
     return value;
+  }
+
+  clear(): void {
+    this.shares.clear();
+    this.size = 0;
   }
 }
 

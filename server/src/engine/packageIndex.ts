@@ -247,6 +247,7 @@ export class PackageIndex {
     this.summaries.clear();
     this.ownSummaries.clear();
     this.lastDerived.clear();
+    this.shares.clear();
     this.lent.clear();
     this.releaseScratch();
   }

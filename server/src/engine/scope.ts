@@ -8,6 +8,7 @@
 // the JavaScript stack.
 import type { Node, Tree } from 'web-tree-sitter';
 import { DeclarationText, recordDependency, ShareMemo, textHash } from './dependencies';
+import { DeclarationMemo, registerMemo } from './memo';
 
 export type BindingKind =
   | 'import'
@@ -175,8 +176,7 @@ function receiverBase(method: Node): string | undefined {
   return t?.type === 'type_identifier' ? t.text : undefined;
 }
 
-const factsByText = new Map<string, DeclarationFacts>();
-const MAX_FACTS_BY_TEXT = 20_000;
+const factsByText = new DeclarationMemo<DeclarationFacts>(20_000);
 
 function declarationFacts(decl: Node, hash: string): DeclarationFacts {
   let facts = factsByText.get(hash);
@@ -187,8 +187,7 @@ function declarationFacts(decl: Node, hash: string): DeclarationFacts {
       const name = decl.childForFieldName('name')?.text;
       if (receiver && name) facts.method = { receiver, name };
     }
-    if (factsByText.size >= MAX_FACTS_BY_TEXT) factsByText.delete(factsByText.keys().next().value!);
-    factsByText.set(hash, facts);
+    facts = factsByText.set(hash, facts);
   }
   return facts;
 }
@@ -416,7 +415,7 @@ export class PackageScope {
 }
 
 /** A declaration's share of a group of bindings (k:), by the group's hash and the declaration's text. */
-const shares = new ShareMemo();
+const shares = registerMemo(new ShareMemo());
 
 function wordsOf(text: string): Set<string> {
   return new Set(text.match(/[\p{L}_][\p{L}\p{Nd}_]*/gu));

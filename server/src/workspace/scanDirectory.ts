@@ -9,6 +9,7 @@ import { AnalysisCache } from '../engine/analyzer';
 import type { ByteLayout } from '../engine/byteLayout';
 import type { EngineConfig } from '../engine/config';
 import type { GoDocument } from '../engine/document';
+import { forgetDeclarationMemos } from '../engine/memo';
 import { packageClauseName } from '../engine/packageIndex';
 import type { FactsWithoutPackage, Project } from '../engine/project';
 import type { FileFacts } from '../engine/rule';
@@ -157,6 +158,7 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
     // Each directory is scanned once: what the package index cached for it is no longer needed.
     for (const { path, text } of sources) if (text !== undefined) project.packages.setOverlay(path, undefined);
     project.packages.clear();
+    forgetDeclarationMemos();
     cache?.endDirectory();
     for (const doc of docs.values()) doc.dispose();
   }

@@ -5,6 +5,7 @@ import type { PackageView } from '../../engine/packageIndex';
 import type { RuleContext } from '../../engine/rule';
 import { basename } from '../../engine/paths';
 import { DependencyMemo, memoWithDependencies } from '../../engine/dependencies';
+import { detached, registerMemo } from '../../engine/memo';
 import { poolKind } from './goTypes';
 import { FieldFact, NewSetFact, POOL_INDEX, PoolFileSummary, PoolVarFact, summarizeFile } from './summary';
 
@@ -371,14 +372,14 @@ function copyWordsOf(view: PackageView): string[] {
   let conflicts = conflictsByFiles.get(files);
   if (!conflicts) {
     if (conflictsByFiles.size >= 64) conflictsByFiles.clear();
-    conflictsByFiles.set(files, (conflicts = declaredDifferently(summaries as (PoolFileSummary | undefined)[])));
+    conflictsByFiles.set(files, (conflicts = detached(declaredDifferently(summaries as (PoolFileSummary | undefined)[]))));
   }
   const own = summaries[0] as PoolFileSummary | undefined;
   const key = own && COPY_TABLES.some((t) => Object.keys(own[t]).some((name) => conflicts!.has(name))) ? `${files}|${idOf(own)}` : files;
   let words = wordsByFiles.get(key);
   if (!words) {
     if (wordsByFiles.size >= 64) wordsByFiles.clear();
-    wordsByFiles.set(key, (words = PoolPackage.ofView(view).copyWords));
+    wordsByFiles.set(key, (words = detached(PoolPackage.ofView(view).copyWords)));
   }
   return words;
 }
@@ -403,8 +404,8 @@ function declaredDifferently(summaries: (PoolFileSummary | undefined)[]): Set<st
   return out;
 }
 
-const conflictsByFiles = new Map<string, Set<string>>();
-const wordsByFiles = new Map<string, string[]>();
+const conflictsByFiles = registerMemo(new Map<string, Set<string>>());
+const wordsByFiles = registerMemo(new Map<string, string[]>());
 const summaryIds = new WeakMap<object, number>();
 let lastSummaryId = 0;
 

@@ -12,6 +12,7 @@ import { enclosingFunction } from '../../engine/syntax';
 import { importsOf, poolKind, typeKey } from './goTypes';
 import { queryFor } from '../../engine/queryCache';
 import { textHash } from '../../engine/dependencies';
+import { DeclarationMemo } from '../../engine/memo';
 import { skeletonHash, topLevelOf } from '../../engine/scope';
 import { TypingEnv, typeOfExpr } from './typing';
 
@@ -87,16 +88,10 @@ export const poolIndexer: Indexer = {
 
 /** Whether summarizeFile reads this declaration's whole body, by the hash of its text (bounded memo). */
 function bodyIsRead(decl: Node, hash: string): boolean {
-  let read = bodyReadByText.get(hash);
-  if (read === undefined) {
-    read = INSTALLS_NEW.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl));
-    if (bodyReadByText.size >= 20_000) bodyReadByText.delete(bodyReadByText.keys().next().value!);
-    bodyReadByText.set(hash, read);
-  }
-  return read;
+  return bodyReadByText.get(hash) ?? bodyReadByText.set(hash, INSTALLS_NEW.test(decl.text) || (decl.type === 'function_declaration' && hasNoParameters(decl) && mayReturnInterface(decl)));
 }
 
-const bodyReadByText = new Map<string, boolean>();
+const bodyReadByText = new DeclarationMemo<boolean>(20_000);
 
 /**
  * What a New installation looks like in text (an assignment to `.New`, a `New:` key of a literal):
@@ -169,41 +164,36 @@ interface Recorded<T> {
 
 /**
  * What compute makes of one declaration, memoised by key (the declaration's hash) while every lookup it
- * made of the rest of the file answers as it did. Least recently used first out; keys hold hashes, not
- * texts (a slice of a text keeps the whole text alive).
+ * made of the rest of the file answers as it did.
  */
-function memoByLookups<T>(memo: Map<string, Recorded<T>>, key: string, lookups: SummaryLookups, compute: (env: TypingEnv, resolve: (name: string) => string | undefined) => T): T {
-  let entry = memo.get(key);
-  if (entry) memo.delete(key);
-  if (!entry || !entry.reads.every((read) => readAgain(lookups, read))) {
-    const reads: LookupRead[] = [];
-    const resolve = (name: string) => {
-      const v = lookups.imports(name);
-      reads.push(['imports', name, v]);
+function memoByLookups<T>(memo: DeclarationMemo<Recorded<T>>, key: string, lookups: SummaryLookups, compute: (env: TypingEnv, resolve: (name: string) => string | undefined) => T): T {
+  const entry = memo.get(key);
+  if (entry && entry.reads.every((read) => readAgain(lookups, read))) return entry.value;
+  const reads: LookupRead[] = [];
+  const resolve = (name: string) => {
+    const v = lookups.imports(name);
+    reads.push(['imports', name, v]);
+    return v;
+  };
+  const env = summaryTypingEnv({
+    imports: resolve,
+    field: (typeName, field) => {
+      const v = lookups.field(typeName, field);
+      reads.push(['field', typeName, field, v]);
       return v;
-    };
-    const env = summaryTypingEnv({
-      imports: resolve,
-      field: (typeName, field) => {
-        const v = lookups.field(typeName, field);
-        reads.push(['field', typeName, field, v]);
-        return v;
-      },
-      isTypeName: (name) => {
-        const v = lookups.isTypeName(name);
-        reads.push(['isTypeName', name, v]);
-        return v;
-      },
-    });
-    entry = { value: compute(env, resolve), reads };
-  }
-  memo.set(key, entry);
-  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
-  return entry.value;
+    },
+    isTypeName: (name) => {
+      const v = lookups.isTypeName(name);
+      reads.push(['isTypeName', name, v]);
+      return v;
+    },
+  });
+  const value = compute(env, resolve);
+  memo.set(key, { value, reads });
+  return value;
 }
 
-const MEMO_ENTRIES = 20_000;
-const partsByDecl = new Map<string, Recorded<DeclarationPart>>();
+const partsByDecl = new DeclarationMemo<Recorded<DeclarationPart>>(20_000);
 
 function declarationPart(decl: Node, hash: string, bodies: boolean, env: TypingEnv, resolve: (name: string) => string | undefined): DeclarationPart {
   const part: DeclarationPart = { vars: {}, pools: {}, funcs: {}, returns: {}, methods: {}, resets: {} };
@@ -243,17 +233,10 @@ function recordResets(decl: Node, hash: string, key: string, part: DeclarationPa
 }
 
 function resetsOfCached(decl: Node, hash: string): number[] {
-  let found = resetsByDecl.get(hash);
-  if (found) resetsByDecl.delete(hash);
-  else found = resetsOf(decl);
-  resetsByDecl.set(hash, found);
-  if (resetsByDecl.size > RESETS_CACHED) resetsByDecl.delete(resetsByDecl.keys().next().value!);
-  return found;
+  return resetsByDecl.get(hash) ?? resetsByDecl.set(hash, resetsOf(decl));
 }
 
-/** Least recently used first out. */
-const resetsByDecl = new Map<string, number[]>();
-const RESETS_CACHED = 20_000;
+const resetsByDecl = new DeclarationMemo<number[]>(20_000);
 
 function resetsOf(decl: Node): number[] {
   const body = decl.childForFieldName('body');
@@ -385,7 +368,7 @@ const NEW_SETS_QUERY = `
  * New installations found in declarations (memoByLookups): reading each declaration again cost half of a
  * keystroke's time in a file of many pools (bench/keystroke.mjs).
  */
-const newSetsByDecl = new Map<string, Recorded<NewSetFact[]>>();
+const newSetsByDecl = new DeclarationMemo<Recorded<NewSetFact[]>>(20_000);
 
 function summarizeNewSets(root: Node, summary: PoolFileSummary, lookups: SummaryLookups, text: string | undefined): void {
   const { nodes, hashes } = topLevelOf(root);
