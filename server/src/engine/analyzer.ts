@@ -135,8 +135,8 @@ export type RuleErrorHandler = (ruleId: string, error: unknown) => void;
 
 interface CombinedQuery {
   query: Query;
-  /** Rule of each pattern index. */
-  ruleOfPattern: Rule[];
+  /** The rules of each pattern index. */
+  rulesOfPattern: Rule[][];
 }
 
 export class Analyzer {
@@ -298,19 +298,27 @@ export class Analyzer {
   private combinedQuery(): CombinedQuery {
     let combined = this.combined;
     if (!combined) {
-      const rules = this.rules;
-      // A pattern belongs to the rule whose part of the combined source it starts in. Compiling each
-      // rule's query on its own only to count its patterns cost twice the combined compile (bench/).
-      const query = this.grammar.query(rules.map((r) => r.query).join('\n'));
+      // Rules with the same query text share its patterns: the grammar engine would otherwise find,
+      // and JavaScript marshal, each of their matches once per rule.
+      const byText = new Map<string, Rule[]>();
+      for (const rule of this.rules) {
+        const list = byText.get(rule.query);
+        if (list) list.push(rule);
+        else byText.set(rule.query, [rule]);
+      }
+      const texts = [...byText.keys()];
+      // A pattern belongs to the text whose part of the combined source it starts in. Compiling each
+      // query on its own only to count its patterns cost twice the combined compile (bench/).
+      const query = this.grammar.query(texts.join('\n'));
       const partEnds: number[] = [];
       let end = 0;
-      for (const rule of rules) partEnds.push((end += utf8.encode(`${rule.query}\n`).length));
-      const ruleOfPattern: Rule[] = [];
+      for (const text of texts) partEnds.push((end += utf8.encode(`${text}\n`).length));
+      const rulesOfPattern: Rule[][] = [];
       for (let i = 0; i < query.patternCount(); i++) {
         const start = query.startIndexForPattern(i);
-        ruleOfPattern.push(rules[partEnds.findIndex((e) => start < e)]);
+        rulesOfPattern.push(byText.get(texts[partEnds.findIndex((e) => start < e)])!);
       }
-      combined = { query, ruleOfPattern };
+      combined = { query, rulesOfPattern };
       this.combined = combined;
     }
     return combined;
@@ -360,11 +368,12 @@ export class Analyzer {
     if (matches.length === 0) return out;
     const byRule = new Map<Rule, QueryMatch[]>();
     for (const m of matches) {
-      const rule = combined.ruleOfPattern[m.patternIndex];
-      if (!rule || !active.has(rule)) continue;
-      const list = byRule.get(rule);
-      if (list) list.push(m);
-      else byRule.set(rule, [m]);
+      for (const rule of combined.rulesOfPattern[m.patternIndex] ?? []) {
+        if (!active.has(rule)) continue;
+        const list = byRule.get(rule);
+        if (list) list.push(m);
+        else byRule.set(rule, [m]);
+      }
     }
     let scopes: DeclScopes | undefined;
     const base = decl.startIndex;

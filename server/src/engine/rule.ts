@@ -88,6 +88,13 @@ export interface RuleContext {
   report(report: Report): void;
 }
 
+/**
+ * One match per function, method and var declaration (a var declaration may hold a func literal), for
+ * rules that analyse a declaration as a whole. Rules whose queries are the same text share one run of
+ * it and its matches (Analyzer.combinedQuery).
+ */
+export const DECLARATIONS_QUERY = '[(function_declaration) (method_declaration) (var_declaration)] @decl';
+
 export interface Rule extends RuleDoc {
   query: string;
   /** Summarises each file of a package for cross-file checks; see PackageIndex. */

@@ -3,7 +3,7 @@
 // all of them. Which claims become diagnostics is the policy's decision (engine/policy): by default
 // those in hot code; with gohazard.escape.scope `loops` every claim inside a loop, with `all` every one.
 import type { Node, QueryMatch } from 'web-tree-sitter';
-import type { FileFacts, Report, Rule, RuleContext } from '../../engine/rule';
+import { DECLARATIONS_QUERY, FileFacts, Report, Rule, RuleContext } from '../../engine/rule';
 import type { SourceText } from '../../engine/sourceText';
 import { escapeScopeOf } from '../../engine/config';
 import { toolchainNote } from '../../toolchain/facts';
@@ -66,10 +66,9 @@ function boxingCall(node: Node): Node[] | undefined {
   return args?.type === 'argument_list' && args.parent?.type === 'call_expression' ? [args.parent] : undefined;
 }
 
-const CALL = '(call_expression) @call';
 const LOOP = /\bfor\b/;
 
-function escapeRule(name: EscapeRuleName, summary: string, help: string, query: string, example: RuleExample, kind: 'cost' | 'fact' = 'cost'): Rule {
+function escapeRule(name: EscapeRuleName, summary: string, help: string, example: RuleExample, kind: 'cost' | 'fact' = 'cost'): Rule {
   return {
     id: `escape/${name}`,
     summary,
@@ -77,7 +76,9 @@ function escapeRule(name: EscapeRuleName, summary: string, help: string, query: 
     defaultSeverity: 'info',
     kind,
     example,
-    query,
+    // The model of a declaration yields every rule's claims: one match per declaration, shared by the
+    // family (a match per call, literal or conversion cost more to marshal than the rules took).
+    query: DECLARATIONS_QUERY,
     check(ctx: RuleContext, matches: QueryMatch[]) {
       if (matches.length === 0) return;
       const loopsOnly = escapeScopeOf(ctx.config) === 'loops';
@@ -96,8 +97,6 @@ export const addressEscapes: Rule = escapeRule(
   'address-escapes',
   'The address of a local variable or literal outlives its function or loop iteration, so gc allocates it on the heap.',
   'gc moves a variable to the heap ("moved to heap: x") when its address is returned, stored in a package-level variable, in a field or element of something on the heap, sent on a channel, appended to a slice, passed to a goroutine or to a function known to keep it (fmt, errors.As, json.Unmarshal, …), or kept in a variable declared outside the loop it is created in. `&T{…}` and `new(T)` escape the same way. Small inlined constructors (errors.New, and fmt.Errorf since go1.26) allocate at the call site. Passing `&x` to a function that does not keep it is fine and is not reported.',
-  // Any call may be an inlined constructor.
-  '(unary_expression operator: "&") @addr\n(composite_literal) @lit\n' + CALL,
   {
     hazard: `package example
 
@@ -131,8 +130,6 @@ export const interfaceArg = escapeRule(
   'interface-arg',
   'A non-constant, non-pointer value is converted to an interface that escapes (fmt, log, sort.Slice, sync.Pool.Put, …), so it is boxed on the heap.',
   'Converting a value to an interface stores it in a heap cell (runtime.convT*) unless it is pointer-shaped (pointers, maps, channels, funcs), a constant, a never-reassigned local holding a constant, a bool or 1-byte integer, or zero-sized. gc reports "x escapes to heap" when the interface itself escapes: arguments of fmt and log printing functions, sort.Slice, sync.Pool.Put, atomic.Value.Store, json.Marshal, panic, or an interface-typed result or variable. Only values whose type is certain from the source are reported.',
-  // Conversions happen at calls, returns, assignments, sends and in composite literals.
-  CALL + '\n(return_statement) @ret\n(assignment_statement) @assign\n(var_spec) @var\n(send_statement) @send\n(composite_literal) @lit',
   {
     hazard: `package example
 
@@ -167,7 +164,6 @@ export const closure = escapeRule(
   'closure',
   'A func literal that captures variables escapes (started with go, returned, stored), so its closure and the variables it captures by reference are heap-allocated.',
   'A func literal started with `go`, returned, stored in a field, map, slice or package-level variable, or passed to a function that keeps it (time.AfterFunc) is allocated on the heap ("func literal escapes to heap"). Each variable it captures by reference (one that is reassigned or has its address taken, or is larger than 128 bytes) moves to the heap too. A literal that captures nothing is a static value and is not reported; literals called directly or passed to a function that does not keep them (sort.Slice) stay on the stack.',
-  '(func_literal) @lit',
   {
     hazard: `package example
 
@@ -196,7 +192,6 @@ export const makeNonconst = escapeRule(
   'make-nonconst',
   'A make with a non-constant size whose result escapes is heap-allocated.',
   'A slice made with a size that is not a compile-time constant is heap-allocated when it escapes (returned, stored, sent, passed to an interface method or a function that keeps it). Since go1.25 a variable-size make that does not escape gets a 32-byte stack buffer (larger sizes still call runtime.makeslice); before go1.25 every variable-size make was a heap allocation. A size held in a never-reassigned local constant counts as constant.',
-  CALL,
   {
     hazard: `package example
 
@@ -236,7 +231,6 @@ export const largeLocal = escapeRule(
   'large-local',
   'A local is larger than the compiler\'s stack limits and is heap-allocated even though it does not escape.',
   'gc keeps explicit variables (`var x T`, `x := T{…}`) on the stack up to MaxStackVarSize (128 KiB since go1.22, 10 MiB before) and implicit allocations (`new(T)`, `&T{}`, `make([]T, n)` with constant n) up to MaxImplicitStackVarSize (64 KiB); anything strictly larger is heap-allocated (cmd/compile/internal/ir/cfg.go, escape/utils.go HeapAllocReason). Sizes are computed for 64-bit targets from types declared in the file.',
-  '(array_type) @array\n(call_expression function: (identifier) @f (#match? @f "^(new|make)$")) @alloc\n(var_spec) @var\n(composite_literal) @lit',
   {
     hazard: `package example
 
@@ -271,7 +265,6 @@ export const sliceOfLocalArray = escapeRule(
   'slice-of-local-array',
   'A slice of a local array escapes, so the whole array is moved to the heap.',
   'Slicing a local array (`arr[:]`, `buf[:0]`) takes its address. When the slice escapes (returned, stored, appended, sent, passed to an interface method such as io.Writer.Write or hash.Hash.Write, or returned from strconv.AppendInt), gc moves the whole array to the heap ("moved to heap: arr").',
-  '(slice_expression) @slice',
   {
     hazard: `package example
 
@@ -304,8 +297,6 @@ export const appendEscapes = escapeRule(
   'append',
   'An append whose result escapes grows its backing store on the heap (go1.26+ reports every append).',
   'Since go1.26 escape analysis gives each append a location: when its result escapes (returned, stored through a pointer or in a package-level variable, passed to a function that keeps it) gc reports "append escapes to heap" and the backing store is heap-allocated; otherwise it starts in a 32-byte stack buffer. Earlier toolchains always grow appends on the heap and report nothing, so the rule applies from go1.26.',
-  // Inlined callees (strings.Builder.WriteString, small helpers of the package) append at the call.
-  CALL,
   {
     hazard: `package example
 
@@ -339,7 +330,6 @@ export const stringCopy = escapeRule(
   'string-copy',
   'A string conversion or concatenation whose result escapes copies its bytes into a new heap buffer.',
   'string(b), []byte(s), []rune(s), string(r) and s + t build a new string or slice. When the result does not escape, gc uses a 32-byte stack buffer for it; when it escapes (returned, stored in a field, map or package-level variable, passed to a function that keeps it, converted to an interface that escapes) the bytes are copied into a heap allocation ("string(b) escapes to heap"). Conversions the compiler avoids altogether (map lookups m[string(b)], comparisons, `for range []byte(s)`, read-only []byte(s)) never escape and are not reported. `s += x` is not reported here: see alloc/string-concat-loop.',
-  '(type_conversion_expression) @conv\n(binary_expression operator: "+") @concat\n' + CALL,
   {
     hazard: `package example
 

@@ -8,9 +8,6 @@ import type { DeclContext } from './declContext';
 import { PoolCall, poolCall } from './poolRefs';
 import { queryFor } from '../../engine/queryCache';
 
-/** One match per declaration a pool hazard can be in (a var declaration may hold a func literal). */
-export const DECLARATIONS_QUERY = '[(function_declaration) (method_declaration) (var_declaration)] @decl';
-
 const CALLS_QUERY = '(call_expression function: (selector_expression field: (field_identifier) @method (#any-of? @method "Get" "Put"))) @call';
 
 const MENTIONS_CALLS = /\.\s*(Get|Put)\s*\(/;

@@ -5,7 +5,7 @@
 // variables — where the source makes the value's type certain.
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext, rangeVariableType } from './declContext';
 import { mentionsCopyNames } from './packageFacts';
 import { unparen } from './functions';

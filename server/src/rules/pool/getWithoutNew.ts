@@ -4,7 +4,8 @@
 // in the package, and no New is installed through a pointer to some pool.
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { displayType } from './goTypes';
 import { poolIndexer } from './summary';

@@ -5,7 +5,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceText } from '../../engine/sourceText';
 import type { OffsetFix, Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { walkPaths } from './flow';
 import { allocatesInInterface, shapeOf } from './goTypes';

@@ -5,7 +5,8 @@
 // bytes.Buffer, strings.Builder, map, appended-to slice, or a package type with a Reset method).
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { walkPaths } from './flow';
 import { unparenParent } from './functions';

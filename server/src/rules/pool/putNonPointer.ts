@@ -5,7 +5,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { DeclScopes } from '../../engine/scope';
 import type { Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { Shape, allocatesInInterface, displayType, elementOf } from './goTypes';
 import { poolIndexer } from './summary';

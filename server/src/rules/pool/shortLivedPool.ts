@@ -6,7 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Binding } from '../../engine/scope';
-import { DECLARATIONS_QUERY } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { enclosingFunction } from '../../engine/syntax';
 import { queryFor } from '../../engine/queryCache';

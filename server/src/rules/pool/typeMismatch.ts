@@ -3,7 +3,8 @@
 // later Get of the expected type panics. New's type is read from the New func literal or the named
 // function it refers to, in any file of the package.
 import type { Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { unparen } from './functions';
 import { displayType, shapeOf } from './goTypes';

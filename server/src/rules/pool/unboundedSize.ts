@@ -4,7 +4,8 @@
 // buffers above a limit instead of pooling them.
 import type { Node } from 'web-tree-sitter';
 import type { OffsetFix, Rule, RuleContext } from '../../engine/rule';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { unparen } from './functions';
 import { enclosingFunction } from '../../engine/syntax';

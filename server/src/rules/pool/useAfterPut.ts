@@ -6,7 +6,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../../engine/rule';
 import type { Binding } from '../../engine/scope';
-import { DECLARATIONS_QUERY, poolCallsOf } from './candidates';
+import { poolCallsOf } from './candidates';
+import { DECLARATIONS_QUERY } from '../../engine/rule';
 import { DeclContext } from './declContext';
 import { walkPaths } from './flow';
 import { rootIdentifier, within } from '../../engine/syntax';
