@@ -6,7 +6,7 @@ import { Rule } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
 import { escapingAddresses, escapingMethodValues } from './escaping';
 import { pointerMethodsIndexer } from './types';
-import { anyInLoopBody } from './loops';
+import { anyInLoopBody, CANDIDATES_QUERY } from './loops';
 import { versionNote } from '../versionNote';
 
 export const address: Rule = {
@@ -18,14 +18,7 @@ export const address: Rule = {
   kind: 'hazard',
   sameAs: ['exportloopref', 'scopelint', 'gosec', 'G601'],
   indexer: pointerMethodsIndexer,
-  query: `
-    (unary_expression operator: "&" operand: [(identifier) (selector_expression)]) @address
-    (argument_list (selector_expression) @value)
-    (expression_list (selector_expression) @value)
-    (literal_element (selector_expression) @value)
-    (send_statement value: (selector_expression) @value)
-    (go_statement (call_expression function: (selector_expression) @call))
-    (defer_statement (call_expression function: (selector_expression) @call))`,
+  query: CANDIDATES_QUERY,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx, matches) {
     if (!anyInLoopBody(ctx.decl, matches)) return;

@@ -6,7 +6,7 @@ import type { QueryMatch } from 'web-tree-sitter';
 import { Rule, RuleContext } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS, languageVersion } from '../../toolchain/goVersion';
 import { escapingCaptures } from './escaping';
-import { anyInLoopBody, modifiedInBody } from './loops';
+import { anyInLoopBody, CANDIDATES_QUERY, modifiedInBody } from './loops';
 import { versionNote } from '../versionNote';
 import { passAsArgumentFix } from './argumentFix';
 import { CopyRequest, planCopies, statementOf } from './shadowCopy';
@@ -20,7 +20,7 @@ export const capture: Rule = {
   defaultSeverity: 'warning',
   kind: 'hazard',
   sameAs: ['govet', 'loopclosure', 'scopelint'],
-  query: '(func_literal) @literal',
+  query: CANDIDATES_QUERY,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx: RuleContext, matches: QueryMatch[]) {
     if (!anyInLoopBody(ctx.decl, matches)) return;

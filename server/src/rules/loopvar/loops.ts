@@ -76,6 +76,21 @@ export function inLoopBodyOf(decl: Node): (node: Node) => boolean {
   return enclosedByAny(decl.descendantsOfType('for_statement').flatMap((loop) => (loop && bodyOf(loop)) || []));
 }
 
+/**
+ * What may keep a loop variable past its iteration: closures, addresses, and selectors that may be
+ * method values (not called). The family's rules share it, so the grammar engine matches it once, and
+ * each rule only asks whether any match is in a loop body (anyInLoopBody).
+ */
+export const CANDIDATES_QUERY = `
+    (func_literal) @literal
+    (unary_expression operator: "&" operand: [(identifier) (selector_expression)]) @address
+    (argument_list (selector_expression) @value)
+    (expression_list (selector_expression) @value)
+    (literal_element (selector_expression) @value)
+    (send_statement value: (selector_expression) @value)
+    (go_statement (call_expression function: (selector_expression) @call))
+    (defer_statement (call_expression function: (selector_expression) @call))`;
+
 /** Whether any captured candidate of the query matches in decl sits in a loop body: else there is nothing to resolve. */
 export function anyInLoopBody(decl: Node, matches: readonly { captures: readonly { node: Node }[] }[]): boolean {
   if (!matches.length) return false;

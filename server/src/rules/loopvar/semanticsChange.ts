@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { Rule } from '../../engine/rule';
 import { PER_ITERATION_LOOPVARS } from '../../toolchain/goVersion';
 import { escapingAddresses, escapingCaptures, escapingMethodValues } from './escaping';
-import { anyInLoopBody, LoopVariable } from './loops';
+import { anyInLoopBody, CANDIDATES_QUERY, LoopVariable } from './loops';
 import { pointerMethodsIndexer } from './types';
 
 export const semanticsChange: Rule = {
@@ -17,16 +17,7 @@ export const semanticsChange: Rule = {
   defaultSeverity: 'hint',
   kind: 'explanation',
   indexer: pointerMethodsIndexer,
-  // Closures, addresses, and selectors that may be method values (not called).
-  query: `
-    (func_literal) @literal
-    (unary_expression operator: "&" operand: [(identifier) (selector_expression)]) @address
-    (argument_list (selector_expression) @value)
-    (expression_list (selector_expression) @value)
-    (literal_element (selector_expression) @value)
-    (send_statement value: (selector_expression) @value)
-    (go_statement (call_expression function: (selector_expression) @call))
-    (defer_statement (call_expression function: (selector_expression) @call))`,
+  query: CANDIDATES_QUERY,
   appliesTo: (file) => file.goMinor < PER_ITERATION_LOOPVARS,
   check(ctx, matches) {
     if (!anyInLoopBody(ctx.decl, matches)) return;
