@@ -226,7 +226,7 @@ describe('fuzzing regressions', function () {
     const doc = new GoDocument(project.grammar, `package p\n\nfunc f() {\n\t_ = 1${' + 1'.repeat(n - 1)}\n\t_ = "a"${' + "b"'.repeat(n - 1)}\n}\n`);
     try {
       const decl = doc.tree.rootNode.namedChildren.find((d) => d?.type === 'function_declaration')!;
-      const pkg = new PackageScope(doc.tree.rootNode);
+      const pkg = PackageScope.of(doc.tree.rootNode);
       const env = new TypeEnv(decl, new DeclScopes(decl, pkg), pkg, []);
       const [ints, strings] = decl.descendantsOfType('assignment_statement').map((a) => a!.childForFieldName('right')!.namedChild(0)!);
       // Outermost link first, as the escape model asks.

@@ -9,7 +9,7 @@ import { loadGrammar } from '../../server/src/node/nodeHost';
 function resolveAll(grammar: GoGrammar, src: string): Map<string, string> {
   const doc = new GoDocument(grammar, src);
   const root = doc.tree.rootNode;
-  const pkg = new PackageScope(root);
+  const pkg = PackageScope.of(root);
   const out = new Map<string, string>();
   for (const decl of root.namedChildren) {
     if (!decl || (decl.type !== 'function_declaration' && decl.type !== 'method_declaration')) continue;
@@ -103,7 +103,7 @@ describe('scope resolver', () => {
     const doc = new GoDocument(grammar, src);
     const root = doc.tree.rootNode;
     const fn = root.namedChildren.find((n) => n?.type === 'function_declaration')!;
-    const scopes = new DeclScopes(fn, new PackageScope(root));
+    const scopes = new DeclScopes(fn, PackageScope.of(root));
     assert.ok(scopes.bindings.some((b) => b.name === 'x' && b.refs.length === 1));
     doc.dispose();
   });

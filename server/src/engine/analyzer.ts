@@ -200,7 +200,7 @@ export class Analyzer {
     const declIndices = top.nodes.flatMap((n, i) => (DECLARATION_TYPES.has(n.type) ? [i] : []));
     const decls = declIndices.map((i) => top.nodes[i]);
     const texts = declIndices.map((i) => top.hashes[i]);
-    const pkg = new PackageScope(root);
+    const pkg = PackageScope.of(root);
     const declarationText = (i: number): DeclarationText => ({ hash: texts[i], text: () => source.text.slice(decls[i].startIndex, decls[i].endIndex) });
     const valueOf = (key: string, i: number) => (key === BASE ? baseOf(decls[i]) : VIEW_KEY.test(key) ? (file.package?.valueOf(key, declarationText(i)) ?? '-') : pkg.valueOf(key, declarationText(i)));
     // With a lazy package view, a rule that read facts of the other files not loaded yet (PENDING) has

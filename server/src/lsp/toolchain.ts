@@ -182,7 +182,7 @@ function hoverHeader(report: ToolchainReport): string {
 function describeLoop(loop: Node, root: Node): (report: ToolchainReport) => string {
   let decl: Node = loop;
   while (decl.parent && decl.parent.id !== root.id) decl = decl.parent;
-  const scopes = new DeclScopes(decl, new PackageScope(root));
+  const scopes = new DeclScopes(decl, PackageScope.of(root));
   const vars = scopes.bindings.filter((b) => (b.kind === 'range' && b.declarator.parent?.id === loop.id) || (b.kind === 'for' && b.declarator.parent?.parent?.id === loop.id));
   const names = vars.map((v) => `\`${v.name}\``).join(', ');
   const count = vars.length;

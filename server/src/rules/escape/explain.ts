@@ -35,7 +35,7 @@ export function allocationsAt(root: Node, offset: number, file: FileFacts): Allo
   let decl: Node | null = root.descendantForIndex(offset);
   while (decl && decl.parent && decl.parent.id !== root.id) decl = decl.parent;
   if (!decl || (decl.type !== 'function_declaration' && decl.type !== 'method_declaration')) return [];
-  const pkg = new PackageScope(root);
+  const pkg = PackageScope.of(root);
   const scopes = new DeclScopes(decl, pkg);
   const model = new EscapeModel(decl, scopes, pkg, { goMinor: file.goMinor, toolchainMinor: file.toolchainMinor, facts: packageFactsOf(file.package) });
   const testFile = isTestCode(file.path, root.text);

@@ -281,7 +281,7 @@ export function makeEscapeIndexer(signFunction: Signer, tagFunction: Tagger, des
     summarize(root: Node, source: SourceText): FileFactsSummary {
       void source;
       const out: FileFactsSummary = { t: {}, v: {}, c: {}, f: {}, m: {} };
-      const pkg = new PackageScope(root);
+      const pkg = PackageScope.of(root);
       for (const decl of root.namedChildren) {
         if (!decl) continue;
         try {
@@ -296,7 +296,7 @@ export function makeEscapeIndexer(signFunction: Signer, tagFunction: Tagger, des
       void source;
       const dot = name.indexOf('.');
       const [recv, func] = dot < 0 ? [undefined, name] : [name.slice(0, dot), name.slice(dot + 1)];
-      const pkg = new PackageScope(root);
+      const pkg = PackageScope.of(root);
       let found: Node | undefined;
       for (const decl of root.namedChildren) {
         if (!decl || decl.childForFieldName('name')?.text !== func || decl.childForFieldName('type_parameters')) continue;
