@@ -1280,11 +1280,13 @@ export class EscapeModel {
     const rest: Loc[] = [this.heap, ...this.locs.filter((l) => l !== this.heap)];
     let restAt = 0;
     const queued = new Set<Loc>(rest);
+    const mayOutliveAnAddress = this.addressOutliving();
     let walkgen = 0;
     while (urgent.length > 0 || restAt < rest.length) {
       const root = urgent.length > 0 ? urgent.pop()! : rest[restAt++];
       if (!queued.has(root)) continue;
       queued.delete(root);
+      if (!mayOutliveAnAddress(root)) continue;
       walkgen++;
       root.walkgen = walkgen;
       root.derefs = 0;
@@ -1324,6 +1326,26 @@ export class EscapeModel {
         }
       }
     }
+  }
+
+  /**
+   * Whether a walk from root can move anything to the heap: only where root outlives a location whose
+   * address flows to it (outlives). A local outlives only such locations deeper in loops of its own
+   * function, or in closures within it: the walks from every other one (the temporaries of a long loop
+   * body, each reaching the whole body) made solving quadratic in the statements of a loop.
+   */
+  private addressOutliving(): (root: Loc) => boolean {
+    const deepest = new Map<Fn, number>();
+    const enclosingClosures = new Set<Fn>();
+    for (const l of this.locs) {
+      for (const e of l.edges) {
+        const fn = e.derefs < 0 ? e.src.fn : undefined;
+        if (!fn) continue;
+        deepest.set(fn, Math.max(deepest.get(fn) ?? -1, e.src.depth));
+        for (let f = fn.parent; f; f = f.parent) enclosingClosures.add(f);
+      }
+    }
+    return (root) => root === this.heap || !!root.escaped || !!root.paramOut || (!!root.fn && ((deepest.get(root.fn) ?? -1) > root.depth || enclosingClosures.has(root.fn)));
   }
 
   private outlives(root: Loc, l: Loc): boolean {
