@@ -367,7 +367,9 @@ export class PackageIndex {
     const ownSummary = (id: string): OwnSummary => {
       let o = own.get(id);
       if (o) return o;
-      const whole = store ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
+      // A scan (it lends trees; an editor never does) reads every file of the directory as a sibling of
+      // the next: summarising the file whole now spares summarising it again for them.
+      const whole = store || this.lent.size > 0 ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
       if (whole?.text === text && whole.indexed.has(id)) {
         o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
         own.set(id, o);
