@@ -1,11 +1,17 @@
 // Declaration memos outlive the document versions they were computed from: what they keep must not
 // keep those texts alive (engine/memo.ts). Measured as heap retained after a full collection.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { AnalysisCache } from '../../server/src/engine/analyzer';
 import { defaultConfig } from '../../server/src/engine/config';
+import { GoDocument } from '../../server/src/engine/document';
 import { detached, ownString } from '../../server/src/engine/memo';
 import type { Project } from '../../server/src/engine/project';
+import { toEnginePath } from '../../server/src/node/nodeHost';
 import { newProject } from '../helpers';
 
 setFlagsFromString('--expose-gc');
@@ -63,6 +69,37 @@ describe('declaration memos', () => {
       const before = heapMb();
       for (let n = 1; n <= 40; n++) await project.analyzeText(path, version(n), defaultConfig);
       const grown = heapMb() - before;
+      assert.ok(grown < 15, `40 versions of a 1 MB file left ${grown.toFixed(1)} MB in use`);
+    });
+
+    it('keeps no earlier version alive in the analysis cache of an open document', async function () {
+      this.timeout(120_000);
+      // One finding per function, whose message names a loop variable longer than a slice's minimum;
+      // each version changes one function, so the others' results are reused from the cache.
+      const version = (n: number) =>
+        `package p\n\n/*${' '.repeat(2 ** 20)}*/\n\n` +
+        Array.from({ length: 45 }, (_, k) => `func handleTheRequestNumber${k}_${k === n % 45 ? n : 0}(requestArguments []int) {\n\tfor _, requestArgumentValue := range requestArguments {\n\t\tgo func() { println(requestArgumentValue) }()\n\t}\n}\n`).join('\n');
+      // Loop variables are per iteration from go1.22: the module says go 1.21.
+      const dir = mkdtempSync(join(tmpdir(), 'gohazard-memo-'));
+      writeFileSync(join(dir, 'go.mod'), 'module example.com/q\n\ngo 1.21\n');
+      const path = toEnginePath(join(dir, 'q.go'));
+      const config = defaultConfig;
+      const cache = new AnalysisCache();
+      const analyse = async (n: number) => {
+        const text = version(n);
+        const facts = await project.facts(path, text, undefined, config);
+        const doc = new GoDocument(project.grammar, text);
+        try {
+          return project.analyzer.analyze(doc, facts, config, cache).findings;
+        } finally {
+          doc.dispose();
+        }
+      };
+      assert.equal((await analyse(0)).filter((f) => f.rule === 'loopvar/capture').length, 45);
+      const before = heapMb();
+      for (let n = 1; n <= 40; n++) await analyse(n);
+      const grown = heapMb() - before;
+      rmSync(dir, { recursive: true, force: true });
       assert.ok(grown < 15, `40 versions of a 1 MB file left ${grown.toFixed(1)} MB in use`);
     });
   });

@@ -18,6 +18,7 @@ import { EngineConfig, escapeScopeOf, explicitSeverity, ruleOptionsKey, severity
 import { DeclarationText, PENDING, recording } from './dependencies';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
+import { detached } from './memo';
 import { familyOf, FileFacts, OffsetFix, Report, Rule, RuleContext } from './rule';
 import { DeclScopes, PackageScope, topLevelOf } from './scope';
 import { SourceText } from './sourceText';
@@ -53,8 +54,9 @@ interface CachedDeclaration {
 /**
  * Per-document memory of earlier results; keep one per open document. Results of declarations that
  * are gone are kept for a while (least recently used first out, at most twice as many as the file
- * has had declarations): a brace typed and closed again, or an undo, brings their texts back. Keys and
- * values are hashes, so no text of an old version is kept.
+ * has had declarations): a brace typed and closed again, or an undo, brings their texts back. Keys are
+ * hashes, and what is stored is detached from the source (memo.ts): a message naming an identifier would
+ * otherwise keep the whole text of the version it was found in.
  */
 export class AnalysisCache {
   contextKey = '';
@@ -67,7 +69,8 @@ export class AnalysisCache {
     return this.byDeclText.get(textKey)?.find((e) => e.deps.every(([key, value]) => valueOf(key) === value));
   }
 
-  store(textKey: string, entry: CachedDeclaration): void {
+  store(textKey: string, result: CachedDeclaration): void {
+    const entry = detached(result);
     const variants = this.byDeclText.get(textKey) ?? [];
     if (variants.length >= MAX_VARIANTS) {
       variants.sort((a, b) => b.used - a.used).pop();
