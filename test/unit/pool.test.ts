@@ -114,6 +114,30 @@ describe('pool rules', () => {
     doc.dispose();
   });
 
+  it('a sibling that starts to declare a pool in a package without one re-checks every declaration (the word Pool is in the cache key)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gohazard-pool-'));
+    try {
+      const path = toEnginePath(join(dir, 'get.go'));
+      const decl = toEnginePath(join(dir, 'decl.go'));
+      writeFileSync(join(dir, 'decl.go'), 'package r\n\nvar bufs []byte\n');
+      const text = 'package r\n\nimport "bytes"\n\nfunc render(s string) string {\n\tb := bufs.Get().(*bytes.Buffer)\n\tb.WriteString(s)\n\tout := b.String()\n\tb.Reset()\n\tbufs.Put(b)\n\treturn out\n}\n';
+      writeFileSync(path, text);
+      const doc = new GoDocument(project.grammar, text);
+      const cache = new AnalysisCache();
+      const before = project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings;
+      assert.deepEqual(before, []);
+      project.packages.setOverlay(decl, 'package r\n\nimport "sync"\n\nvar bufs sync.Pool\n');
+      const during = project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings;
+      assert.ok(during.some((f) => f.rule === 'pool/get-without-new'), 'bufs is now a pool without New');
+      assert.deepEqual(during, await fresh(path, doc.text));
+      project.packages.setOverlay(decl, undefined);
+      assert.deepEqual(project.analyzer.analyze(doc, await project.facts(path, doc.text), allPoolRules, cache).findings, before);
+      doc.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('without a package view, reads only top-level declarations (which the cache key covers)', () => {
     const text = 'package p\n\nimport "sync"\n\nvar p sync.Pool\n\nfunc f() []byte {\n\treturn p.Get().([]byte)\n}\n\nfunc init() { p.New = func() any { return []byte{} } }\n';
     const doc = new GoDocument(project.grammar, text);
@@ -134,8 +158,10 @@ describe('pool rules', () => {
       writeFileSync(join(dir, 'b.go'), 'package p\n');
       const index = new PackageIndex(grammar, nodeFileHost, [counting, counting, counting]);
       const view = await index.viewFor(toEnginePath(join(dir, 'a.go')), 'package p\n');
-      assert.equal(calls, 1, 'b.go once; a.go itself only when a rule reads its own summary');
-      assert.equal(view!.own('counting'), 2);
+      assert.equal(calls, 0, 'no other file is summarised before a rule reads what it says');
+      assert.deepEqual(view!.summaries('counting').map((s) => s.summary), [1], 'b.go once');
+      assert.equal(calls, 1);
+      assert.equal(view!.own('counting'), 2, 'a.go itself only when a rule reads its own summary');
       assert.equal(calls, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -114,6 +114,27 @@ describe('scan cache', function () {
       assert.deepEqual(second.analysed, ['caller.go', 'keep.go', 'other.go', 'pool.go', 'use.go']);
     });
 
+    it('in a package without a pool, re-analyses only the edited file, and every file once a sibling declares one', async () => {
+      const root = temp('module');
+      writeFileSync(join(root, 'go.mod'), 'module m\n\ngo 1.21\n');
+      mkdirSync(join(root, 'r'));
+      const write = (name: string, text: string) => writeFileSync(join(root, 'r', name), text);
+      // No file says Pool: bufs is a slice, and get.go calls methods it does not have.
+      write('decl.go', 'package r\n\nvar bufs []byte\n');
+      write('get.go', 'package r\n\nimport "bytes"\n\nfunc render(s string) string {\n\tb := bufs.Get().(*bytes.Buffer)\n\tb.WriteString(s)\n\tout := b.String()\n\tb.Reset()\n\tbufs.Put(b)\n\treturn out\n}\n');
+      write('other.go', otherFile.replace('package p', 'package r'));
+      const cacheDir = temp('cache');
+      const rules = (o: ScanOutcome) => o.results.find((r) => r.file.endsWith('get.go'))!.findings.map((f) => f.rule);
+      const first = await rescan(root, cacheDir);
+      assert.ok(!rules(first.outcome).some((r) => r.startsWith('pool/')));
+      write('other.go', otherFile.replace('package p', 'package r').replace('42', '43'));
+      assert.deepEqual((await rescan(root, cacheDir)).analysed, ['other.go'], 'no file read what another says');
+      write('decl.go', 'package r\n\nimport "sync"\n\nvar bufs sync.Pool\n');
+      const third = await rescan(root, cacheDir);
+      assert.ok(rules(third.outcome).includes('pool/get-without-new'), 'bufs is now a pool without New');
+      assert.deepEqual(third.analysed, ['decl.go', 'get.go', 'other.go']);
+    });
+
     it('re-analyses the callers of a function whose escape tags changed, and not after an edit that keeps them', async () => {
       const { root, write } = module();
       const cacheDir = temp('cache');

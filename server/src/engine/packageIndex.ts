@@ -20,7 +20,7 @@ import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, ParseClock,
 import { basename, dirname, joinPath } from './paths';
 import { SourceText } from './sourceText';
 import { DeclarationText, PENDING, recordDependency, recording, ShareMemo, textHash, withoutRecording } from './dependencies';
-import { DETAIL_READS, jsonAt, RecordedReads, SummaryReads } from './summaryReads';
+import { DETAIL_READS, jsonAt, MENTION_READS, RecordedReads, SummaryReads } from './summaryReads';
 
 export interface Indexer {
   /** Names the summaries, e.g. 'pool'. */
@@ -126,6 +126,12 @@ export interface PackageView {
    * tree; it may read what the indexer summarised of it here, because the read is recorded.
    */
   own(indexerId: string): unknown;
+  /**
+   * Whether the analysed file or another file the package may hold (a Go file of the directory; a test
+   * file's view also counts test files) contains this text: read without a parse, it lets a rule that
+   * finds the text nowhere skip reading the package's summaries (a read of `t:<text>`).
+   */
+  mentions(text: string): boolean;
   /** Another file's detail for a name (Indexer.detail), computed on first request (a read of `d:…`). */
   detail(indexerId: string, path: string, name: string): unknown;
   /**
@@ -138,7 +144,7 @@ export interface PackageView {
    */
   derived<T>(name: string, compute: (view: PackageView) => T, relevant?: (value: T, declarationText: string) => unknown): T;
   /**
-   * The current value of a dependency key this view records (`f:`, `o:`, `d:`, `x:`), as a hash; for
+   * The current value of a dependency key this view records (`f:`, `o:`, `d:`, `x:`, `t:`), as a hash; for
    * a derived fact, of its part relevant to the declaration's text.
    */
   valueOf(key: string, declaration?: DeclarationText): string;
@@ -188,6 +194,8 @@ export class PackageIndex {
    */
   private readonly ownSummaries = new Map<string, Map<string, OwnSummary[]>>();
   private lastVersion = 0;
+  /** In a scan: whether a file of the current directory read what its siblings say (until clear()). */
+  private siblingsRead = false;
   private store: SummaryStore | undefined;
   /** Whether the store also keys findings (a scan), which needs every read of the summaries recorded. */
   private storeKeysFindings = true;
@@ -249,6 +257,7 @@ export class PackageIndex {
     this.lastDerived.clear();
     this.shares.clear();
     this.lent.clear();
+    this.siblingsRead = false;
     this.releaseScratch();
   }
 
@@ -319,36 +328,35 @@ export class PackageIndex {
    * ownTree, when given, returns the tree of the analysed file if it still holds `text` (an editor's
    * document may change while the siblings are read): summarising it from that tree spares a parse of
    * the whole file.
-   */
-  /**
+   *
    * lazy: the view summarises nothing, it reads the summaries loaded so far (load); a read of the other
    * files' summaries by an indexer not loaded for all of them has the value PENDING (see unloaded).
-   * Otherwise every other file is summarised by every indexer first.
+   * Otherwise every other file is summarised by every indexer when a rule first reads what another file
+   * says: most files of a scan read nothing of their siblings (no pool in the package, no hot code for
+   * the escape model), and their siblings are then neither parsed nor summarised for them.
    */
   async viewFor(path: string, text: string, ownTree?: () => Node | undefined, options: { lazy?: boolean } = {}): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
     // The analysed file itself is summarised from the text handed in (the editor's), like the others.
     const ownPackage = packageClauseName(text);
-    const members: { path: string; summary: FileSummary | undefined }[] = [];
-    for (const sibling of await this.siblings(path)) {
-      let summary: FileSummary | undefined;
-      if (options.lazy) {
-        const cached = this.summaries.get(sibling.path);
-        summary = cached?.text === sibling.text ? cached : undefined;
-        // Until it is summarised, the package clause read without a parse decides.
-        const packageName = summary?.packageName ?? packageClauseName(sibling.text);
-        if (packageName === '' || packageName !== ownPackage) continue;
-      } else {
-        summary = this.summaryOf(sibling.path, sibling.text);
-        if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
-      }
-      members.push({ path: sibling.path, summary });
-    }
-    const summarised = members.filter((m): m is { path: string; summary: FileSummary } => m.summary !== undefined);
+    const siblings = await this.siblings(path);
+    let membersMade: { path: string; summary: FileSummary | undefined }[] | undefined;
+    const members = () => (membersMade ??= this.members(siblings, ownPackage, options.lazy === true));
+    let summarisedMade: { path: string; summary: FileSummary }[] | undefined;
+    const summarised = () => (summarisedMade ??= members().filter((m): m is { path: string; summary: FileSummary } => m.summary !== undefined));
+    let byPathMade: Map<string, FileSummary> | undefined;
+    const byPath = () => (byPathMade ??= new Map(summarised().map((m) => [m.path, m.summary])));
+    if (options.lazy) members();
+    const mentionValues = new Map<string, boolean>();
+    const mentions = (word: string) => {
+      let m = mentionValues.get(word);
+      if (m === undefined) mentionValues.set(word, (m = text.includes(word) || siblings.some((s) => s.text.includes(word))));
+      return m;
+    };
     const loadedIds = new Map<string, boolean>();
     const loaded = (id: string) => {
       let l = loadedIds.get(id);
-      if (l === undefined) loadedIds.set(id, (l = members.every((m) => m.summary?.indexed.has(id))));
+      if (l === undefined) loadedIds.set(id, (l = members().every((m) => m.summary?.indexed.has(id))));
       return l;
     };
     const unloaded = new Set<string>();
@@ -356,7 +364,7 @@ export class PackageIndex {
     // Summaries of the analysed file are made only when a rule reads them (an edited file changes on
     // every keystroke, and an indexer that models every function costs far more than the keystroke's
     // analysis), only by the indexer read, and again only when the edit changed the indexer's input.
-    // A scan's file is usually summarised already, as another file's sibling, or stored.
+    // In a scan whose files read their siblings, a file is summarised whole as another file's sibling.
     const own = new Map<string, OwnSummary>();
     let ownRoot: Node | undefined | null = null;
     const ownSource = new SourceText(text);
@@ -367,9 +375,9 @@ export class PackageIndex {
     const ownSummary = (id: string): OwnSummary => {
       let o = own.get(id);
       if (o) return o;
-      // A scan (it lends trees; an editor never does) reads every file of the directory as a sibling of
-      // the next: summarising the file whole now spares summarising it again for them.
-      const whole = store || this.lent.size > 0 ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
+      // A scan (it lends trees; an editor never does) whose files read their siblings reads every file of
+      // the directory as a sibling of the next: summarising the file whole now spares doing it again.
+      const whole = (store || this.lent.size > 0) && this.siblingsRead ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
       if (whole?.text === text && whole.indexed.has(id)) {
         o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
         own.set(id, o);
@@ -391,8 +399,7 @@ export class PackageIndex {
       return o;
     };
     const values = new Map<string, string>();
-    const memberHashes = (id: string) => summarised.map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
-    const byPath = new Map(summarised.map((m) => [m.path, m.summary]));
+    const memberHashes = (id: string) => summarised().map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
     const index = this;
     const derivedValues = new Map<string, Derived>();
     let deriving = 0;
@@ -427,11 +434,13 @@ export class PackageIndex {
     const view: PackageView = {
       packageName: ownPackage,
       lazy: options.lazy === true,
-      files: members.map((m) => m.path),
+      get files() {
+        return members().map((m) => m.path);
+      },
       // Built when asked for: a scan of a large package would otherwise build one string of every
       // other file's name per file.
       get fingerprint() {
-        return members.map((m) => `${basename(m.path)}\u0000${m.summary?.version ?? 0}`).join('\n');
+        return members().map((m) => `${basename(m.path)}\u0000${m.summary?.version ?? 0}`).join('\n');
       },
       summaries(id) {
         recordDependency(`f:${id}`);
@@ -441,7 +450,7 @@ export class PackageIndex {
         // are handed to it bare, and a fact made once per package (pool/copied's words) stays one.
         const wrap = store !== undefined && deriving === 0;
         if (store && !wrap) reads.whole(id);
-        return summarised.map((m) => {
+        return summarised().map((m) => {
           const summary = m.summary.summaries().get(id);
           return { path: m.path, summary: wrap ? reads.wrap(id, summary) : summary };
         });
@@ -457,9 +466,14 @@ export class PackageIndex {
       },
       detail(id, otherPath, name) {
         recordDependency(`d:${id}:${otherPath}\u0000${name}`);
-        const member = byPath.get(otherPath);
+        const member = byPath().get(otherPath);
         if (store) reads.detail(id, basename(otherPath), name);
         return member ? index.detailOf(otherPath, member, id, name) : undefined;
+      },
+      mentions(word) {
+        recordDependency(`${MENTION_READS}${word}`);
+        if (store) reads.mention(word);
+        return mentions(word);
       },
       unloaded: () => [...unloaded],
       valueOf(key, declaration) {
@@ -486,12 +500,13 @@ export class PackageIndex {
           else if (key.startsWith('d:')) {
             const id = key.slice(2, key.indexOf(':', 2));
             const other = key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000'));
-            const member = byPath.get(other);
-            if (!member && members.some((m) => m.path === other)) {
+            const member = byPath().get(other);
+            if (!member && members().some((m) => m.path === other)) {
               v = PENDING;
               unloaded.add(id);
             } else v = member ? (member.textHash ??= textHash(member.text)) : '-';
           } else if (key.startsWith('x:')) v = derive(key.slice(2)).hash;
+          else if (key.startsWith(MENTION_READS)) v = mentions(key.slice(MENTION_READS.length)) ? '1' : '0';
           else throw new Error(`not a package view dependency: ${key}`);
           values.set(key, v);
         }
@@ -499,16 +514,23 @@ export class PackageIndex {
       },
       reads,
       dependencies: store && {
-        whole: (ids) => store.digest(summarised.map((m) => this.memberDigest(store, m.path, m.summary, ids))),
+        whole: (ids) => {
+          const summaryIds = ids.filter((id) => !id.startsWith(MENTION_READS));
+          return store.digest([
+            ...(summaryIds.length > 0 ? summarised().map((m) => this.memberDigest(store, m.path, m.summary, summaryIds)) : []),
+            ...ids.filter((id) => id.startsWith(MENTION_READS)).map((id) => `${id}\u0000${mentions(id.slice(MENTION_READS.length))}`),
+          ]);
+        },
         parts: (recorded) => {
-          const byName = new Map(summarised.map((m) => [basename(m.path), m]));
+          let byName: Map<string, { path: string; summary: FileSummary }> | undefined;
           return store.digest(
             recorded.flatMap(([id, paths]) => {
+              if (id.startsWith(MENTION_READS)) return [id, String(mentions(id.slice(MENTION_READS.length)))];
               const detailsOf = id.startsWith(DETAIL_READS) ? id.slice(DETAIL_READS.length) : undefined;
               if (detailsOf !== undefined) {
                 // What the details say, not the text they come from: an edit elsewhere in a sibling keeps them.
                 return paths.flatMap(([file, name]) => {
-                  const m = byName.get(file);
+                  const m = (byName ??= new Map(summarised().map((m) => [basename(m.path), m]))).get(file);
                   return [id, file, name, m ? (JSON.stringify(this.detailOf(m.path, m.summary, detailsOf, name)) ?? '-') : '-'];
                 });
               }
@@ -517,7 +539,7 @@ export class PackageIndex {
               return paths.flatMap((p) => [
                 id,
                 JSON.stringify(p),
-                ...summarised.flatMap((m) => [basename(m.path), p.length === 0 ? this.memberDigest(store, m.path, m.summary, [id]) : jsonAt(m.summary.summaries().get(id), p)]),
+                ...summarised().flatMap((m) => [basename(m.path), p.length === 0 ? this.memberDigest(store, m.path, m.summary, [id]) : jsonAt(m.summary.summaries().get(id), p)]),
               ]);
             }),
           );
@@ -525,6 +547,29 @@ export class PackageIndex {
       },
     };
     return view;
+  }
+
+  /**
+   * The other files of the package with their summaries: lazy, those loaded so far (the package clause
+   * read without a parse decides until a file is summarised); otherwise each summarised now.
+   */
+  private members(siblings: readonly { path: string; text: string }[], ownPackage: string, lazy: boolean): { path: string; summary: FileSummary | undefined }[] {
+    const out: { path: string; summary: FileSummary | undefined }[] = [];
+    for (const sibling of siblings) {
+      let summary: FileSummary | undefined;
+      if (lazy) {
+        const cached = this.summaries.get(sibling.path);
+        summary = cached?.text === sibling.text ? cached : undefined;
+        const packageName = summary?.packageName ?? packageClauseName(sibling.text);
+        if (packageName === '' || packageName !== ownPackage) continue;
+      } else {
+        this.siblingsRead = true;
+        summary = this.summaryOf(sibling.path, sibling.text);
+        if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
+      }
+      out.push({ path: sibling.path, summary });
+    }
+    return out;
   }
 
   /**

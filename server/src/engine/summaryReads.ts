@@ -10,12 +10,16 @@
 
 /**
  * Per indexer id, the paths read, each a list of at most two keys; [] is the whole summary. Details
- * read (PackageView.detail) are under `d:<indexer id>`, each as [file name, declaration name].
+ * read (PackageView.detail) are under `d:<indexer id>`, each as [file name, declaration name]; texts
+ * looked for (PackageView.mentions) under `t:<text>`, with the path [].
  */
 export type RecordedReads = [string, string[][]][];
 
 /** The prefix of the ids under which details read are recorded. */
 export const DETAIL_READS = 'd:';
+
+/** The prefix of the ids under which texts looked for in the other files are recorded (PackageView.mentions). */
+export const MENTION_READS = 't:';
 
 /** Deeper than this, a value counts as one. */
 const MAX_DEPTH = 2;
@@ -46,6 +50,12 @@ export class SummaryReads {
     let paths = this.paths.get(key);
     if (!paths) this.paths.set(key, (paths = new Set()));
     paths.add(JSON.stringify([file, name]));
+  }
+
+  /** Whether another file of the package contains a text was asked. */
+  mention(text: string): void {
+    const key = `${MENTION_READS}${text}`;
+    if (!this.paths.has(key)) this.paths.set(key, new Set([JSON.stringify([])]));
   }
 
   /** The paths read, without those inside another path read, sorted (a stable key). */

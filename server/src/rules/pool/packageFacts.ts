@@ -163,6 +163,7 @@ export class PoolPackage {
   static of(ctx: RuleContext): PoolPackage {
     const view = ctx.file.package;
     if (view) {
+      if (!view.mentions('Pool')) return POOLLESS;
       const facts = view.derived('pool/facts', factsOfView, relevantFacts);
       let pkg = byFacts.get(facts);
       if (!pkg) byFacts.set(facts, (pkg = new PoolPackage(facts)));
@@ -326,6 +327,12 @@ export class PoolPackage {
   }
 }
 
+/**
+ * A package no file of which contains `Pool` holds no pool: every way to declare one names sync.Pool.
+ * Its files' pool summaries are not read, so that no other file is parsed for them.
+ */
+const POOLLESS = new PoolPackage(mergeSummaries([]));
+
 const copyPatterns = new Map<string, RegExp>();
 
 function patternOf(words: string[]): RegExp {
@@ -350,6 +357,7 @@ function mentioned(words: string[], text: string): string[] {
  */
 export function mentionsCopyNames(ctx: RuleContext): boolean {
   const view = ctx.file.package;
+  if (view && !view.mentions('Pool')) return false;
   const words = view ? view.derived('pool/copy-names', copyWordsOf, mentioned) : PoolPackage.of(ctx).copyWords;
   return mentioned(words, ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex)).length > 0;
 }
