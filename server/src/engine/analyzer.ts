@@ -441,7 +441,7 @@ function baseOf(decl: Node): string {
 }
 
 /** Dependency keys that the package view records (the others are the file's PackageScope's). */
-const VIEW_KEY = /^[fodxt]:/;
+const VIEW_KEY = /^[fodxts]:/;
 
 function reachesOutside(f: RelativeFinding, length: number): boolean {
   const outside = (start: number, end: number) => start < 0 || end > length;

@@ -13,7 +13,7 @@
 // Two consumers know what was read: the editor's incremental analysis (dependency keys recorded per
 // declaration, dependencies.ts) and the scan cache (what was read of the siblings' summaries and
 // details, summaryReads.ts, to key findings that persist between scans).
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { GoDocument } from './document';
 import { GoGrammar } from './grammar';
 import { DEFAULT_MAX_FILE_BYTES, MAX_NESTING_DEPTH, nestsDeeperThan, ParseClock, utf8Length, wallClock } from './limits';
@@ -69,6 +69,30 @@ export interface SummaryStore {
   digest(parts: readonly string[]): string;
 }
 
+/** The prefix of the dependency on whether another file of the package says a word (PackageView.othersMention). */
+const OTHERS_MENTION = 's:';
+
+const WORD_CHAR = /[\p{L}\p{Nd}_]/u;
+
+/** Whether text contains word with no identifier character right before or after it. */
+export function containsWord(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+    if ((i === 0 || !WORD_CHAR.test(text[i - 1])) && (i + word.length === text.length || !WORD_CHAR.test(text[i + word.length]))) return true;
+  }
+  return false;
+}
+
+/** The indexers whose summaries or details (`d:<indexer id>`) these read ids are. */
+function indexersOf(ids: readonly string[]): string[] {
+  return [...new Set(ids.map((id) => (id.startsWith(DETAIL_READS) ? id.slice(DETAIL_READS.length) : id)))].sort();
+}
+
+/** Another file of the package, with its summary (undefined: not loaded, in a lazy view). */
+interface Member {
+  path: string;
+  summary: FileSummary | undefined;
+}
+
 interface FileSummary {
   text: string;
   packageName: string;
@@ -91,12 +115,15 @@ interface FileSummary {
   summaries(): Map<string, unknown>;
   /** textHash of the text, made when first asked: what a detail of this file depends on in an editor. */
   textHash?: string;
-  /** Details computed or loaded so far, by indexer id and name. */
+  /**
+   * Details computed or loaded so far, by indexer id and name. This and the two below are shared by
+   * the summaries of one text that add indexers to it (summaryAdding): a view keeps the one it read.
+   */
   details: Map<string, unknown>;
   /** With a store: the details each indexer's stored entry holds, loaded when first needed. */
-  storedDetails?: Map<string, Map<string, unknown>>;
+  storedDetails: Map<string, Map<string, unknown>>;
   /** Indexers with details computed here (not loaded), to be stored when the index is cleared. */
-  unsavedDetails?: Set<string>;
+  unsavedDetails: Set<string>;
 }
 
 export interface PackageFileSummary {
@@ -128,10 +155,13 @@ export interface PackageView {
   own(indexerId: string): unknown;
   /**
    * Whether the analysed file or another file the package may hold (a Go file of the directory; a test
-   * file's view also counts test files) contains this text: read without a parse, it lets a rule that
-   * finds the text nowhere skip reading the package's summaries (a read of `t:<text>`).
+   * file's view also counts test files) contains this word, not inside a longer identifier: read
+   * without a parse, it lets a rule that finds the word nowhere skip reading the package's summaries
+   * (a read of `t:<word>`).
    */
-  mentions(text: string): boolean;
+  mentions(word: string): boolean;
+  /** Whether another file the package may hold contains this word, as mentions (a read of `s:<word>`). */
+  othersMention(word: string): boolean;
   /** Another file's detail for a name (Indexer.detail), computed on first request (a read of `d:…`). */
   detail(indexerId: string, path: string, name: string): unknown;
   /**
@@ -183,6 +213,12 @@ export class PackageIndex {
    * released (about 26 bytes of WebAssembly memory per character, which never shrinks).
    */
   scratchBudgetChars = 1_500_000;
+  /**
+   * A file parsed to be summarised by some indexers is summarised by every one: a scan, where other
+   * files of the directory are likely to ask for the others, and a parse costs more than most summaries.
+   */
+  wholeWhenParsed = false;
+  private readonly deepTrees = new WeakMap<Tree, boolean>();
   private readonly shares = new ShareMemo();
   /** The last values of each derived fact per analysed file, with what they read, newest first. */
   private readonly lastDerived = new Map<string, Derived[]>();
@@ -340,23 +376,29 @@ export class PackageIndex {
     // The analysed file itself is summarised from the text handed in (the editor's), like the others.
     const ownPackage = packageClauseName(text);
     const siblings = await this.siblings(path);
-    let membersMade: { path: string; summary: FileSummary | undefined }[] | undefined;
-    const members = () => (membersMade ??= this.members(siblings, ownPackage, options.lazy === true));
-    let summarisedMade: { path: string; summary: FileSummary }[] | undefined;
-    const summarised = () => (summarisedMade ??= members().filter((m): m is { path: string; summary: FileSummary } => m.summary !== undefined));
-    let byPathMade: Map<string, FileSummary> | undefined;
-    const byPath = () => (byPathMade ??= new Map(summarised().map((m) => [m.path, m.summary])));
-    if (options.lazy) members();
+    // Lazy, the summaries loaded now; otherwise, by the indexers a read needs (all: every indexer).
+    const loadedMembers = options.lazy ? this.members(siblings, ownPackage, 'loaded') : undefined;
+    const memberLists = new Map<string, Member[]>();
+    const members = (ids: readonly string[] | 'all'): Member[] => {
+      if (loadedMembers) return loadedMembers;
+      const key = ids === 'all' ? '' : ids.join('\u0000');
+      let list = memberLists.get(key);
+      if (!list) memberLists.set(key, (list = this.members(siblings, ownPackage, ids)));
+      return list;
+    };
+    const summarised = (ids: readonly string[] | 'all') => members(ids).filter((m): m is { path: string; summary: FileSummary } => m.summary !== undefined);
+    const memberOf = (id: string, otherPath: string) => summarised([id]).find((m) => m.path === otherPath)?.summary;
     const mentionValues = new Map<string, boolean>();
-    const mentions = (word: string) => {
+    const othersMention = (word: string) => {
       let m = mentionValues.get(word);
-      if (m === undefined) mentionValues.set(word, (m = text.includes(word) || siblings.some((s) => s.text.includes(word))));
+      if (m === undefined) mentionValues.set(word, (m = siblings.some((s) => containsWord(s.text, word))));
       return m;
     };
+    const mentions = (word: string) => containsWord(text, word) || othersMention(word);
     const loadedIds = new Map<string, boolean>();
     const loaded = (id: string) => {
       let l = loadedIds.get(id);
-      if (l === undefined) loadedIds.set(id, (l = members().every((m) => m.summary?.indexed.has(id))));
+      if (l === undefined) loadedIds.set(id, (l = members([id]).every((m) => m.summary?.indexed.has(id))));
       return l;
     };
     const unloaded = new Set<string>();
@@ -377,7 +419,7 @@ export class PackageIndex {
       if (o) return o;
       // A scan (it lends trees; an editor never does) whose files read their siblings reads every file of
       // the directory as a sibling of the next: summarising the file whole now spares doing it again.
-      const whole = (store || this.lent.size > 0) && this.siblingsRead ? this.summaryOf(path, text, ownTree?.()) : this.summaries.get(path);
+      const whole = (store || this.lent.size > 0) && this.siblingsRead ? this.summaryOf(path, text, ownTree?.(), [id]) : this.summaries.get(path);
       if (whole?.text === text && whole.indexed.has(id)) {
         o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
         own.set(id, o);
@@ -399,7 +441,7 @@ export class PackageIndex {
       return o;
     };
     const values = new Map<string, string>();
-    const memberHashes = (id: string) => summarised().map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
+    const memberHashes = (id: string) => summarised([id]).map((m) => `${basename(m.path)}\u0000${m.summary.hashes[id] ?? '-'}`).join('\n');
     const index = this;
     const derivedValues = new Map<string, Derived>();
     let deriving = 0;
@@ -435,12 +477,12 @@ export class PackageIndex {
       packageName: ownPackage,
       lazy: options.lazy === true,
       get files() {
-        return members().map((m) => m.path);
+        return members('all').map((m) => m.path);
       },
       // Built when asked for: a scan of a large package would otherwise build one string of every
       // other file's name per file.
       get fingerprint() {
-        return members().map((m) => `${basename(m.path)}\u0000${m.summary?.version ?? 0}`).join('\n');
+        return members('all').map((m) => `${basename(m.path)}\u0000${m.summary?.version ?? 0}`).join('\n');
       },
       summaries(id) {
         recordDependency(`f:${id}`);
@@ -450,7 +492,7 @@ export class PackageIndex {
         // are handed to it bare, and a fact made once per package (pool/copied's words) stays one.
         const wrap = store !== undefined && deriving === 0;
         if (store && !wrap) reads.whole(id);
-        return summarised().map((m) => {
+        return summarised([id]).map((m) => {
           const summary = m.summary.summaries().get(id);
           return { path: m.path, summary: wrap ? reads.wrap(id, summary) : summary };
         });
@@ -466,14 +508,20 @@ export class PackageIndex {
       },
       detail(id, otherPath, name) {
         recordDependency(`d:${id}:${otherPath}\u0000${name}`);
-        const member = byPath().get(otherPath);
+        const member = memberOf(id, otherPath);
         if (store) reads.detail(id, basename(otherPath), name);
         return member ? index.detailOf(otherPath, member, id, name) : undefined;
       },
       mentions(word) {
         recordDependency(`${MENTION_READS}${word}`);
+        // The scan cache keys the file's findings on its own text already.
         if (store) reads.mention(word);
         return mentions(word);
+      },
+      othersMention(word) {
+        recordDependency(`${OTHERS_MENTION}${word}`);
+        if (store) reads.mention(word);
+        return othersMention(word);
       },
       unloaded: () => [...unloaded],
       valueOf(key, declaration) {
@@ -500,13 +548,14 @@ export class PackageIndex {
           else if (key.startsWith('d:')) {
             const id = key.slice(2, key.indexOf(':', 2));
             const other = key.slice(key.indexOf(':', 2) + 1, key.lastIndexOf('\u0000'));
-            const member = byPath().get(other);
-            if (!member && members().some((m) => m.path === other)) {
+            const member = memberOf(id, other);
+            if (!member && members([id]).some((m) => m.path === other)) {
               v = PENDING;
               unloaded.add(id);
             } else v = member ? (member.textHash ??= textHash(member.text)) : '-';
           } else if (key.startsWith('x:')) v = derive(key.slice(2)).hash;
           else if (key.startsWith(MENTION_READS)) v = mentions(key.slice(MENTION_READS.length)) ? '1' : '0';
+          else if (key.startsWith(OTHERS_MENTION)) v = othersMention(key.slice(OTHERS_MENTION.length)) ? '1' : '0';
           else throw new Error(`not a package view dependency: ${key}`);
           values.set(key, v);
         }
@@ -517,20 +566,19 @@ export class PackageIndex {
         whole: (ids) => {
           const summaryIds = ids.filter((id) => !id.startsWith(MENTION_READS));
           return store.digest([
-            ...(summaryIds.length > 0 ? summarised().map((m) => this.memberDigest(store, m.path, m.summary, summaryIds)) : []),
-            ...ids.filter((id) => id.startsWith(MENTION_READS)).map((id) => `${id}\u0000${mentions(id.slice(MENTION_READS.length))}`),
+            ...(summaryIds.length > 0 ? summarised(indexersOf(summaryIds)).map((m) => this.memberDigest(store, m.path, m.summary, summaryIds)) : []),
+            ...ids.filter((id) => id.startsWith(MENTION_READS)).map((id) => `${id}\u0000${othersMention(id.slice(MENTION_READS.length))}`),
           ]);
         },
         parts: (recorded) => {
-          let byName: Map<string, { path: string; summary: FileSummary }> | undefined;
           return store.digest(
             recorded.flatMap(([id, paths]) => {
-              if (id.startsWith(MENTION_READS)) return [id, String(mentions(id.slice(MENTION_READS.length)))];
+              if (id.startsWith(MENTION_READS)) return [id, String(othersMention(id.slice(MENTION_READS.length)))];
               const detailsOf = id.startsWith(DETAIL_READS) ? id.slice(DETAIL_READS.length) : undefined;
               if (detailsOf !== undefined) {
                 // What the details say, not the text they come from: an edit elsewhere in a sibling keeps them.
                 return paths.flatMap(([file, name]) => {
-                  const m = (byName ??= new Map(summarised().map((m) => [basename(m.path), m]))).get(file);
+                  const m = summarised([detailsOf]).find((m) => basename(m.path) === file);
                   return [id, file, name, m ? (JSON.stringify(this.detailOf(m.path, m.summary, detailsOf, name)) ?? '-') : '-'];
                 });
               }
@@ -539,7 +587,7 @@ export class PackageIndex {
               return paths.flatMap((p) => [
                 id,
                 JSON.stringify(p),
-                ...summarised().flatMap((m) => [basename(m.path), p.length === 0 ? this.memberDigest(store, m.path, m.summary, [id]) : jsonAt(m.summary.summaries().get(id), p)]),
+                ...summarised([id]).flatMap((m) => [basename(m.path), p.length === 0 ? this.memberDigest(store, m.path, m.summary, [id]) : jsonAt(m.summary.summaries().get(id), p)]),
               ]);
             }),
           );
@@ -550,21 +598,22 @@ export class PackageIndex {
   }
 
   /**
-   * The other files of the package with their summaries: lazy, those loaded so far (the package clause
-   * read without a parse decides until a file is summarised); otherwise each summarised now.
+   * The other files of the package with their summaries: 'loaded', those made so far (the package
+   * clause read without a parse decides until a file is summarised); otherwise each summarised now by
+   * these indexers.
    */
-  private members(siblings: readonly { path: string; text: string }[], ownPackage: string, lazy: boolean): { path: string; summary: FileSummary | undefined }[] {
-    const out: { path: string; summary: FileSummary | undefined }[] = [];
+  private members(siblings: readonly { path: string; text: string }[], ownPackage: string, ids: readonly string[] | 'all' | 'loaded'): Member[] {
+    const out: Member[] = [];
     for (const sibling of siblings) {
       let summary: FileSummary | undefined;
-      if (lazy) {
+      if (ids === 'loaded') {
         const cached = this.summaries.get(sibling.path);
         summary = cached?.text === sibling.text ? cached : undefined;
         const packageName = summary?.packageName ?? packageClauseName(sibling.text);
         if (packageName === '' || packageName !== ownPackage) continue;
       } else {
         this.siblingsRead = true;
-        summary = this.summaryOf(sibling.path, sibling.text);
+        summary = this.summaryOf(sibling.path, sibling.text, undefined, ids === 'all' ? undefined : ids);
         if (summary.packageName === '' || summary.packageName !== ownPackage) continue;
       }
       out.push({ path: sibling.path, summary });
@@ -646,7 +695,7 @@ export class PackageIndex {
     let summary: FileSummary;
     if (stored) {
       this.summaryCounts.fromStore++;
-      summary = { text, packageName: stored.packageName, hashes: { ...stored.digests }, digested: true, indexed: this.allIds(), version: versionOf(stored.digests), summaries: stored.summaries, details: new Map() };
+      summary = { text, packageName: stored.packageName, hashes: { ...stored.digests }, digested: true, indexed: this.allIds(), version: versionOf(stored.digests), summaries: stored.summaries, details: new Map(), storedDetails: new Map(), unsavedDetails: new Set() };
     } else if (!same && !ids) {
       const { packageName, summaries, failed } = this.summarize(this.indexers, tree ?? this.treeOf(path, text), text);
       this.summaryCounts.summarised++;
@@ -657,7 +706,7 @@ export class PackageIndex {
         hashes = store!.storeSummary(textDigest, packageName, summaries, JSON.stringify([...summaries]));
         digested = true;
       } else hashes = Object.fromEntries([...summaries].map(([id, value]) => [id, textHash(JSON.stringify(value ?? null))]));
-      summary = { text, packageName, hashes, digested, indexed: this.allIds(), version: versionOf(hashes), summaries: () => summaries, details: new Map() };
+      summary = { text, packageName, hashes, digested, indexed: this.allIds(), version: versionOf(hashes), summaries: () => summaries, details: new Map(), storedDetails: new Map(), unsavedDetails: new Set() };
     } else {
       summary = this.summaryAdding(path, text, tree, same, (ids ?? [...this.allIds()]).filter((id) => !same?.indexed.has(id)), textDigest, versionOf);
     }
@@ -683,10 +732,15 @@ export class PackageIndex {
         parts.push(() => [id, stored.summaries().get(id)]);
       } else toSummarize.push(this.indexers.find((i) => i.id === id)!);
     }
+    const root = tree ?? this.treeOf(path, text);
+    if (toSummarize.length > 0 && !root && this.wholeWhenParsed) {
+      for (const indexer of this.indexers) if (!same?.indexed.has(indexer.id) && !ids.includes(indexer.id)) toSummarize.push(indexer);
+      ids = [...ids, ...toSummarize.map((i) => i.id).filter((id) => !ids.includes(id))];
+    }
     if (toSummarize.length === 0) this.summaryCounts.fromStore++;
     else {
       this.summaryCounts.summarised++;
-      const made = this.summarize(toSummarize, tree ?? this.treeOf(path, text), text);
+      const made = this.summarize(toSummarize, root, text);
       packageName = made.packageName;
       for (const [id, value] of made.summaries) {
         const one = new Map([[id, value]]);
@@ -707,8 +761,8 @@ export class PackageIndex {
       summaries: () => (merged ??= new Map([...(earlier?.() ?? []), ...parts.map((part) => part())])),
       details: same?.details ?? new Map(),
       textHash: same?.textHash,
-      storedDetails: same?.storedDetails,
-      unsavedDetails: same?.unsavedDetails,
+      storedDetails: same?.storedDetails ?? new Map(),
+      unsavedDetails: same?.unsavedDetails ?? new Set(),
     };
   }
 
@@ -736,7 +790,7 @@ export class PackageIndex {
       // A parse that ran out of time summarises nothing, this time only.
       let failed = doc?.parseTimedOut ?? false;
       // A file nested deeper than the analyzer goes is not summarised either (see limits.ts).
-      const usable = root && !nestsDeeperThan(root, MAX_NESTING_DEPTH) ? indexers : [];
+      const usable = root && !this.tooDeep(root) ? indexers : [];
       for (const indexer of usable) {
         try {
           summaries.set(indexer.id, withoutRecording(() => indexer.summarize(root!, source)));
@@ -749,6 +803,13 @@ export class PackageIndex {
     } finally {
       doc?.dispose();
     }
+  }
+
+  /** nestsDeeperThan the analyzer's limit, once per tree: a lent tree is summarised once per indexer a file reads. */
+  private tooDeep(root: Node): boolean {
+    let deep = this.deepTrees.get(root.tree);
+    if (deep === undefined) this.deepTrees.set(root.tree, (deep = nestsDeeperThan(root, MAX_NESTING_DEPTH)));
+    return deep;
   }
 
   private detailOf(path: string, member: FileSummary, id: string, name: string): unknown {
@@ -764,7 +825,7 @@ export class PackageIndex {
         if (root) {
           try {
             value = withoutRecording(() => indexer.detail!(root, new SourceText(member.text), name));
-            if (this.store) (member.unsavedDetails ??= new Set()).add(id);
+            if (this.store) member.unsavedDetails.add(id);
           } catch (error) {
             this.onIndexerError(id, error);
           }
@@ -778,7 +839,6 @@ export class PackageIndex {
   /** With a store: the details of the file by the indexer that earlier runs computed. */
   private storedDetails(member: FileSummary, id: string): Map<string, unknown> | undefined {
     if (!this.store) return undefined;
-    member.storedDetails ??= new Map();
     let stored = member.storedDetails.get(id);
     if (!stored) {
       stored = this.store.loadDetails(this.store.textDigest(member.text), id) ?? new Map();
@@ -791,13 +851,13 @@ export class PackageIndex {
   private storeDetails(): void {
     if (!this.store) return;
     for (const summary of this.summaries.values()) {
-      for (const id of summary.unsavedDetails ?? []) {
+      for (const id of summary.unsavedDetails) {
         const all = new Map(this.storedDetails(summary, id));
         const prefix = `${id}\u0000`;
         for (const [key, value] of summary.details) if (key.startsWith(prefix)) all.set(key.slice(prefix.length), value ?? null);
         this.store.storeDetails(this.store.textDigest(summary.text), id, all);
       }
-      summary.unsavedDetails = undefined;
+      summary.unsavedDetails.clear();
     }
   }
 

@@ -10,15 +10,15 @@
 
 /**
  * Per indexer id, the paths read, each a list of at most two keys; [] is the whole summary. Details
- * read (PackageView.detail) are under `d:<indexer id>`, each as [file name, declaration name]; texts
- * looked for (PackageView.mentions) under `t:<text>`, with the path [].
+ * read (PackageView.detail) are under `d:<indexer id>`, each as [file name, declaration name]; words
+ * looked for in the other files (PackageView.mentions) under `t:<word>`, with the path [].
  */
 export type RecordedReads = [string, string[][]][];
 
 /** The prefix of the ids under which details read are recorded. */
 export const DETAIL_READS = 'd:';
 
-/** The prefix of the ids under which texts looked for in the other files are recorded (PackageView.mentions). */
+/** The prefix of the ids under which words looked for in the other files are recorded (PackageView.mentions). */
 export const MENTION_READS = 't:';
 
 /** Deeper than this, a value counts as one. */
@@ -52,9 +52,9 @@ export class SummaryReads {
     paths.add(JSON.stringify([file, name]));
   }
 
-  /** Whether another file of the package contains a text was asked. */
-  mention(text: string): void {
-    const key = `${MENTION_READS}${text}`;
+  /** Whether another file of the package contains a word was asked. */
+  mention(word: string): void {
+    const key = `${MENTION_READS}${word}`;
     if (!this.paths.has(key)) this.paths.set(key, new Set([JSON.stringify([])]));
   }
 

@@ -58,29 +58,47 @@ export const packageNamesIndexer: Indexer = {
 
 /** What the whole package declares at top level, from the indexer's summaries (this file's included). */
 export class PackageNames {
-  private readonly shadowing = new Set<string>();
-  private readonly generic = new Set<string>();
+  private ownNames?: Names;
+  private allNames?: Names;
 
-  constructor(ctx: RuleContext) {
-    const view: PackageView | undefined = ctx.file.package;
-    const summaries = [view?.own(packageNamesIndexer.id), ...(view?.summaries(packageNamesIndexer.id) ?? []).map((s) => s.summary)];
-    for (const s of summaries as (PackageNamesSummary | undefined)[]) {
-      s?.shadowing.forEach((n) => this.shadowing.add(n));
-      s?.generic.forEach((n) => this.generic.add(n));
-    }
-    // Without a package view (a lone file), this file's own declarations still count.
-    if (!view) {
-      for (const n of WATCHED) if (ctx.pkg.lookup(n)) this.shadowing.add(n);
-    }
-  }
+  constructor(private readonly ctx: RuleContext) {}
 
   /** Whether some file of the package declares this predeclared name at package level. */
   declares(name: string): boolean {
-    return this.shadowing.has(name);
+    return this.namesFor(name).shadowing.has(name);
   }
 
   /** Whether some file of the package declares a generic function or type of this name. */
   isGeneric(name: string): boolean {
-    return this.generic.has(name);
+    return this.namesFor(name).generic.has(name);
   }
+
+  /**
+   * The names of the files that may declare name: this file alone when no other file of the package
+   * says the word, so that the others are not summarised for a `for range n` in every file.
+   */
+  private namesFor(name: string): Names {
+    const view: PackageView | undefined = this.ctx.file.package;
+    if (view && !view.othersMention(name)) return (this.ownNames ??= namesOf([view.own(packageNamesIndexer.id)]));
+    if (!this.allNames) {
+      this.allNames = namesOf([view?.own(packageNamesIndexer.id), ...(view?.summaries(packageNamesIndexer.id) ?? []).map((s) => s.summary)]);
+      // Without a package view (a lone file), this file's own declarations still count.
+      if (!view) for (const n of WATCHED) if (this.ctx.pkg.lookup(n)) this.allNames.shadowing.add(n);
+    }
+    return this.allNames;
+  }
+}
+
+interface Names {
+  shadowing: Set<string>;
+  generic: Set<string>;
+}
+
+function namesOf(summaries: unknown[]): Names {
+  const names: Names = { shadowing: new Set(), generic: new Set() };
+  for (const s of summaries as (PackageNamesSummary | undefined)[]) {
+    s?.shadowing.forEach((n) => names.shadowing.add(n));
+    s?.generic.forEach((n) => names.generic.add(n));
+  }
+  return names;
 }
