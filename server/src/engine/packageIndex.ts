@@ -174,7 +174,7 @@ export interface PackageView {
    */
   derived<T>(name: string, compute: (view: PackageView) => T, relevant?: (value: T, declarationText: string) => unknown): T;
   /**
-   * The current value of a dependency key this view records (`f:`, `o:`, `d:`, `x:`, `t:`), as a hash; for
+   * The current value of a dependency key this view records (`f:`, `o:`, `d:`, `x:`, `t:`, `s:`), as a hash; for
    * a derived fact, of its part relevant to the declaration's text.
    */
   valueOf(key: string, declaration?: DeclarationText): string;
@@ -367,9 +367,9 @@ export class PackageIndex {
    *
    * lazy: the view summarises nothing, it reads the summaries loaded so far (load); a read of the other
    * files' summaries by an indexer not loaded for all of them has the value PENDING (see unloaded).
-   * Otherwise every other file is summarised by every indexer when a rule first reads what another file
-   * says: most files of a scan read nothing of their siblings (no pool in the package, no hot code for
-   * the escape model), and their siblings are then neither parsed nor summarised for them.
+   * Otherwise every other file is summarised by an indexer when a rule first reads what that indexer
+   * says of them: most files of a scan read nothing of their siblings (no pool in the package, no hot
+   * code for the escape model), and their siblings are then neither parsed nor summarised for them.
    */
   async viewFor(path: string, text: string, ownTree?: () => Node | undefined, options: { lazy?: boolean } = {}): Promise<PackageView | undefined> {
     if (!this.enabled) return undefined;
@@ -418,7 +418,7 @@ export class PackageIndex {
       let o = own.get(id);
       if (o) return o;
       // A scan (it lends trees; an editor never does) whose files read their siblings reads every file of
-      // the directory as a sibling of the next: summarising the file whole now spares doing it again.
+      // the directory as a sibling of the next: its package summary made now spares making it again.
       const whole = (store || this.lent.size > 0) && this.siblingsRead ? this.summaryOf(path, text, ownTree?.(), [id]) : this.summaries.get(path);
       if (whole?.text === text && whole.indexed.has(id)) {
         o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
@@ -598,9 +598,9 @@ export class PackageIndex {
   }
 
   /**
-   * The other files of the package with their summaries: 'loaded', those made so far (the package
-   * clause read without a parse decides until a file is summarised); otherwise each summarised now by
-   * these indexers.
+   * The other files of the package with their summaries: 'loaded', those made so far (until a file is
+   * summarised, its package clause read without a parse decides whether it is a member); otherwise
+   * each summarised now by these indexers.
    */
   private members(siblings: readonly { path: string; text: string }[], ownPackage: string, ids: readonly string[] | 'all' | 'loaded'): Member[] {
     const out: Member[] = [];
