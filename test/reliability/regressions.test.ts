@@ -70,7 +70,11 @@ describe('fuzzing regressions', function () {
       kind: 'hazard',
       query: '(go_statement) @g',
       indexer: { id: 'test/throwing', summarize: () => { throw new RangeError('Maximum call stack size exceeded'); } },
-      check: (ctx, matches) => ctx.report({ node: matches[0].captures[0].node, message: 'go statement' }),
+      check: (ctx, matches) => {
+        // Other files are summarised when a rule reads what they say.
+        assert.deepEqual(ctx.file.package?.summaries('test/throwing'), [{ path: '/virtual/i/b.go', summary: undefined }]);
+        ctx.report({ node: matches[0].captures[0].node, message: 'go statement' });
+      },
     };
     const host = { readFile: async (path: string) => (path.endsWith('/b.go') ? 'package p\n' : undefined), listDirectory: async () => ['a.go', 'b.go'] };
     const p = new Project(await loadGrammar(), [throwing], host, (rule) => errors.push(rule));
