@@ -214,10 +214,12 @@ export class PackageIndex {
    */
   scratchBudgetChars = 1_500_000;
   /**
-   * A file parsed to be summarised by some indexers is summarised by every one: a scan, where other
-   * files of the directory are likely to ask for the others, and a parse costs more than most summaries.
+   * Set for a scan, which analyses each file of a directory once and reads the files as each other's
+   * siblings: a file parsed to be summarised by some indexers is summarised by every one (other files
+   * are likely to ask for the others, and a parse costs more than most summaries), and an analysed
+   * file's own summary, once siblings are read, is made as its summary as a sibling.
    */
-  wholeWhenParsed = false;
+  scanning = false;
   private readonly deepTrees = new WeakMap<Tree, boolean>();
   private readonly shares = new ShareMemo();
   /** The last values of each derived fact per analysed file, with what they read, newest first. */
@@ -417,9 +419,7 @@ export class PackageIndex {
     const ownSummary = (id: string): OwnSummary => {
       let o = own.get(id);
       if (o) return o;
-      // A scan (it lends trees; an editor never does) whose files read their siblings reads every file of
-      // the directory as a sibling of the next: its package summary made now spares making it again.
-      const whole = (store || this.lent.size > 0) && this.siblingsRead ? this.summaryOf(path, text, ownTree?.(), [id]) : this.summaries.get(path);
+      const whole = this.scanning && this.siblingsRead ? this.summaryOf(path, text, ownTree?.(), [id]) : this.summaries.get(path);
       if (whole?.text === text && whole.indexed.has(id)) {
         o = { value: whole.summaries().get(id), hash: whole.hashes[id] ?? '-' };
         own.set(id, o);
@@ -733,7 +733,7 @@ export class PackageIndex {
       } else toSummarize.push(this.indexers.find((i) => i.id === id)!);
     }
     const root = tree ?? this.treeOf(path, text);
-    if (toSummarize.length > 0 && !root && this.wholeWhenParsed) {
+    if (toSummarize.length > 0 && !root && this.scanning) {
       for (const indexer of this.indexers) if (!same?.indexed.has(indexer.id) && !ids.includes(indexer.id)) toSummarize.push(indexer);
       ids = [...ids, ...toSummarize.map((i) => i.id).filter((id) => !ids.includes(id))];
     }

@@ -37,7 +37,7 @@ const SCRATCH_CHARS = 300_000;
 export function prepareScanProject(project: Project, cache: ScanCache | undefined): void {
   project.packages.useStore(cache);
   project.packages.scratchBudgetChars = SCRATCH_CHARS;
-  project.packages.wholeWhenParsed = true;
+  project.packages.scanning = true;
 }
 
 export interface DirectoryScan {
