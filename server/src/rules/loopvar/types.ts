@@ -85,5 +85,7 @@ export const pointerMethodsIndexer: Indexer = {
 export function hasPointerMethod(typeName: string, method: string, file: PackageScope, pkg: PackageView | undefined): boolean {
   const has = (methods: PointerMethods | undefined) => !!methods && Object.prototype.hasOwnProperty.call(methods, typeName) && methods[typeName].includes(method);
   if (has(pointerMethodsOf(file.methodsNamed(typeName, method)))) return true;
-  return (pkg?.summaries(pointerMethodsIndexer.id) ?? []).some((s) => has(s.summary as PointerMethods | undefined));
+  // Another file that declares the method says its name: without it, its summaries are not read.
+  if (!pkg?.othersMention(method)) return false;
+  return pkg.summaries(pointerMethodsIndexer.id).some((s) => has(s.summary as PointerMethods | undefined));
 }
