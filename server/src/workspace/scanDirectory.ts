@@ -91,9 +91,9 @@ export async function scanDirectory(project: Project, scan: DirectoryScan, error
   }
   const results: FileResult[] = [];
   // The directory's trees, up to LENT_CHARS of text, are parsed once and serve both the package index
-  // (summaries of siblings) and the analysis; the others are parsed for each use. With a cache, only
-  // files that will be summarised are lent (another file of the directory has them in its package and
-  // their summary is not cached): the others may not need a tree at all.
+  // (summaries of siblings, when a rule reads them) and the analysis; the others are parsed for each
+  // use. With a cache, only files that may be summarised are lent (another file of the directory has
+  // them in its package and their summary is not cached): the others may not need a tree at all.
   const docs = new Map<string, GoDocument>();
   const { sources } = read;
   let lentChars = 0;

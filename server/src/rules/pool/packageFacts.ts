@@ -328,8 +328,8 @@ export class PoolPackage {
 }
 
 /**
- * A package no file of which contains `Pool` holds no pool: every way to declare one names sync.Pool.
- * Its files' pool summaries are not read, so that no other file is parsed for them.
+ * A package no file of which says the word `Pool` holds no pool: every way to declare one names
+ * sync.Pool. Its files' pool summaries are not read, so that no other file is parsed for them.
  */
 const POOLLESS = new PoolPackage(mergeSummaries([]));
 
