@@ -221,6 +221,12 @@ export class PackageIndex {
    */
   scanning = false;
   private readonly deepTrees = new WeakMap<Tree, boolean>();
+  /**
+   * Whether a file's text says a word, by path while the text holds: every file of a directory asks
+   * about the same words of its siblings, which searched anew for each would cost the square of the
+   * directory's text.
+   */
+  private readonly wordsSaid = new Map<string, { text: string; words: Map<string, boolean> }>();
   private readonly shares = new ShareMemo();
   /** The last values of each derived fact per analysed file, with what they read, newest first. */
   private readonly lastDerived = new Map<string, Derived[]>();
@@ -264,6 +270,7 @@ export class PackageIndex {
    * the editor keeps one: a summary of the file is then read from that tree while it holds the text.
    */
   setOverlay(path: string, text: string | undefined, tree?: () => Node | undefined): void {
+    this.wordsSaid.delete(path);
     if (text === undefined) {
       this.overlays.delete(path);
       this.ownSummaries.delete(path);
@@ -272,6 +279,7 @@ export class PackageIndex {
 
   /** A file was created, changed or deleted on disk. */
   invalidate(path: string): void {
+    this.wordsSaid.delete(path);
     this.diskTexts.delete(path);
     this.listings.delete(dirname(path));
   }
@@ -292,6 +300,7 @@ export class PackageIndex {
     this.invalidateAll();
     this.summaries.clear();
     this.ownSummaries.clear();
+    this.wordsSaid.clear();
     this.lastDerived.clear();
     this.shares.clear();
     this.lent.clear();
@@ -313,6 +322,7 @@ export class PackageIndex {
   /** Forgets the summaries of a directory's files: an editor keeps them while the package has open files. */
   forgetDirectory(dir: string): void {
     for (const path of this.summaries.keys()) if (dirname(path) === dir) this.summaries.delete(path);
+    for (const path of this.wordsSaid.keys()) if (dirname(path) === dir) this.wordsSaid.delete(path);
     for (const key of this.lastDerived.keys()) if (dirname(key.slice(0, key.indexOf('\u0000'))) === dir) this.lastDerived.delete(key);
   }
 
@@ -393,7 +403,7 @@ export class PackageIndex {
     const mentionValues = new Map<string, boolean>();
     const othersMention = (word: string) => {
       let m = mentionValues.get(word);
-      if (m === undefined) mentionValues.set(word, (m = siblings.some((s) => containsWord(s.text, word))));
+      if (m === undefined) mentionValues.set(word, (m = siblings.some((s) => this.says(s.path, s.text, word))));
       return m;
     };
     const mentions = (word: string) => containsWord(text, word) || othersMention(word);
@@ -803,6 +813,14 @@ export class PackageIndex {
     } finally {
       doc?.dispose();
     }
+  }
+
+  private says(path: string, text: string, word: string): boolean {
+    let said = this.wordsSaid.get(path);
+    if (said?.text !== text) this.wordsSaid.set(path, (said = { text, words: new Map() }));
+    let yes = said.words.get(word);
+    if (yes === undefined) said.words.set(word, (yes = containsWord(text, word)));
+    return yes;
   }
 
   /** nestsDeeperThan the analyzer's limit, once per tree: a lent tree is summarised once per indexer a file reads. */
