@@ -163,7 +163,7 @@ export class PoolPackage {
   static of(ctx: RuleContext): PoolPackage {
     const view = ctx.file.package;
     if (view) {
-      if (!view.mentions('Pool')) return POOLLESS;
+      if (holdsNoPool(view)) return POOLLESS;
       const facts = view.derived('pool/facts', factsOfView, relevantFacts);
       let pkg = byFacts.get(facts);
       if (!pkg) byFacts.set(facts, (pkg = new PoolPackage(facts)));
@@ -331,6 +331,10 @@ export class PoolPackage {
  * A package no file of which says the word `Pool` holds no pool: every way to declare one names
  * sync.Pool. Its files' pool summaries are not read, so that no other file is parsed for them.
  */
+function holdsNoPool(view: PackageView): boolean {
+  return !view.mentions('Pool');
+}
+
 const POOLLESS = new PoolPackage(mergeSummaries([]));
 
 const copyPatterns = new Map<string, RegExp>();
@@ -357,7 +361,7 @@ function mentioned(words: string[], text: string): string[] {
  */
 export function mentionsCopyNames(ctx: RuleContext): boolean {
   const view = ctx.file.package;
-  if (view && !view.mentions('Pool')) return false;
+  if (view && holdsNoPool(view)) return false;
   const words = view ? view.derived('pool/copy-names', copyWordsOf, mentioned) : PoolPackage.of(ctx).copyWords;
   return mentioned(words, ctx.source.text.slice(ctx.decl.startIndex, ctx.decl.endIndex)).length > 0;
 }
